@@ -1,0 +1,1 @@
+"""fsmonitor.sim"""
