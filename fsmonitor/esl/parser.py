@@ -1,0 +1,136 @@
+"""The sans-I/O frame parser: bytes in, complete :class:`Frame` objects out."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from . import names
+from .errors import EslProtocolError
+from .formats import parse_header_block
+from .frame import Frame
+from .text import decode_text
+
+# FreeSWITCH itself refuses bodies over 16 MiB from clients; api output can be larger, but
+# a length beyond this is a corrupt stream, not a reply worth buffering.
+MAX_CONTENT_LENGTH: Final = 256 * 1024 * 1024
+# A header block this long without its blank line is not ESL (FreeSWITCH blocks are < 1 KiB).
+MAX_HEADER_BLOCK: Final = 64 * 1024
+
+
+class EslParser:
+    """Turns the byte stream from FreeSWITCH into frames, whatever the chunking.
+
+    ``feed(data)`` returns the frames completed by ``data``, in order (``[]`` while a frame
+    is still partial). Feeding a stream whole, byte by byte or in any split gives the same
+    frames. Framing is by bytes: a header block ends at the first empty line, and a
+    ``Content-Length`` header announces exactly that many body bytes.
+
+    Malformed framing (a header line without ``": "``, a missing Content-Type, a negative
+    or non-numeric Content-Length) raises :class:`EslProtocolError` carrying the stream
+    offset; nothing else escapes. After such an error the stream cannot be resynchronised,
+    so the parser stays failed and every later ``feed`` raises the same error; frames that
+    the failing chunk completed before the bad one are on the exception as ``frames``.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._consumed = 0  # stream offset of self._buffer[0]
+        self._scan_from = 0  # where the search for "\n\n" resumes within the buffer
+        self._pending: tuple[str, dict[str, str], int] | None = None  # headers awaiting body
+        self._need = 0  # body bytes the pending frame needs
+        self._error: EslProtocolError | None = None
+
+    @property
+    def buffered(self) -> int:
+        """Bytes received but not yet part of a complete frame."""
+        return len(self._buffer)
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
+        """Consume ``data``; return the frames it completes, oldest first."""
+        if self._error is not None:
+            raise self._error
+        frames: list[Frame] = []
+        if self._buffer:
+            self._buffer += data
+            work: bytes | bytearray = self._buffer
+        else:
+            work = bytes(data)
+        size = len(work)
+        pos = 0
+        scan_from = self._scan_from
+        consumed = self._consumed
+        try:
+            while True:
+                pending = self._pending
+                if pending is None:
+                    # Stray line ends between frames are harmless (FreeSWITCH does the same
+                    # with client commands).
+                    while pos < size and work[pos] in b"\r\n":
+                        pos += 1
+                    if pos >= size:
+                        break
+                    end = work.find(b"\n\n", max(pos, scan_from))
+                    terminator = 2
+                    if work.find(b"\r", pos, end if end >= 0 else size) >= 0:
+                        # CR LF line ends: not what FreeSWITCH sends, accepted all the same.
+                        crlf = work.find(b"\n\r\n", max(pos, scan_from - 1))
+                        if crlf >= 0 and (end < 0 or crlf < end):
+                            end, terminator = crlf, 3
+                    if end < 0:
+                        if size - pos > MAX_HEADER_BLOCK:
+                            raise EslProtocolError("header block too long", consumed + pos)
+                        scan_from = max(pos, size - 2)
+                        break
+                    scan_from = 0
+                    content_type, headers, length = self._header_block(
+                        work[pos:end], consumed + pos
+                    )
+                    start = pos
+                    pos = end + terminator
+                    if length == 0:
+                        frames.append(
+                            Frame(content_type, headers, b"", consumed + start, consumed + pos)
+                        )
+                        continue
+                    self._pending = (content_type, headers, consumed + start)
+                    self._need = length
+                    pending = self._pending
+                need = self._need
+                if size - pos < need:
+                    break
+                content_type, headers, frame_offset = pending
+                body = bytes(work[pos : pos + need])
+                frames.append(Frame(content_type, headers, body, frame_offset, consumed + pos))
+                pos += need
+                self._pending = None
+        except EslProtocolError as error:
+            error.frames = frames
+            self._error = error
+            raise
+        finally:
+            self._scan_from = max(0, scan_from - pos)
+        if work is self._buffer:
+            del self._buffer[:pos]
+        else:
+            self._buffer = bytearray(work[pos:]) if pos < size else bytearray()
+        self._consumed = consumed + pos
+        return frames
+
+    @staticmethod
+    def _header_block(block: bytes | bytearray, offset: int) -> tuple[str, dict[str, str], int]:
+        text = decode_text(bytes(block))
+        if "\r" in text:
+            text = text.replace("\r", "")
+        headers = parse_header_block(text, offset)
+        content_type = headers.get(names.CONTENT_TYPE)
+        if not content_type:
+            raise EslProtocolError("header block without Content-Type", offset)
+        length_text = headers.get(names.CONTENT_LENGTH)
+        if length_text is None:
+            return content_type, headers, 0
+        if not length_text.isascii() or not length_text.isdigit():
+            raise EslProtocolError(f"Content-Length is not a number: {length_text[:40]!r}", offset)
+        length = int(length_text)
+        if length > MAX_CONTENT_LENGTH:
+            raise EslProtocolError(f"Content-Length {length} is implausibly large", offset)
+        return content_type, headers, length
