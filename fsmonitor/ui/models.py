@@ -1,0 +1,739 @@
+"""Qt table models over the channel store: the store stays plain Python, these only translate.
+
+The store reports what changed (``Change`` lists); ``ChannelTableModel`` buffers them and
+applies them to the view at most ``MAX_FLUSH_HZ`` times a second with the smallest signals
+that describe the difference (row inserts at the end, contiguous removal ranges, ``dataChanged``
+runs). At 200 calls per second a per-event ``beginInsertRows`` or, worse, a reset, would keep
+the view busy re-laying out instead of painting. A single clock ticks the duration column.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+MAX_FLUSH_HZ = 25
+"""Upper bound on view updates per second, whatever the event rate."""
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+"""Role the proxy sorts by: numbers for durations and times, text otherwise."""
+ChannelRole = Qt.ItemDataRole.UserRole + 2
+"""Role returning the row's ``Channel`` (or ``Call`` in the calls model)."""
+KeyRole = Qt.ItemDataRole.UserRole + 3
+"""Role returning the row's key (the channel uuid)."""
+AlertRole = Qt.ItemDataRole.UserRole + 4
+"""Role returning the alert raised by the row (``"long_call"``, ``"long_ring"``) or ``None``."""
+
+_Index = QModelIndex | QPersistentModelIndex
+
+# Colours per call state: soft backgrounds so text stays readable in light and dark themes.
+STATE_COLOURS: Mapping[str, QColor] = {
+    "RINGING": QColor(255, 236, 179),
+    "RING_WAIT": QColor(255, 236, 179),
+    "EARLY": QColor(255, 224, 178),
+    "ACTIVE": QColor(200, 230, 201),
+    "HELD": QColor(187, 222, 251),
+    "UNHELD": QColor(200, 230, 201),
+    "HANGUP": QColor(224, 224, 224),
+    "DOWN": QColor(245, 245, 245),
+}
+STATE_TEXT = QColor(33, 33, 33)
+ALERT_COLOUR = QColor(239, 154, 154)
+LOST_COLOUR = QColor(189, 189, 189)
+
+RINGING_STATES = frozenset({"RINGING", "EARLY", "RING_WAIT", "DOWN"})
+CALL_STATES = ("RINGING", "EARLY", "ACTIVE", "HELD", "RING_WAIT", "HANGUP", "DOWN")
+
+
+def format_duration(seconds: float) -> str:
+    """``h:mm:ss`` for long calls, ``m:ss`` otherwise: what operators read at a glance."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def _codec(rate_codec: str, rate: Any) -> str:
+    if not rate_codec:
+        return ""
+    return f"{rate_codec}/{rate}" if rate else rate_codec
+
+
+def _caller(ch: Any) -> str:
+    name = ch.caller_id_name or ""
+    number = ch.caller_id_number or ""
+    if name and number and name != number:
+        return f"{name} <{number}>"
+    return number or name
+
+
+def channel_matches(ch: Any, needle: str) -> bool:
+    """Case-insensitive substring match on the fields an operator searches by."""
+    for value in (
+        ch.uuid,
+        ch.name,
+        ch.caller_id_name,
+        ch.caller_id_number,
+        ch.destination,
+        ch.callee_id_number,
+        ch.callee_id_name,
+    ):
+        if value and needle in value.lower():
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class AlertThresholds:
+    """When a row deserves attention; 0 disables a rule."""
+
+    long_call_minutes: float = 0.0
+    long_ring_seconds: float = 0.0
+
+    def alert(self, ch: Any, now: float) -> str | None:
+        if ch.hungup_at is not None:
+            return None
+        if (
+            self.long_call_minutes > 0
+            and ch.answered_at is not None
+            and now - ch.answered_at >= self.long_call_minutes * 60
+        ):
+            return "long_call"
+        if (
+            self.long_ring_seconds > 0
+            and ch.answered_at is None
+            and ch.created_at is not None
+            and (ch.call_state or "") in RINGING_STATES
+            and now - ch.created_at >= self.long_ring_seconds
+        ):
+            return "long_ring"
+        return None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: its header and how to get display and sort values from a row item."""
+
+    title: str
+    display: Callable[[Any, float], str]
+    sort: Callable[[Any, float], Any] | None = None
+    align_right: bool = False
+
+
+class KeyedTableModel(QAbstractTableModel):
+    """A flat table of items keyed by a hashable id, updated incrementally.
+
+    ``_sync`` takes removals, upserts and renames and turns them into minimal row signals:
+    removals in contiguous ranges from the bottom up, appends as one insert, updates as
+    ``dataChanged`` runs. Rows keep their position while they live, so selection and scroll
+    stay put while traffic flows.
+    """
+
+    updatesEmitted = Signal()
+    """Emitted after every batch of view signals (tests count these)."""
+
+    def __init__(self, columns: list[Column], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = columns
+        self._keys: list[Hashable] = []
+        self._items: list[Any] = []
+        self._index: dict[Hashable, int] = {}
+        self.update_count = 0
+        self._now: Callable[[], float] = time.time
+
+    # -- Qt model interface -------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].title
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row, col = index.row(), index.column()
+        if not (0 <= row < len(self._items) and 0 <= col < len(self._columns)):
+            return None
+        item = self._items[row]
+        column = self._columns[col]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(item, self._now())
+        if role == SortRole:
+            if column.sort is not None:
+                return column.sort(item, self._now())
+            return column.display(item, self._now()).lower()
+        if role == ChannelRole:
+            return item
+        if role == KeyRole:
+            return self._keys[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return self._item_data(item, col, role)
+
+    def _item_data(self, item: Any, col: int, role: int) -> Any:
+        """Hook for roles beyond text and sorting (colours, tooltips)."""
+        return None
+
+    # -- access -------------------------------------------------------------------------
+    def row_of(self, key: Hashable) -> int:
+        """Row of ``key``, or -1."""
+        return self._index.get(key, -1)
+
+    def item_at(self, row: int) -> Any:
+        return self._items[row]
+
+    def keys(self) -> list[Hashable]:
+        return list(self._keys)
+
+    def items(self) -> list[Any]:
+        return list(self._items)
+
+    def column_titles(self) -> list[str]:
+        return [c.title for c in self._columns]
+
+    # -- incremental update -------------------------------------------------------------
+    def _sync(
+        self,
+        removed: Iterable[Hashable],
+        upserts: Mapping[Hashable, Any],
+        renames: Mapping[Hashable, Hashable] | None = None,
+    ) -> None:
+        dirty: set[int] = set()
+        if renames:
+            for old, new in renames.items():
+                row = self._index.pop(old, None)
+                if row is None:
+                    continue
+                if new in self._index:
+                    # Both rows exist: the old one is a ghost of the renamed leg.
+                    self._index[old] = row
+                    removed = [*removed, old]
+                    continue
+                self._keys[row] = new
+                self._index[new] = row
+                dirty.add(row)
+
+        gone = [k for k in removed if k in self._index and k not in upserts]
+        rows_to_remove = sorted({self._index[k] for k in gone}, reverse=True)
+        if rows_to_remove:
+            for first, last in _ranges_descending(rows_to_remove):
+                self.beginRemoveRows(QModelIndex(), first, last)
+                del self._keys[first : last + 1]
+                del self._items[first : last + 1]
+                self.endRemoveRows()
+            lowest = rows_to_remove[-1]
+            for key in gone:
+                del self._index[key]
+            for row in range(lowest, len(self._keys)):
+                self._index[self._keys[row]] = row
+            dirty = {r for r in dirty if r < lowest}  # later rows moved; they are repainted
+
+        new_keys: list[Hashable] = []
+        new_items: list[Any] = []
+        for key, item in upserts.items():
+            row = self._index.get(key)
+            if row is None:
+                new_keys.append(key)
+                new_items.append(item)
+            else:
+                self._items[row] = item
+                dirty.add(row)
+
+        if new_keys:
+            start = len(self._keys)
+            self.beginInsertRows(QModelIndex(), start, start + len(new_keys) - 1)
+            self._keys.extend(new_keys)
+            self._items.extend(new_items)
+            for offset, key in enumerate(new_keys):
+                self._index[key] = start + offset
+            self.endInsertRows()
+
+        if dirty:
+            self._emit_rows_changed(sorted(dirty))
+        if rows_to_remove or new_keys or dirty:
+            self.update_count += 1
+            self.updatesEmitted.emit()
+
+    def _emit_rows_changed(self, rows: list[int]) -> None:
+        last_col = len(self._columns) - 1
+        runs = list(_ranges_ascending(rows))
+        if len(runs) > 32:
+            # Many scattered rows: one span is cheaper for the view than dozens of signals.
+            runs = [(rows[0], rows[-1])]
+        for first, last in runs:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
+
+    def _replace_all(self, keyed: Mapping[Hashable, Any]) -> None:
+        """Load a full set of rows: used only when a view attaches to an existing store."""
+        self.beginResetModel()
+        self._keys = list(keyed)
+        self._items = list(keyed.values())
+        self._index = {k: i for i, k in enumerate(self._keys)}
+        self.endResetModel()
+
+
+def _ranges_descending(rows: list[int]) -> Iterable[tuple[int, int]]:
+    """Contiguous (first, last) runs of rows sorted high to low, highest run first."""
+    last = first = rows[0]
+    for row in rows[1:]:
+        if row == first - 1:
+            first = row
+        else:
+            yield first, last
+            last = first = row
+    yield first, last
+
+
+def _ranges_ascending(rows: list[int]) -> Iterable[tuple[int, int]]:
+    first = last = rows[0]
+    for row in rows[1:]:
+        if row == last + 1:
+            last = row
+        else:
+            yield first, last
+            first = last = row
+    yield first, last
+
+
+def _opt(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _time_sort(value: float | None) -> float:
+    return -1.0 if value is None else value
+
+
+def _format_clock(value: float | None) -> str:
+    return "" if value is None else time.strftime("%H:%M:%S", time.localtime(value))
+
+
+class ChannelTableModel(KeyedTableModel):
+    """The live channel table, fed by ``Change`` lists from the store.
+
+    Connect ``monitor.changed`` to :meth:`apply_changes`. Changes are buffered and flushed by a
+    single-shot timer, so a burst of thousands of events becomes one batch of row signals.
+    """
+
+    (
+        COL_UUID,
+        COL_DIRECTION,
+        COL_CALLER,
+        COL_DESTINATION,
+        COL_STATE,
+        COL_DURATION,
+        COL_CODEC,
+        COL_APPLICATION,
+        COL_OTHER_LEG,
+        COL_NAME,
+        COL_CREATED,
+        COL_HOSTNAME,
+    ) = range(12)
+
+    def __init__(self, store: Any = None, parent: QObject | None = None) -> None:
+        columns = [
+            Column("UUID", lambda c, _n: c.uuid),
+            Column("Dir", lambda c, _n: "in" if c.direction == "inbound" else "out"),
+            Column("Caller", lambda c, _n: _caller(c)),
+            Column("Destination", lambda c, _n: c.destination or ""),
+            Column("State", lambda c, _n: "LOST" if c.lost else (c.call_state or c.state or "")),
+            Column(
+                "Duration",
+                lambda c, n: format_duration(c.duration(n)),
+                # duration - now is constant while a channel lives, so the order never goes
+                # stale and the clock's tick need not re-sort thousands of rows.
+                sort=lambda c, n: c.duration(n) - n,
+                align_right=True,
+            ),
+            Column("Codec", lambda c, _n: _codec(c.read_codec, c.read_rate)),
+            Column(
+                "Application",
+                lambda c, _n: (
+                    f"{c.application}({c.application_data})"
+                    if c.application and c.application_data
+                    else (c.application or "")
+                ),
+            ),
+            Column("Other leg", lambda c, _n: c.other_leg_uuid or ""),
+            Column("Channel", lambda c, _n: c.name or ""),
+            Column(
+                "Created",
+                lambda c, _n: _format_clock(c.created_at),
+                sort=lambda c, _n: _time_sort(c.created_at),
+            ),
+            Column("Host", lambda c, _n: c.hostname or ""),
+        ]
+        super().__init__(columns, parent)
+        self._store = store
+        self._pending: list[Any] = []
+        self._thresholds = AlertThresholds()
+        self._alerts: dict[str, str] = {}
+
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setObjectName("channelFlushTimer")
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(1000 // MAX_FLUSH_HZ)
+        self._flush_timer.timeout.connect(self.flush)
+
+        self._clock = QTimer(self)
+        self._clock.setObjectName("durationClock")
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self.tick)
+        self._clock.start()
+
+        if store is not None:
+            self.reload()
+
+    alertRaised = Signal(str, str)
+    """``(uuid, kind)`` when a channel first crosses an alert threshold."""
+
+    # -- feeding ------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Take the store's current channels wholesale (attach time only, not per event)."""
+        self._pending.clear()
+        self._flush_timer.stop()
+        channels = dict(self._store.channels) if self._store is not None else {}
+        self._replace_all(channels)
+        self._alerts.clear()
+
+    def apply_changes(self, changes: list[Any]) -> None:
+        """Queue a batch of ``Change`` objects; the view hears about them on the next flush."""
+        if not changes:
+            return
+        self._pending.extend(changes)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Apply every queued change now, with minimal row signals."""
+        self._flush_timer.stop()
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        renames: dict[str, str] = {}
+        latest: dict[str, Any] = {}
+        for change in pending:
+            old = getattr(change, "old_uuid", None)
+            if old and old != change.uuid:
+                # Follow chains (a→b then b→c) so the row ends under the final name.
+                origin = next((k for k, v in renames.items() if v == old), old)
+                renames[origin] = change.uuid
+                prior = latest.pop(old, None)
+                if prior is not None and prior.kind == "removed":
+                    latest[old] = prior
+            latest[change.uuid] = change
+        removed = [u for u, c in latest.items() if c.kind == "removed"]
+        upserts: dict[str, Any] = {}
+        channels = self._store.channels if self._store is not None else None
+        for uuid, change in latest.items():
+            if change.kind == "removed":
+                continue
+            ch = channels.get(uuid) if channels is not None else None
+            upserts[uuid] = ch if ch is not None else change.channel
+        for uuid in removed:
+            self._alerts.pop(uuid, None)
+        self._sync(removed, upserts, renames)
+
+    @property
+    def pending(self) -> int:
+        """Changes waiting for the next flush."""
+        return len(self._pending)
+
+    # -- clock and alerts ---------------------------------------------------------------
+    def set_thresholds(self, thresholds: AlertThresholds) -> None:
+        self._thresholds = thresholds
+        self._alerts.clear()
+        self.tick()
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._items) - 1, len(self._columns) - 1)
+            )
+
+    @property
+    def thresholds(self) -> AlertThresholds:
+        return self._thresholds
+
+    def tick(self) -> None:
+        """Once a second: durations move on; rows crossing an alert threshold repaint."""
+        rows = len(self._items)
+        if not rows:
+            return
+        self.dataChanged.emit(
+            self.index(0, self.COL_DURATION),
+            self.index(rows - 1, self.COL_DURATION),
+            [Qt.ItemDataRole.DisplayRole],
+        )
+        th = self._thresholds
+        if th.long_call_minutes <= 0 and th.long_ring_seconds <= 0:
+            return
+        now = self._now()
+        changed: list[int] = []
+        for row, ch in enumerate(self._items):
+            kind = th.alert(ch, now)
+            if kind != self._alerts.get(ch.uuid):
+                if kind is None:
+                    self._alerts.pop(ch.uuid, None)
+                else:
+                    self._alerts[ch.uuid] = kind
+                    self.alertRaised.emit(ch.uuid, kind)
+                changed.append(row)
+        if changed:
+            self._emit_rows_changed(changed)
+
+    def alert_for(self, row: int) -> str | None:
+        return self._alerts.get(self._keys[row])  # type: ignore[arg-type]
+
+    def stop_clock(self) -> None:
+        self._clock.stop()
+
+    # -- roles --------------------------------------------------------------------------
+    def _item_data(self, item: Any, col: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if self._alerts.get(item.uuid):
+                return QBrush(ALERT_COLOUR)
+            if item.lost:
+                return QBrush(LOST_COLOUR)
+            colour = STATE_COLOURS.get(item.call_state or "")
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(STATE_TEXT)
+        if role == AlertRole:
+            return self._alerts.get(item.uuid)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.COL_STATE:
+                return f"{item.state} / answer: {item.answer_state}"
+            if col == self.COL_UUID:
+                return item.uuid
+            if col == self.COL_DURATION:
+                alert = self._alerts.get(item.uuid)
+                if alert == "long_call":
+                    return "Call longer than the alert threshold"
+                if alert == "long_ring":
+                    return "Ringing longer than the alert threshold"
+        return None
+
+
+class ChannelFilterProxy(QSortFilterProxyModel):
+    """Text search (uuid, channel name, caller, numbers) and a call-state filter."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._needle = ""
+        self._states: frozenset[str] | None = None
+        self.setSortRole(SortRole)
+        # Filtering reads ChannelRole; declaring it lets the clock's DisplayRole-only ticks
+        # pass through without re-filtering or re-sorting every row.
+        self.setFilterRole(ChannelRole)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, text: str) -> None:
+        needle = text.strip().lower()
+        if needle != self._needle:
+            self.beginFilterChange()
+            self._needle = needle
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def text(self) -> str:
+        return self._needle
+
+    def set_states(self, states: Iterable[str] | None) -> None:
+        """Show only channels in these call states (``None``: all)."""
+        value = None if states is None else frozenset(states)
+        if value != self._states:
+            self.beginFilterChange()
+            self._states = value
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def states(self) -> frozenset[str] | None:
+        return self._states
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if self._needle == "" and self._states is None:
+            return True
+        source = self.sourceModel()
+        item = source.data(source.index(source_row, 0, source_parent), ChannelRole)
+        if item is None:
+            return False
+        if self._states is not None:
+            state = "LOST" if getattr(item, "lost", False) else (item.call_state or "")
+            if state not in self._states:
+                return False
+        return not self._needle or channel_matches(item, self._needle)
+
+    def channels(self) -> list[Any]:
+        """The visible channels in view order (what export writes)."""
+        return [self.data(self.index(r, 0), ChannelRole) for r in range(self.rowCount())]
+
+
+def call_legs(call: Any) -> list[Any]:
+    """The legs of a ``Call``, whatever shape the domain gives them."""
+    legs = getattr(call, "legs", None)
+    if legs is not None:
+        return list(legs)
+    return [leg for leg in (getattr(call, "a", None), getattr(call, "b", None)) if leg]
+
+
+def call_key(call: Any) -> str:
+    key = getattr(call, "uuid", None) or getattr(call, "call_uuid", None)
+    if key:
+        return str(key)
+    legs = call_legs(call)
+    return legs[0].uuid if legs else str(id(call))
+
+
+def _leg(call: Any, n: int) -> Any:
+    legs = call_legs(call)
+    return legs[n] if len(legs) > n else None
+
+
+def _call_duration(call: Any, now: float) -> float:
+    legs = call_legs(call)
+    return max((leg.duration(now) for leg in legs), default=0.0)
+
+
+def _call_bridged(call: Any) -> float | None:
+    value = getattr(call, "bridged_at", None)
+    if value is not None:
+        return float(value)
+    times = [leg.bridged_at for leg in call_legs(call) if leg.bridged_at is not None]
+    return min(times) if times else None
+
+
+class CallsTableModel(KeyedTableModel):
+    """Bridged legs side by side, one row per ``Call`` from ``store.calls()``.
+
+    Calls are derived from the whole store, so this model re-reads ``store.calls()`` on its
+    own coalescing timer (a few times a second) and diffs the result by call key.
+    """
+
+    COL_A_CALLER, COL_A_UUID, COL_B_DEST, COL_B_UUID, COL_STATE, COL_DURATION, COL_CODEC = range(7)
+
+    REFRESH_MS = 250
+
+    def __init__(self, store: Any, parent: QObject | None = None) -> None:
+        def a_caller(call: Any, _n: float) -> str:
+            leg = _leg(call, 0)
+            return _caller(leg) if leg else ""
+
+        def b_dest(call: Any, _n: float) -> str:
+            leg = _leg(call, 1)
+            if leg is None:
+                a = _leg(call, 0)
+                return a.destination if a else ""
+            return leg.callee_id_number or leg.destination or leg.caller_id_number or ""
+
+        def uuid_of(n: int) -> Callable[[Any, float], str]:
+            return lambda call, _n: _leg(call, n).uuid if _leg(call, n) else ""
+
+        def state(call: Any, _n: float) -> str:
+            legs = call_legs(call)
+            states = {leg.call_state for leg in legs}
+            if "HELD" in states:
+                return "HELD"
+            return next(iter(states)) if len(states) == 1 else " / ".join(sorted(states))
+
+        def codec(call: Any, _n: float) -> str:
+            a = _leg(call, 0)
+            return _codec(a.read_codec, a.read_rate) if a else ""
+
+        columns = [
+            Column("Caller (A)", a_caller),
+            Column("A-leg UUID", uuid_of(0)),
+            Column("Callee (B)", b_dest),
+            Column("B-leg UUID", uuid_of(1)),
+            Column("State", state),
+            Column(
+                "Duration",
+                lambda c, n: format_duration(_call_duration(c, n)),
+                sort=lambda c, n: _call_duration(c, n) - n,
+                align_right=True,
+            ),
+            Column("Codec", codec),
+        ]
+        super().__init__(columns, parent)
+        self._store = store
+        self._timer = QTimer(self)
+        self._timer.setObjectName("callsRefreshTimer")
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self.tick)
+        self._clock.start()
+        self.refresh()
+
+    def set_store(self, store: Any) -> None:
+        self._store = store
+        self.refresh()
+
+    def schedule_refresh(self, *_args: Any) -> None:
+        """Slot for ``monitor.changed``: re-read calls soon, once per burst."""
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        calls = list(self._store.calls()) if self._store is not None else []
+        fresh = {call_key(c): c for c in calls}
+        removed = [k for k in self._keys if k not in fresh]
+        self._sync(removed, fresh)
+
+    def tick(self) -> None:
+        rows = len(self._items)
+        if rows:
+            self.dataChanged.emit(
+                self.index(0, self.COL_DURATION),
+                self.index(rows - 1, self.COL_DURATION),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def stop_clock(self) -> None:
+        self._clock.stop()
+
+    def _item_data(self, item: Any, col: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole:
+            legs = call_legs(item)
+            state = legs[0].call_state if legs else ""
+            colour = STATE_COLOURS.get(state or "")
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(STATE_TEXT)
+        return None
+
+    def bridged_at(self, row: int) -> float | None:
+        return _call_bridged(self._items[row])
