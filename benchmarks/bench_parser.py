@@ -1,0 +1,251 @@
+"""fsmonitor's EslParser against the ESL readers of greenswitch and genesis, on real captures.
+
+Run from the repository root::
+
+    python3 benchmarks/bench_parser.py [--rounds 7] [--json] [--profile]
+
+Every decoder gets the same bytes, recorded from FreeSWITCH 1.10 (``event plain ALL`` and
+``event json ALL`` sessions), and must decode every header of every event. fsmonitor's
+events decode header values lazily, so the benchmark reads every value of every event
+(and every frame's headers and body) through the public ``Mapping`` API: the lazy work is
+paid for in full. The peers decode eagerly; their results are read from their plain dicts.
+
+fsmonitor is fed in ``--chunk``-sized pieces, as a socket delivers data; the peers read the
+whole capture from one in-memory buffer, their best case. Each figure is the best of
+``--rounds`` passes. Targets: on the plain capture at least 2x greenswitch; on the json
+capture (the app's default subscription) at least 5x greenswitch's figure on the plain
+capture of the same session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from _common import DEFAULT_CAPTURES, format_table, machine_summary, use_repo_package
+from _peers import PEERS, PeerResult
+
+use_repo_package()
+
+PLAIN = "event_plain_all.recv"
+JSON = "event_json_all.recv"
+PLAIN_TARGET = 2.0
+JSON_TARGET = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    decoder: str
+    capture: str
+    frames: int
+    events: int
+    headers: int
+    megabytes: float
+    best_s: float
+    frames_per_s: float
+    mb_per_s: float
+
+
+def fsmonitor_decoder(chunk: int) -> Callable[[bytes], PeerResult]:
+    """Feed the capture in socket-sized chunks and read every decoded value."""
+    from fsmonitor.esl import EslParser
+
+    def decode(data: bytes) -> PeerResult:
+        chunks = [data[i : i + chunk] for i in range(0, len(data), chunk)]
+        return _fsmonitor_pass(EslParser, chunks)
+
+    return decode
+
+
+def _fsmonitor_pass(parser_type: type, chunks: list[bytes]) -> PeerResult:
+    parser = parser_type()
+    frames = events = headers = 0
+    for piece in chunks:
+        for frame in parser.feed(piece):
+            frames += 1
+            event = frame.event()
+            mapping = frame.headers if event is None else event.headers
+            for _name, _value in mapping.items():
+                headers += 1
+            if event is None:
+                _ = frame.body
+            else:
+                events += 1
+                _ = event.body
+    return PeerResult(frames=frames, events=events, headers=headers)
+
+
+def measure(
+    name: str, capture: str, data: bytes, decode: Callable[[bytes], PeerResult], rounds: int
+) -> Measurement:
+    result = decode(data)  # warm-up: imports, caches, first allocations
+    best = float("inf")
+    for _ in range(rounds):
+        gc.collect()
+        start = time.perf_counter()
+        result = decode(data)
+        best = min(best, time.perf_counter() - start)
+    megabytes = len(data) / 1e6
+    return Measurement(
+        decoder=name,
+        capture=capture,
+        frames=result.frames,
+        events=result.events,
+        headers=result.headers,
+        megabytes=megabytes,
+        best_s=best,
+        frames_per_s=result.frames / best,
+        mb_per_s=megabytes / best,
+    )
+
+
+def expected_frames(captures: Path, name: str) -> int | None:
+    try:
+        manifest = json.loads((captures / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    frames = manifest.get(name, {}).get("frames")
+    return frames if isinstance(frames, int) else None
+
+
+def profile_fsmonitor(data: dict[str, bytes], chunk: int, rounds: int) -> str:
+    """Where fsmonitor's time goes, per capture (pyinstrument, wall clock)."""
+    from pyinstrument import Profiler
+
+    decode = fsmonitor_decoder(chunk)
+    reports = []
+    for capture, payload in data.items():
+        decode(payload)
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+        for _ in range(max(rounds, 20)):
+            decode(payload)
+        profiler.stop()
+        reports.append(f"--- {capture} ---\n" + profiler.output_text(unicode=False, color=False))
+    return "\n".join(reports)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--captures", type=Path, default=DEFAULT_CAPTURES)
+    parser.add_argument("--rounds", type=int, default=7, help="passes per decoder (best kept)")
+    parser.add_argument("--chunk", type=int, default=65536, help="bytes per feed() call")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument profile of fsmonitor")
+    args = parser.parse_args(argv)
+
+    try:
+        data = {name: (args.captures / name).read_bytes() for name in (PLAIN, JSON)}
+    except OSError as error:
+        parser.error(f"cannot read the captures ({error}); point --captures at esl-captures/")
+
+    results: list[Measurement] = []
+    fsmonitor = fsmonitor_decoder(args.chunk)
+    for capture in (PLAIN, JSON):
+        results.append(measure("fsmonitor", capture, data[capture], fsmonitor, args.rounds))
+    versions: dict[str, str] = {}
+    for peer, (available, decode) in PEERS.items():
+        version = available()
+        if version is None:
+            print(f"{peer} is not installed: pip install '.[bench]'", file=sys.stderr)
+            continue
+        versions[peer] = version
+        results.append(measure(peer, PLAIN, data[PLAIN], decode, args.rounds))
+
+    problems = []
+    for m in results:
+        expected = expected_frames(args.captures, m.capture)
+        if expected is not None and m.frames != expected:
+            problems.append(f"{m.decoder} decoded {m.frames} frames of {m.capture}, not {expected}")
+
+    def find(decoder: str, capture: str) -> Measurement | None:
+        return next((m for m in results if m.decoder == decoder and m.capture == capture), None)
+
+    ours_plain, ours_json = find("fsmonitor", PLAIN), find("fsmonitor", JSON)
+    ratios: dict[str, float] = {}
+    for peer in versions:
+        theirs = find(peer, PLAIN)
+        if theirs is None or ours_plain is None or ours_json is None:
+            continue
+        ratios[f"plain_vs_{peer}"] = ours_plain.frames_per_s / theirs.frames_per_s
+        ratios[f"json_vs_{peer}_plain"] = ours_json.frames_per_s / theirs.frames_per_s
+    targets = {}
+    if "plain_vs_greenswitch" in ratios:
+        targets["plain >= 2x greenswitch"] = ratios["plain_vs_greenswitch"] >= PLAIN_TARGET
+        targets["json >= 5x greenswitch plain"] = ratios["json_vs_greenswitch_plain"] >= JSON_TARGET
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "machine": machine_summary(),
+                    "versions": versions,
+                    "rounds": args.rounds,
+                    "chunk": args.chunk,
+                    "ratios": ratios,
+                    "targets_met": targets,
+                    "results": [asdict(m) for m in results],
+                    "problems": problems,
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(f"machine: {machine_summary()}")
+        print(f"peers: {', '.join(f'{k} {v}' for k, v in versions.items()) or 'none'}")
+        print(f"best of {args.rounds} rounds; fsmonitor fed {args.chunk}-byte chunks\n")
+        print(
+            format_table(
+                ["ratio (frames/s)", "x", "target"],
+                [
+                    (
+                        name,
+                        value,
+                        {
+                            "plain_vs_greenswitch": ">= 2",
+                            "json_vs_greenswitch_plain": ">= 5",
+                        }.get(name, ""),
+                    )
+                    for name, value in ratios.items()
+                ],
+            )
+        )
+        print()
+        print(
+            format_table(
+                ["decoder", "capture", "frames", "events", "headers", "ms", "frames/s", "MB/s"],
+                [
+                    (
+                        m.decoder,
+                        m.capture,
+                        m.frames,
+                        m.events,
+                        m.headers,
+                        m.best_s * 1000,
+                        m.frames_per_s,
+                        m.mb_per_s,
+                    )
+                    for m in results
+                ],
+            )
+        )
+        print()
+        for target, met in targets.items():
+            print(f"target {target}: {'met' if met else 'MISSED'}")
+        for problem in problems:
+            print(f"problem: {problem}")
+        if not all(targets.values()) and not args.profile:
+            print("a target is missed: rerun with --profile to see where fsmonitor's time goes")
+    if args.profile:
+        print(profile_fsmonitor(data, args.chunk, args.rounds), file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
