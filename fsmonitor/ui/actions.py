@@ -1,0 +1,561 @@
+"""What an operator can do to the selected channels: hang up, transfer, hold, record, bridge…
+
+Every action is a ``bgapi`` command (so a slow switch never blocks the event stream), reports
+progress and its outcome through :attr:`ChannelActions.status` and the window's status bar, and
+turns ``-ERR`` replies into plain words. Destructive actions ask first. Inputs are checked before
+anything is sent: a line break would end the command line and start another one.
+
+The ``do_*`` methods act without asking and are what the menu entries call once the operator
+has answered; they are public so a toolbar, a script or a test can use them directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHeaderView,
+    QMenu,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fsmonitor.esl import EslCommandError, Originate
+from fsmonitor.ui._widgets_fields import unsafe_reason
+from fsmonitor.ui._widgets_prompts import FieldSpec, Prompter
+from fsmonitor.ui._widgets_reply import Reply
+from fsmonitor.ui._widgets_run import run_bgapi
+
+# Causes an operator would pick when hanging up; any FreeSWITCH cause name may be typed.
+HANGUP_CAUSE_CHOICES = (
+    "NORMAL_CLEARING",
+    "MANAGER_REQUEST",
+    "USER_BUSY",
+    "CALL_REJECTED",
+    "NO_ANSWER",
+    "NORMAL_TEMPORARY_FAILURE",
+    "SWITCH_CONGESTION",
+)
+DEFAULT_CAUSE = HANGUP_CAUSE_CHOICES[0]
+STATUS_TIMEOUT_MS = 6000
+_TOKEN = re.compile(r"^[^\s'\"{}]+$")
+_DTMF = re.compile(r"^[0-9A-Da-d*#wW]+(@\d{2,4})?$")
+_CAUSE = re.compile(r"^([A-Z_]+|\d{1,3})$")
+
+
+# ------------------------------------------------------------------------------ validation
+def token_problem(text: str) -> str | None:
+    """Why ``text`` cannot be one space-separated argument of a uuid_* command."""
+    reason = unsafe_reason(text)
+    if reason:
+        return reason
+    if text and not _TOKEN.match(text):
+        return "no spaces or quotes: the command splits its arguments on spaces"
+    return None
+
+
+def dtmf_problem(text: str) -> str | None:
+    """Why ``text`` is not a DTMF string FreeSWITCH accepts (digits, *#, A-D, w/W pauses)."""
+    reason = unsafe_reason(text)
+    if reason:
+        return reason
+    if text and not _DTMF.match(text):
+        return "only 0-9 * # A-D and w/W pauses, optionally @duration in ms"
+    return None
+
+
+def cause_problem(text: str) -> str | None:
+    """Why ``text`` is not a hangup cause name or number."""
+    reason = unsafe_reason(text)
+    if reason:
+        return reason
+    if text and not _CAUSE.match(text.strip()):
+        return "a cause name such as NORMAL_CLEARING, or its number"
+    return None
+
+
+def _required(check: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    def validate(text: str) -> str | None:
+        return check(text) or (None if text.strip() else "required")
+
+    return validate
+
+
+# ------------------------------------------------------------------------------ actions
+@dataclass(frozen=True)
+class _Spec:
+    key: str
+    text: str
+    shortcut: str
+    needs: tuple[int, int | None]  # (minimum, maximum) selected channels; None = no maximum
+    tip: str
+
+
+_SPECS: tuple[_Spec, ...] = (
+    _Spec("hangup", "Hang up…", "Del", (1, None), "Hang up the selected channels (uuid_kill)"),
+    _Spec("transfer", "Transfer…", "Ctrl+T", (1, 1), "Blind transfer (uuid_transfer)"),
+    _Spec("hold", "Hold", "Ctrl+H", (1, None), "Put on hold (uuid_hold)"),
+    _Spec("unhold", "Unhold", "Ctrl+Shift+H", (1, None), "Take off hold (uuid_hold off)"),
+    _Spec("park", "Park", "Ctrl+P", (1, None), "Park the channel (uuid_park)"),
+    _Spec("record_start", "Start recording…", "Ctrl+R", (1, 1), "uuid_record start <path>"),
+    _Spec("record_stop", "Stop recording", "Ctrl+Shift+R", (1, 1), "uuid_record stop <path>"),
+    _Spec("eavesdrop", "Eavesdrop…", "Ctrl+E", (1, 1), "Call an endpoint that listens in"),
+    _Spec("dtmf", "Send DTMF…", "Ctrl+D", (1, 1), "uuid_send_dtmf"),
+    _Spec("bridge", "Bridge the two", "Ctrl+B", (2, 2), "Bridge two channels (uuid_bridge)"),
+    _Spec("copy_uuid", "Copy UUID", "Ctrl+Shift+C", (1, None), "Copy the UUIDs to the clipboard"),
+    _Spec("dump", "Variables…", "Ctrl+I", (1, 1), "Show every variable (uuid_dump)"),
+)
+_SEPARATOR_AFTER = {"transfer", "park", "record_stop", "bridge"}
+
+
+class ChannelActions(QObject):
+    """The channel menu and shortcuts, acting on :meth:`set_selection`'s channels.
+
+    Signals:
+        status(str): progress and outcome lines ("Hanging up 2 channels…", "Hang up failed: …").
+        failed(str): an action failed; the text is in plain words.
+        busyChanged(bool): whether any command sent from here still waits for its answer.
+    """
+
+    status = Signal(str)
+    failed = Signal(str)
+    busyChanged = Signal(bool)
+
+    def __init__(self, monitor: Any, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._monitor = monitor
+        self._parent = parent
+        self._selection: list[Any] = []
+        self._in_flight = 0
+        self._record_paths: dict[str, str] = {}
+        self.prompter = Prompter(parent)
+        self.show_errors = True
+        """Whether failures also open a (non-blocking) message box."""
+        self.last_dump: QDialog | None = None
+        self.eavesdrop_endpoint = "user/1000"
+        self.record_directory = "/tmp"
+        self._actions: dict[str, QAction] = {}
+        for spec in _SPECS:
+            action = QAction(spec.text, parent)
+            action.setObjectName(f"action_{spec.key}")
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{spec.tip} ({spec.shortcut})")
+            action.setStatusTip(spec.tip)
+            action.triggered.connect(getattr(self, f"_ask_{spec.key}"))
+            parent.addAction(action)
+            self._actions[spec.key] = action
+        self._update_enabled()
+
+    # -------------------------------------------------------------------------- public API
+    def set_selection(self, channels: list[Any]) -> None:
+        """The channels the actions apply to, in selection order (bridge uses the first two)."""
+        self._selection = list(channels)
+        self._update_enabled()
+
+    def selection(self) -> list[Any]:
+        """The channels the actions currently apply to."""
+        return list(self._selection)
+
+    def actions(self) -> list[QAction]:
+        """Every action, in menu order, with shortcuts and enabled per the selection."""
+        return list(self._actions.values())
+
+    def action(self, key: str) -> QAction:
+        """One action by key (``"hangup"``, ``"transfer"``, ``"bridge"``…)."""
+        return self._actions[key]
+
+    def context_menu(self) -> QMenu:
+        """A menu of the actions for the current selection; the caller shows and owns it."""
+        menu = QMenu(self._parent)
+        for key, action in self._actions.items():
+            menu.addAction(action)
+            if key in _SEPARATOR_AFTER:
+                menu.addSeparator()
+        return menu
+
+    @property
+    def busy(self) -> bool:
+        """Whether a command sent from here is still waiting for its answer."""
+        return self._in_flight > 0
+
+    def _update_enabled(self) -> None:
+        count = len(self._selection)
+        for spec in _SPECS:
+            low, high = spec.needs
+            enabled = count >= low and (high is None or count <= high)
+            self._actions[spec.key].setEnabled(enabled)
+        if count:
+            held = [bool(getattr(channel, "held", False)) for channel in self._selection]
+            self._actions["hold"].setEnabled(not all(held))
+            self._actions["unhold"].setEnabled(any(held))
+
+    # -------------------------------------------------------------------------- asking
+    def _uuids(self) -> list[str]:
+        return [channel.uuid for channel in self._selection]
+
+    def _describe(self, channels: Sequence[Any]) -> str:
+        if len(channels) == 1:
+            channel = channels[0]
+            label = getattr(channel, "name", "") or channel.uuid
+            number = getattr(channel, "caller_id_number", "") or ""
+            return f"{label} ({number})" if number else label
+        return f"{len(channels)} channels"
+
+    def _ask_hangup(self) -> None:
+        if not self._selection:
+            return
+        values = self.prompter.form(
+            f"Hang up {self._describe(self._selection)}",
+            [
+                FieldSpec(
+                    "cause",
+                    "Hangup cause",
+                    DEFAULT_CAUSE,
+                    _required(cause_problem),
+                    choices=HANGUP_CAUSE_CHOICES,
+                    help="Sent as the hangup cause; the far end sees its Q.850 code",
+                )
+            ],
+        )
+        if values is None:
+            return
+        question = f"Hang up {self._describe(self._selection)} with {values['cause']}?"
+        if self.prompter.confirm("Hang up", question):
+            self.do_hangup(values["cause"])
+
+    def _ask_transfer(self) -> None:
+        if len(self._selection) != 1:
+            return
+        channel = self._selection[0]
+        values = self.prompter.form(
+            f"Transfer {self._describe([channel])}",
+            [
+                FieldSpec(
+                    "extension", "Extension", "", _required(token_problem), placeholder="1000"
+                ),
+                FieldSpec("dialplan", "Dialplan", "XML", token_problem),
+                FieldSpec(
+                    "context",
+                    "Context",
+                    getattr(channel, "context", "") or "default",
+                    token_problem,
+                ),
+            ],
+        )
+        if values is not None:
+            self.do_transfer(values["extension"], values["dialplan"], values["context"])
+
+    def _ask_hold(self) -> None:
+        self.do_hold(True)
+
+    def _ask_unhold(self) -> None:
+        self.do_hold(False)
+
+    def _ask_park(self) -> None:
+        if self._selection and self.prompter.confirm(
+            "Park", f"Park {self._describe(self._selection)}? A bridged call is split."
+        ):
+            self.do_park()
+
+    def _ask_record_start(self) -> None:
+        if len(self._selection) != 1:
+            return
+        channel = self._selection[0]
+        default = f"{self.record_directory.rstrip('/')}/{channel.uuid}.wav"
+        values = self.prompter.form(
+            "Start recording",
+            [
+                FieldSpec(
+                    "path",
+                    "File on the FreeSWITCH host",
+                    default,
+                    _required(token_problem),
+                    help="Written by FreeSWITCH, on its machine; .wav or .mp3",
+                )
+            ],
+        )
+        if values is not None:
+            self.do_record_start(values["path"])
+
+    def _ask_record_stop(self) -> None:
+        if len(self._selection) == 1:
+            self.do_record_stop()
+
+    def _ask_eavesdrop(self) -> None:
+        if len(self._selection) != 1:
+            return
+        values = self.prompter.form(
+            f"Eavesdrop on {self._describe(self._selection)}",
+            [
+                FieldSpec(
+                    "endpoint",
+                    "Ring this endpoint",
+                    self.eavesdrop_endpoint,
+                    _required(unsafe_reason_or_none),
+                    placeholder="user/1000",
+                    help="This phone rings; once answered it hears the call",
+                )
+            ],
+        )
+        if values is not None:
+            self.do_eavesdrop(values["endpoint"])
+
+    def _ask_dtmf(self) -> None:
+        if len(self._selection) != 1:
+            return
+        values = self.prompter.form(
+            "Send DTMF",
+            [FieldSpec("digits", "Digits", "", _required(dtmf_problem), placeholder="1234#")],
+        )
+        if values is not None:
+            self.do_send_dtmf(values["digits"])
+
+    def _ask_bridge(self) -> None:
+        if len(self._selection) == 2 and self.prompter.confirm(
+            "Bridge",
+            f"Bridge {self._describe([self._selection[0]])} with "
+            f"{self._describe([self._selection[1]])}? Their current calls are split.",
+        ):
+            self.do_bridge()
+
+    def _ask_copy_uuid(self) -> None:
+        self.do_copy_uuid()
+
+    def _ask_dump(self) -> None:
+        if len(self._selection) == 1:
+            self.do_dump()
+
+    # -------------------------------------------------------------------------- doing
+    def do_hangup(self, cause: str = DEFAULT_CAUSE) -> bool:
+        """``uuid_kill <uuid> <cause>`` for every selected channel."""
+        problem = cause_problem(cause)
+        if problem:
+            return self._refuse("Hang up", problem)
+        commands = [f"uuid_kill {u} {cause.strip()}" for u in self._uuids()]
+        return self._run("Hang up", commands, "hung up")
+
+    def do_transfer(self, extension: str, dialplan: str = "XML", context: str = "default") -> bool:
+        """Blind transfer of the selected channel: ``uuid_transfer <uuid> <ext> <dp> <ctx>``."""
+        for name, value in (("extension", extension), ("dialplan", dialplan), ("context", context)):
+            problem = token_problem(value) or (None if value else "required")
+            if problem:
+                return self._refuse("Transfer", f"{name}: {problem}")
+        uuids = self._uuids()[:1]
+        commands = [f"uuid_transfer {u} {extension} {dialplan} {context}" for u in uuids]
+        return self._run("Transfer", commands, f"transferred to {extension}")
+
+    def do_hold(self, hold: bool = True) -> bool:
+        """``uuid_hold <uuid>`` or ``uuid_hold off <uuid>`` for every selected channel."""
+        verb = "uuid_hold" if hold else "uuid_hold off"
+        commands = [f"{verb} {u}" for u in self._uuids()]
+        return self._run("Hold" if hold else "Unhold", commands, "on hold" if hold else "resumed")
+
+    def do_park(self) -> bool:
+        """``uuid_park <uuid>`` for every selected channel."""
+        commands = [f"uuid_park {u}" for u in self._uuids()]
+        return self._run("Park", commands, "parked")
+
+    def do_record_start(self, path: str) -> bool:
+        """``uuid_record <uuid> start <path>``; the path is remembered for stopping."""
+        problem = token_problem(path) or (None if path else "required")
+        if problem:
+            return self._refuse("Record", f"path: {problem}")
+        uuids = self._uuids()[:1]
+        for u in uuids:
+            self._record_paths[u] = path
+        return self._run("Record", [f"uuid_record {u} start {path}" for u in uuids], "recording")
+
+    def do_record_stop(self, path: str | None = None) -> bool:
+        """``uuid_record <uuid> stop <path>`` (the path recording started with, or ``all``)."""
+        uuids = self._uuids()[:1]
+        commands = []
+        for u in uuids:
+            target = path or self._record_paths.pop(u, "all")
+            problem = token_problem(target)
+            if problem:
+                return self._refuse("Stop recording", f"path: {problem}")
+            commands.append(f"uuid_record {u} stop {target}")
+        return self._run("Stop recording", commands, "recording stopped")
+
+    def do_eavesdrop(self, endpoint: str) -> bool:
+        """Originate a leg to ``endpoint`` that runs ``&eavesdrop(<uuid>)`` on the selection."""
+        uuids = self._uuids()[:1]
+        if not uuids:
+            return False
+        try:
+            originate = Originate(
+                endpoint=endpoint.strip(),
+                application="eavesdrop",
+                application_args=uuids[0],
+                caller_id_name="Eavesdrop",
+            )
+            command = f"originate {originate.api_args()}"
+        except EslCommandError as exc:
+            return self._refuse("Eavesdrop", f"{exc.field}: {exc.message}")
+        self.eavesdrop_endpoint = endpoint.strip()
+        return self._run("Eavesdrop", [command], f"{endpoint} is listening")
+
+    def do_send_dtmf(self, digits: str) -> bool:
+        """``uuid_send_dtmf <uuid> <digits>``."""
+        problem = dtmf_problem(digits) or (None if digits else "required")
+        if problem:
+            return self._refuse("Send DTMF", problem)
+        commands = [f"uuid_send_dtmf {u} {digits}" for u in self._uuids()[:1]]
+        return self._run("Send DTMF", commands, f"sent {digits}")
+
+    def do_bridge(self) -> bool:
+        """``uuid_bridge <first> <second>`` for the two selected channels."""
+        uuids = self._uuids()
+        if len(uuids) != 2:
+            return self._refuse("Bridge", "select exactly two channels")
+        return self._run("Bridge", [f"uuid_bridge {uuids[0]} {uuids[1]}"], "bridged")
+
+    def do_copy_uuid(self) -> str:
+        """Put the selected uuids on the clipboard, one a line; returns what was copied."""
+        text = "\n".join(self._uuids())
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self._say(
+                f"Copied {text}" if "\n" not in text else f"Copied {len(self._uuids())} UUIDs"
+            )
+        return text
+
+    def do_dump(self) -> bool:
+        """``uuid_dump <uuid> json``, shown in a dialog of name/value rows."""
+        uuids = self._uuids()[:1]
+        if not uuids:
+            return False
+        target = uuids[0]
+
+        def show(reply: Reply) -> None:
+            if reply.ok:
+                self.last_dump = VariablesDialog(target, reply.text, self._parent)
+                self.last_dump.show()
+
+        return self._run("Variables", [f"uuid_dump {target} json"], "variables read", show)
+
+    # -------------------------------------------------------------------------- plumbing
+    def _refuse(self, title: str, reason: str) -> bool:
+        self._report_failure(f"{title}: {reason}")
+        return False
+
+    def _run(
+        self,
+        title: str,
+        commands: list[str],
+        success: str,
+        on_each: Callable[[Reply], None] | None = None,
+    ) -> bool:
+        if not commands:
+            return False
+        what = self._describe(self._selection) if self._selection else ""
+        self._say(f"{title}: {what}…" if what else f"{title}…")
+        results: list[Reply] = []
+
+        def collect(reply: Reply) -> None:
+            results.append(reply)
+            self._set_in_flight(-1)
+            if on_each is not None:
+                on_each(reply)
+            if len(results) < len(commands):
+                return
+            failures = [r for r in results if not r.ok]
+            if not failures:
+                self._say(f"{title}: {success}" + (f" ({what})" if what else ""))
+                return
+            reasons = sorted({r.message for r in failures})
+            count = f" ({len(failures)} of {len(results)})" if len(results) > 1 else ""
+            self._report_failure(f"{title} failed{count}: {'; '.join(reasons)}")
+
+        for command in commands:
+            self._set_in_flight(+1)
+            run_bgapi(self._monitor, command, collect, context=self)
+        return True
+
+    def _set_in_flight(self, delta: int) -> None:
+        was = self.busy
+        self._in_flight += delta
+        if was != self.busy:
+            self.busyChanged.emit(self.busy)
+            if self.busy:
+                QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+            else:
+                QGuiApplication.restoreOverrideCursor()
+
+    def _say(self, text: str) -> None:
+        self.status.emit(text)
+        window = self._parent.window()
+        status_bar = getattr(window, "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    def _report_failure(self, text: str) -> None:
+        self._say(text)
+        self.failed.emit(text)
+        if self.show_errors:
+            self.prompter.error("Channel action failed", text)
+
+
+def unsafe_reason_or_none(text: str) -> str | None:
+    """A validator refusing only what cannot go on one command line."""
+    return unsafe_reason(text)
+
+
+class VariablesDialog(QDialog):
+    """The ``uuid_dump`` of one channel: a sortable name/value table and the raw text."""
+
+    def __init__(self, uuid: str, dump: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Variables of {uuid}")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.variables = parse_dump(dump)
+        table = QTableWidget(len(self.variables), 2)
+        table.setHorizontalHeaderLabels(["Name", "Value"])
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        for row, (name, value) in enumerate(self.variables.items()):
+            table.setItem(row, 0, QTableWidgetItem(name))
+            table.setItem(row, 1, QTableWidgetItem(value))
+        table.setSortingEnabled(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        raw = QPlainTextEdit(dump)
+        raw.setReadOnly(True)
+        raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        tabs = QTabWidget()
+        tabs.addTab(table, f"Variables ({len(self.variables)})")
+        tabs.addTab(raw, "Raw")
+        self.table = table
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        self.resize(720, 560)
+
+
+def parse_dump(text: str) -> dict[str, str]:
+    """``uuid_dump … json`` (or the default ``Name: value`` text) as an ordered dict."""
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            data = orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            data = None
+        if isinstance(data, dict):
+            return {str(k): str(v) for k, v in data.items()}
+    result: dict[str, str] = {}
+    for line in stripped.splitlines():
+        name, sep, value = line.partition(": ")
+        if sep:
+            result[name] = value
+    return result
