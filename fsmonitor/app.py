@@ -1,0 +1,336 @@
+"""Command line, logging and wiring: ``fsmonitor`` and ``python -m fsmonitor``.
+
+``fsmonitor [--host H] [--port P] [--user U] [--password-env VAR] [--profile NAME] [--demo]
+[--screenshot FILE --after SECONDS]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+log = logging.getLogger("fsmonitor.app")
+
+DEMO_PASSWORD = "ClueCon"
+LISTENING_RE = re.compile(rb"listening on (\S+):(\d+)")
+
+
+@dataclass
+class Options:
+    host: str | None
+    port: int | None
+    user: str | None
+    password_env: str | None
+    profile: str | None
+    demo: bool
+    demo_cps: float
+    demo_hold: float
+    demo_preload: int
+    screenshot: Path | None
+    after: float
+    settings: Path | None
+    log_level: str
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="fsmonitor",
+        description="A live desktop monitor for FreeSWITCH over the inbound Event Socket.",
+    )
+    p.add_argument("--host", help="Event Socket host (overrides the profile)")
+    p.add_argument("--port", type=int, help="Event Socket port (default 8021)")
+    p.add_argument("--user", help="user@domain for userauth (default: plain auth)")
+    p.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="read the password from this environment variable (default: FSMONITOR_PASSWORD, "
+        "then the keyring, then ask)",
+    )
+    p.add_argument("--profile", metavar="NAME", help="connection profile to use")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the built-in FreeSWITCH simulator on a free loopback port and connect to it",
+    )
+    p.add_argument("--demo-cps", type=float, default=4.0, help="demo traffic: calls per second")
+    p.add_argument("--demo-hold", type=float, default=40.0, help="demo traffic: mean hold (s)")
+    p.add_argument("--demo-preload", type=int, default=30, help="demo: calls already up")
+    p.add_argument("--screenshot", metavar="FILE", type=Path, help="save the window to FILE")
+    p.add_argument(
+        "--after",
+        metavar="SECONDS",
+        type=float,
+        default=5.0,
+        help="with --screenshot: wait this long, then save and exit (default 5)",
+    )
+    p.add_argument("--settings", metavar="FILE", type=Path, help="use this ini file for settings")
+    p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    return p
+
+
+def parse_args(argv: Sequence[str] | None = None) -> Options:
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    if ns.port is not None and not 0 < ns.port < 65536:
+        parser.error("--port must be between 1 and 65535")
+    if ns.after < 0:
+        parser.error("--after must not be negative")
+    if ns.password_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", ns.password_env):
+        parser.error("--password-env takes the name of an environment variable")
+    if ns.demo and (ns.host or ns.port):
+        parser.error("--demo starts its own simulator: do not combine it with --host/--port")
+    return Options(
+        host=ns.host,
+        port=ns.port,
+        user=ns.user,
+        password_env=ns.password_env,
+        profile=ns.profile,
+        demo=ns.demo,
+        demo_cps=ns.demo_cps,
+        demo_hold=ns.demo_hold,
+        demo_preload=ns.demo_preload,
+        screenshot=ns.screenshot,
+        after=ns.after,
+        settings=ns.settings,
+        log_level=ns.log_level.upper(),
+    )
+
+
+# ---------------------------------------------------------------------- logging and errors
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+
+
+def install_qt_message_handler() -> None:
+    """Route Qt's own warnings into Python logging (logger ``fsmonitor.qt``)."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("fsmonitor.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(mode: Any, context: Any, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return  # the offscreen platform's known no-op notice
+        qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+def install_excepthook() -> None:
+    """Show unexpected errors in a dialog instead of the app vanishing or going silent."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        logging.getLogger("fsmonitor").error("unhandled exception:\n%s", text)
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, "fsmonitor: unexpected error", str(exc))
+        box.setDetailedText(text)
+        box.setAttribute(box.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    sys.excepthook = hook
+
+
+# ---------------------------------------------------------------------- demo simulator
+def _demo_process_class() -> Any:
+    from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+    class DemoSimulator(QObject):
+        """``python -m fsmonitor.sim`` in a ``QProcess``; reports its port without blocking."""
+
+        listening = Signal(str, int)
+        failed = Signal(str)
+
+        def __init__(self, cps: float, hold: float, preload: int, parent: Any = None) -> None:
+            super().__init__(parent)
+            self.process = QProcess(self)
+            self.process.setProgram(sys.executable)
+            self.process.setArguments(
+                [
+                    "-m", "fsmonitor.sim",
+                    "--host", "127.0.0.1",
+                    "--port", "0",
+                    "--password", DEMO_PASSWORD,
+                    "--cps", str(cps),
+                    "--hold", str(hold),
+                    "--preload", str(preload),
+                ]
+            )  # fmt: skip
+            self.process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
+            self.process.readyReadStandardOutput.connect(self._on_stdout)
+            self.process.readyReadStandardError.connect(self._on_stderr)
+            self.process.errorOccurred.connect(self._on_error)
+            self.process.finished.connect(self._on_finished)
+            self._buffer = b""
+            self.port: int | None = None
+            self._stopping = False
+            self._kill_timer = QTimer(self)
+            self._kill_timer.setSingleShot(True)
+            self._kill_timer.setInterval(3000)
+            self._kill_timer.timeout.connect(self.process.kill)
+
+        def start(self) -> None:
+            log.info("starting the demo simulator")
+            self.process.start()
+
+        def _on_stdout(self) -> None:
+            data = bytes(self.process.readAllStandardOutput().data())
+            if self.port is not None:
+                return
+            self._buffer += data
+            match = LISTENING_RE.search(self._buffer)
+            if match:
+                self.port = int(match.group(2))
+                host = match.group(1).decode()
+                log.info("demo simulator listening on %s:%d", host, self.port)
+                self.listening.emit(host, self.port)
+                self._buffer = b""
+
+        def _on_stderr(self) -> None:
+            text = bytes(self.process.readAllStandardError().data()).decode(errors="replace")
+            for line in text.splitlines():
+                if line.strip():
+                    logging.getLogger("fsmonitor.sim").info("%s", line)
+
+        def _on_error(self, error: Any) -> None:
+            if not self._stopping:
+                self.failed.emit(f"simulator: {self.process.errorString()}")
+
+        def _on_finished(self, code: int, _status: Any) -> None:
+            self._kill_timer.stop()
+            if not self._stopping:
+                self.failed.emit(f"simulator exited with code {code}")
+
+        def stop(self) -> None:
+            """Terminate, then kill if it lingers; never waits on the GUI thread."""
+            self._stopping = True
+            if self.process.state() != QProcess.ProcessState.NotRunning:
+                self.process.terminate()
+                self._kill_timer.start()
+
+        def stop_now(self) -> None:
+            """At exit: the event loop is over, so end it the quick way."""
+            self._stopping = True
+            if self.process.state() != QProcess.ProcessState.NotRunning:
+                self.process.kill()  # the QProcess destructor reaps it
+
+    return DemoSimulator
+
+
+# ---------------------------------------------------------------------- main
+def resolve_profile(opts: Options, settings: Any) -> Any:
+    """The profile named by --profile (or the last one), overridden by --host/--port/--user."""
+    from fsmonitor.ui.settings import Profile
+
+    name = opts.profile or settings.last_profile
+    profile = settings.profile(name) if name else None
+    if profile is None:
+        profile = Profile(name=opts.profile) if opts.profile else settings.profiles()[0]
+    if opts.host:
+        profile.host = opts.host
+    if opts.port:
+        profile.port = opts.port
+    if opts.user is not None:
+        profile.user = opts.user
+    if (opts.host or opts.port) and not opts.profile:
+        profile.name = f"{profile.host}:{profile.port}"
+    return profile
+
+
+def load_stylesheet() -> str:
+    from importlib.resources import files
+
+    try:
+        return (files("fsmonitor.resources") / "fsmonitor.qss").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError, OSError):
+        return ""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    opts = parse_args(argv)
+    setup_logging(opts.log_level)
+
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from fsmonitor.ui.main_window import MainWindow
+    from fsmonitor.ui.settings import APPLICATION, ORGANIZATION, PasswordStore, Profile, Settings
+
+    install_qt_message_handler()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setDesktopFileName("fsmonitor")
+    install_excepthook()
+    style = load_stylesheet()
+    if style:
+        app.setStyleSheet(style)
+
+    if opts.settings is not None:
+        qsettings = QSettings(str(opts.settings), QSettings.Format.IniFormat)
+    else:
+        qsettings = QSettings(ORGANIZATION, APPLICATION)
+    settings = Settings(qsettings)
+    window = MainWindow(settings, PasswordStore())
+    window.show()
+
+    demo = None
+    if opts.demo:
+        demo = _demo_process_class()(opts.demo_cps, opts.demo_hold, opts.demo_preload, window)
+
+        def demo_ready(host: str, port: int) -> None:
+            window.connect_profile(Profile("demo", host, port), password=DEMO_PASSWORD)
+
+        demo.listening.connect(demo_ready)
+        demo.failed.connect(lambda text: window.statusBar().showMessage(text))
+        demo.start()
+        app.aboutToQuit.connect(demo.stop)
+    else:
+        profile = resolve_profile(opts, settings)
+        QTimer.singleShot(
+            0, lambda: window.connect_profile(profile, password_env=opts.password_env)
+        )
+
+    if opts.screenshot is not None:
+        target = opts.screenshot
+
+        def shoot() -> None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            ok = window.grab().save(str(target))
+            log.info("screenshot %s: %s", "saved to" if ok else "could not be saved to", target)
+            app.exit(0 if ok else 1)
+
+        QTimer.singleShot(int(opts.after * 1000), shoot)
+
+    if opts.screenshot is not None:
+        window.persist = False  # a rendering run must not rewrite the user's layout
+    code = app.exec()
+    window.close()
+    if demo is not None:
+        demo.stop_now()
+    return int(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""Bridged calls: both legs of each call on one row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from fsmonitor.ui.models import CallsTableModel, ChannelRole, SortRole, call_legs
+
+
+class CallsView(QWidget):
+    """A sortable table over ``CallsTableModel``; double-click selects the A leg."""
+
+    legActivated = Signal(str)
+    """uuid of the leg the user wants to inspect."""
+
+    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = CallsTableModel(store, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.proxy.setFilterRole(ChannelRole)
+        self.table = QTableView(self)
+        self.table.setObjectName("callsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        hh = self.table.horizontalHeader()
+        hh.setSectionsMovable(True)
+        hh.setStretchLastSection(True)
+        for col, width in enumerate((160, 110, 140, 110, 80, 70)):
+            hh.resizeSection(col, width)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.doubleClicked.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+    def set_store(self, store: Any) -> None:
+        self.model.set_store(store)
+
+    def _activated(self, index: Any) -> None:
+        call = index.data(ChannelRole)
+        legs = call_legs(call) if call is not None else []
+        if not legs:
+            return
+        b_cols = (CallsTableModel.COL_B_DEST, CallsTableModel.COL_B_UUID)
+        source_col = self.proxy.mapToSource(index).column()
+        leg = legs[1] if source_col in b_cols and len(legs) > 1 else legs[0]
+        self.legActivated.emit(leg.uuid)
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("callsTable/header", self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value("callsTable/header")
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+
+
+__all__ = ["CallsView", "Qt"]

@@ -1,0 +1,716 @@
+"""The main window: connection toolbar, live channel table, calls, detail pane and docks.
+
+The window owns at most one :class:`~fsmonitor.net.Monitor` at a time. Switching profile
+replaces the monitor, and every monitor-bound widget (the docks, the channel actions) is
+rebuilt for the new one; the table models simply re-attach to the new store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import qtawesome as qta
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from fsmonitor.net import ConnectionState, Monitor
+from fsmonitor.ui.alerts import AlertNotifier, AlertsDialog, describe_alert
+from fsmonitor.ui.calls_view import CallsView
+from fsmonitor.ui.channel_detail import ChannelDetail
+from fsmonitor.ui.channel_table import ChannelTableView
+from fsmonitor.ui.connection_bar import ConnectionBar
+from fsmonitor.ui.export import export_csv, export_json
+from fsmonitor.ui.models import ChannelTableModel
+from fsmonitor.ui.settings import PasswordStore, Profile, Settings
+
+log = logging.getLogger("fsmonitor.ui")
+
+MonitorFactory = Callable[[Profile, str], Any]
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    """A monitor-bound widget from another module, shown in a dock."""
+
+    key: str
+    title: str
+    module: str
+    cls: str
+    area: Qt.DockWidgetArea
+    icon: str
+    shortcut: str
+
+
+PANELS: tuple[PanelSpec, ...] = (
+    PanelSpec(
+        "dashboard", "Dashboard", "fsmonitor.ui.dashboard", "DashboardWidget",
+        Qt.DockWidgetArea.RightDockWidgetArea, "mdi6.chart-line", "Ctrl+1",
+    ),
+    PanelSpec(
+        "events", "Event log", "fsmonitor.ui.event_log", "EventLogView",
+        Qt.DockWidgetArea.BottomDockWidgetArea, "mdi6.format-list-bulleted", "Ctrl+2",
+    ),
+    PanelSpec(
+        "log", "Log", "fsmonitor.ui.log_pane", "LogPane",
+        Qt.DockWidgetArea.BottomDockWidgetArea, "mdi6.text-box-outline", "Ctrl+3",
+    ),
+    PanelSpec(
+        "console", "API console", "fsmonitor.ui.console", "ApiConsole",
+        Qt.DockWidgetArea.BottomDockWidgetArea, "mdi6.console", "Ctrl+4",
+    ),
+    PanelSpec(
+        "registrations", "Registrations", "fsmonitor.ui.registrations", "RegistrationsView",
+        Qt.DockWidgetArea.BottomDockWidgetArea, "mdi6.account-multiple", "Ctrl+5",
+    ),
+)  # fmt: skip
+
+
+def default_monitor_factory(profile: Profile, password: str) -> Any:
+    return Monitor(profile.host, profile.port, password, profile.user or None)
+
+
+def _load_class(module: str, name: str) -> type | None:
+    try:
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    except (ImportError, AttributeError) as exc:
+        log.debug("panel %s.%s unavailable: %s", module, name, exc)
+        return None
+
+
+def _placeholder(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setEnabled(False)
+    return label
+
+
+class MainWindow(QMainWindow):
+    """What an operator keeps open all day."""
+
+    monitorChanged = Signal(object)
+    """The new monitor (or ``None``) after a connect or disconnect."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        passwords: PasswordStore | None = None,
+        monitor_factory: MonitorFactory = default_monitor_factory,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.passwords = passwords if passwords is not None else PasswordStore()
+        self._factory = monitor_factory
+        self.monitor: Any = None
+        self.profile: Profile | None = None
+        self._password_env: str | None = None
+        self._select_pending: str | None = None
+        self._actions_obj: Any = None
+        self._panels: dict[str, Any] = {}
+        self._docks: dict[str, QDockWidget] = {}
+        self._password_dialog: QInputDialog | None = None
+        self.persist = True
+        """Whether closing saves layout and filters (off for --screenshot runs)."""
+
+        self.setWindowTitle("fsmonitor")
+        self.setWindowIcon(qta.icon("mdi6.phone-in-talk", color="#1976d2"))
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+        )
+
+        self.model = ChannelTableModel(None, self)
+        self.table = ChannelTableView(self.model, self)
+        self.calls = CallsView(None, self)
+        self.detail = ChannelDetail(self)
+        self.notifier = AlertNotifier(self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("centralTabs")
+        self.tabs.addTab(self.table, qta.icon("mdi6.phone-log"), "Channels")
+        self.tabs.addTab(self.calls, qta.icon("mdi6.phone-in-talk"), "Calls")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 380])
+        self.setCentralWidget(self.splitter)
+
+        self._build_actions()
+        self._build_toolbar()
+        self._build_docks()
+        self._build_menus()
+        self._build_statusbar()
+
+        self.table.selectionChanged.connect(self._on_selection)
+        self.table.contextMenuRequested.connect(self._show_context_menu)
+        self.calls.legActivated.connect(self._select_leg)
+        self.model.updatesEmitted.connect(self._after_model_update)
+        self.model.alertRaised.connect(self._on_alert)
+
+        self._status_timer = QTimer(self)
+        self._status_timer.setObjectName("statusRefresh")
+        self._status_timer.setInterval(1000)
+        self._status_timer.timeout.connect(self._update_status)
+        self._status_timer.start()
+
+        self._load_settings()
+
+    # ------------------------------------------------------------------ construction
+    def _build_actions(self) -> None:
+        def act(icon: str, text: str, slot: Callable[..., Any], shortcut: Any = None) -> QAction:
+            action = QAction(qta.icon(icon), text, self)
+            action.triggered.connect(slot)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            self.addAction(action)
+            return action
+
+        self.act_connect = act("mdi6.lan-connect", "&Connect", self.connect_selected, "Ctrl+K")
+        self.act_disconnect = act(
+            "mdi6.lan-disconnect", "&Disconnect", self.disconnect_monitor, "Ctrl+Shift+K"
+        )
+        self.act_edit_profile = act("mdi6.server-plus", "Edit &profile…", self.edit_profile)
+        self.act_delete_profile = act("mdi6.server-remove", "De&lete profile", self.delete_profile)
+        self.act_originate = act(
+            "mdi6.phone-plus", "&Originate…", self.open_originate, QKeySequence.StandardKey.New
+        )
+        self.act_export_csv = act(
+            "mdi6.file-delimited", "Export table as &CSV…", self.export_csv_dialog, "Ctrl+E"
+        )
+        self.act_export_json = act(
+            "mdi6.code-json", "Export table as &JSON…", self.export_json_dialog, "Ctrl+Shift+E"
+        )
+        self.act_quit = act("mdi6.exit-to-app", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_find = act(
+            "mdi6.magnify", "&Find channel", self._focus_search, QKeySequence.StandardKey.Find
+        )
+        self.act_alerts = act("mdi6.bell-ring", "&Alerts…", self.edit_alerts)
+        self.act_clear_filters = act(
+            "mdi6.filter-remove", "Clear &filters", self.clear_filters, "Escape"
+        )
+        self.act_clear_filters.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.act_clear_filters)
+        self.removeAction(self.act_clear_filters)
+        self.act_about = act("mdi6.information", "&About", self.about)
+        self.act_disconnect.setEnabled(False)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Connection", self)
+        tb.setObjectName("connectionToolbar")
+        tb.setIconSize(QSize(20, 20))
+        tb.setMovable(False)
+        self.profile_box = QComboBox(tb)
+        self.profile_box.setObjectName("profileBox")
+        self.profile_box.setMinimumContentsLength(14)
+        self.profile_box.setToolTip("Connection profile")
+        tb.addWidget(self.profile_box)
+        tb.addAction(self.act_connect)
+        tb.addAction(self.act_disconnect)
+        tb.addSeparator()
+        self.connection_bar = ConnectionBar(tb)
+        tb.addWidget(self.connection_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+        self.connection_toolbar = tb
+
+        self.actions_toolbar = QToolBar("Channel actions", self)
+        self.actions_toolbar.setObjectName("actionsToolbar")
+        self.actions_toolbar.setIconSize(QSize(18, 18))
+        self.actions_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.addToolBarBreak()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.actions_toolbar)
+        self._fill_actions_toolbar()
+
+    def _fill_actions_toolbar(self) -> None:
+        tb = self.actions_toolbar
+        tb.clear()
+        tb.addAction(self.act_originate)
+        if self._actions_obj is not None:
+            tb.addSeparator()
+            for action in self._actions_obj.actions():
+                if not action.icon().isNull():
+                    tb.addAction(action)
+        tb.addSeparator()
+        tb.addAction(self.act_export_csv)
+        tb.addAction(self.act_alerts)
+
+    def _build_docks(self) -> None:
+        first_bottom: QDockWidget | None = None
+        for spec in PANELS:
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"dock_{spec.key}")
+            dock.setWidget(_placeholder(f"{spec.title}: connect to a switch"))
+            self.addDockWidget(spec.area, dock)
+            if spec.area == Qt.DockWidgetArea.BottomDockWidgetArea:
+                if first_bottom is None:
+                    first_bottom = dock
+                else:
+                    self.tabifyDockWidget(first_bottom, dock)
+            self._docks[spec.key] = dock
+        if first_bottom is not None:
+            first_bottom.raise_()
+        self.resizeDocks([self._docks["dashboard"]], [330], Qt.Orientation.Horizontal)
+        if first_bottom is not None:
+            self.resizeDocks([first_bottom], [220], Qt.Orientation.Vertical)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        file_menu = mb.addMenu("&File")
+        file_menu.addAction(self.act_export_csv)
+        file_menu.addAction(self.act_export_json)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        conn = mb.addMenu("C&onnection")
+        conn.addAction(self.act_connect)
+        conn.addAction(self.act_disconnect)
+        conn.addSeparator()
+        conn.addAction(self.act_edit_profile)
+        conn.addAction(self.act_delete_profile)
+        self.channel_menu = mb.addMenu("C&hannel")
+        self._fill_channel_menu()
+        view = mb.addMenu("&View")
+        view.addAction(self.act_find)
+        view.addAction(self.act_clear_filters)
+        view.addSeparator()
+        for spec in PANELS:
+            toggle = self._docks[spec.key].toggleViewAction()
+            toggle.setIcon(qta.icon(spec.icon))
+            toggle.setShortcut(QKeySequence(spec.shortcut))
+            view.addAction(toggle)
+        view.addSeparator()
+        view.addAction(self.connection_toolbar.toggleViewAction())
+        view.addAction(self.actions_toolbar.toggleViewAction())
+        settings_menu = mb.addMenu("&Settings")
+        settings_menu.addAction(self.act_alerts)
+        help_menu = mb.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+
+    def _fill_channel_menu(self) -> None:
+        menu = self.channel_menu
+        menu.clear()
+        menu.addAction(self.act_originate)
+        if self._actions_obj is not None:
+            menu.addSeparator()
+            for action in self._actions_obj.actions():
+                menu.addAction(action)
+
+    def _build_statusbar(self) -> None:
+        sb = self.statusBar()
+        self.status_counts = QLabel(self)
+        self.status_counts.setObjectName("statusCounts")
+        sb.addPermanentWidget(self.status_counts)
+
+    # ------------------------------------------------------------------ settings
+    def _load_settings(self) -> None:
+        s = self.settings
+        self._reload_profiles(s.last_profile)
+        self.model.set_thresholds(s.thresholds())
+        self.notifier.set_enabled(s.notify)
+        states = s.filter_states()
+        self.table.set_filters(s.filter_text(), states or None)
+        geometry = s.bytes_value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1480, 860)
+        state = s.bytes_value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = s.bytes_value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.table.restore_state(s.qsettings)
+        self.calls.restore_state(s.qsettings)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.set_bytes("window/geometry", self.saveGeometry())
+        s.set_bytes("window/state", self.saveState())
+        s.set_bytes("window/splitter", self.splitter.saveState())
+        self.table.save_state(s.qsettings)
+        self.calls.save_state(s.qsettings)
+        text, states = self.table.filters()
+        s.set_filters(text, states)
+        for widget in self._panels.values():
+            self._panel_call(widget, "save_state", s.qsettings)
+        s.sync()
+
+    def _reload_profiles(self, select: str | None = None) -> None:
+        box = self.profile_box
+        current = select or box.currentText()
+        box.blockSignals(True)
+        box.clear()
+        for p in self.settings.profiles():
+            box.addItem(qta.icon("mdi6.server"), p.name, p)
+            box.setItemData(box.count() - 1, f"{p.account}", Qt.ItemDataRole.ToolTipRole)
+        index = box.findText(current) if current else -1
+        box.setCurrentIndex(max(0, index))
+        box.blockSignals(False)
+
+    def selected_profile(self) -> Profile:
+        profile = self.profile_box.currentData()
+        return profile if isinstance(profile, Profile) else Profile()
+
+    # ------------------------------------------------------------------ connecting
+    def connect_selected(self) -> None:
+        self.connect_profile(self.selected_profile())
+
+    def connect_profile(
+        self,
+        profile: Profile,
+        password: str | None = None,
+        password_env: str | None = None,
+    ) -> None:
+        """Connect to ``profile``; asks for the password (without blocking) if none is known."""
+        self._password_env = password_env or self._password_env
+        if self.profile_box.findText(profile.name) < 0:
+            self.profile_box.addItem(qta.icon("mdi6.server"), profile.name, profile)
+        self.profile_box.setCurrentIndex(self.profile_box.findText(profile.name))
+        if password is None:
+            password = self.passwords.get(profile, self._password_env)
+        if password is None:
+            self._ask_password(profile)
+            return
+        self._start(profile, password)
+
+    def _ask_password(self, profile: Profile) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Event Socket password")
+        dialog.setLabelText(
+            f"Password for {profile.account}"
+            + (
+                "\n(kept in the system keyring)"
+                if self.passwords.has_keyring
+                else "\n(kept for this session only: no system keyring available)"
+            )
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(lambda text: self._password_entered(profile, text))
+        self._password_dialog = dialog
+        dialog.open()
+
+    def _password_entered(self, profile: Profile, password: str) -> None:
+        self._password_dialog = None
+        self.passwords.put(profile, password, remember=True)
+        self._start(profile, password)
+
+    def _start(self, profile: Profile, password: str) -> None:
+        self._teardown_monitor()
+        self.profile = profile
+        self.settings.last_profile = profile.name
+        monitor = self._factory(profile, password)
+        self._install_monitor(monitor)
+        log.info("connecting to %s", profile.account)
+        monitor.open()
+
+    def disconnect_monitor(self) -> None:
+        if self.monitor is not None:
+            self.monitor.close()
+
+    def _teardown_monitor(self) -> None:
+        old = self.monitor
+        if old is None:
+            return
+        for key, widget in list(self._panels.items()):
+            self._panel_call(widget, "save_state", self.settings.qsettings)
+            self._docks[key].setWidget(_placeholder(f"{self._docks[key].windowTitle()}"))
+            widget.deleteLater()
+        self._panels.clear()
+        if self._actions_obj is not None:
+            self._actions_obj.deleteLater()
+            self._actions_obj = None
+        with contextlib.suppress(RuntimeError, TypeError):
+            old.changed.disconnect(self.model.apply_changes)
+        old.close()
+        old.deleteLater()
+        self.monitor = None
+
+    def _install_monitor(self, monitor: Any) -> None:
+        self.monitor = monitor
+        self.model._store = monitor.store
+        self.model.reload()
+        self.calls.set_store(monitor.store)
+        monitor.changed.connect(self.model.apply_changes)
+        monitor.changed.connect(self.calls.model.schedule_refresh)
+        monitor.changed.connect(self._on_changes)
+        monitor.stateChanged.connect(self._on_state)
+        monitor.error.connect(self._on_error)
+        self.connection_bar.set_monitor(monitor)
+        for spec in PANELS:
+            cls = _load_class(spec.module, spec.cls)
+            dock = self._docks[spec.key]
+            if cls is None:
+                dock.setWidget(_placeholder(f"{spec.title} is not available in this build"))
+                continue
+            try:
+                widget = cls(monitor, dock)
+            except Exception:
+                log.exception("could not create the %s panel", spec.title)
+                dock.setWidget(_placeholder(f"{spec.title} failed to start (see the log)"))
+                continue
+            dock.setWidget(widget)
+            self._panel_call(widget, "restore_state", self.settings.qsettings)
+            self._panels[spec.key] = widget
+        actions_cls = _load_class("fsmonitor.ui.actions", "ChannelActions")
+        if actions_cls is not None:
+            try:
+                self._actions_obj = actions_cls(monitor, self)
+            except Exception:
+                log.exception("could not create the channel actions")
+                self._actions_obj = None
+        if self._actions_obj is not None:
+            for signal_name in ("status", "failed"):
+                signal = getattr(self._actions_obj, signal_name, None)
+                if signal is not None:
+                    signal.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self._actions_obj.set_selection(self.table.selected_channels())
+        self._fill_channel_menu()
+        self._fill_actions_toolbar()
+        self._on_state(monitor.connection.state)
+        self.monitorChanged.emit(monitor)
+
+    @staticmethod
+    def _panel_call(widget: Any, method: str, *args: Any) -> None:
+        fn = getattr(widget, method, None)
+        if fn is None:
+            return
+        try:
+            fn(*args)
+        except Exception:
+            log.exception("%s.%s failed", type(widget).__name__, method)
+
+    def panel(self, key: str) -> Any:
+        """The live widget of a dock (``None`` before a monitor exists)."""
+        return self._panels.get(key)
+
+    @property
+    def channel_actions(self) -> Any:
+        return self._actions_obj
+
+    # ------------------------------------------------------------------ reactions
+    def _on_state(self, state: ConnectionState) -> None:
+        live = state is not ConnectionState.DISCONNECTED and state is not ConnectionState.FAILED
+        self.act_connect.setEnabled(not live)
+        self.act_disconnect.setEnabled(live)
+        self.profile_box.setEnabled(not live)
+        if state is ConnectionState.FAILED and self.profile is not None:
+            error = self.monitor.connection.last_error if self.monitor is not None else None
+            if error and ("auth" in error.lower() or "password" in error.lower()):
+                # A rejected password must be asked for again, not retried from memory.
+                self.passwords.forget(self.profile)
+        self._update_title()
+
+    def _on_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+
+    def _on_changes(self, changes: list[Any]) -> None:
+        shown = self.detail.channel
+        if shown is None:
+            return
+        for change in changes:
+            if change.uuid == shown.uuid or getattr(change, "old_uuid", None) == shown.uuid:
+                self.detail.set_channel(change.channel)
+                return
+
+    def _after_model_update(self) -> None:
+        if self._select_pending and self.table.select_uuid(self._select_pending):
+            self._select_pending = None
+
+    def _on_selection(self, channels: list[Any]) -> None:
+        if self._actions_obj is not None:
+            self._actions_obj.set_selection(channels)
+        self.detail.set_channel(channels[0] if channels else None)
+
+    def _select_leg(self, uuid: str) -> None:
+        self.tabs.setCurrentWidget(self.table)
+        self.table.select_uuid(uuid)
+
+    def select_when_seen(self, uuid: str) -> None:
+        """Select ``uuid`` as soon as its first event has reached the table."""
+        self.tabs.setCurrentWidget(self.table)
+        if not self.table.select_uuid(uuid):
+            self._select_pending = uuid
+
+    def _show_context_menu(self, global_pos: Any) -> None:
+        menu = self._actions_obj.context_menu() if self._actions_obj is not None else QMenu(self)
+        menu.addSeparator()
+        menu.addAction(self.act_originate)
+        menu.popup(global_pos)
+
+    def _on_alert(self, uuid: str, kind: str) -> None:
+        row = self.model.row_of(uuid)
+        if row < 0:
+            return
+        ch = self.model.item_at(row)
+        text = describe_alert(kind, self.model.thresholds)
+        who = ch.caller_id_number or ch.caller_id_name or uuid
+        self.notifier.notify("fsmonitor alert", f"{who} → {ch.destination}: {text}")
+
+    def _update_title(self) -> None:
+        where = self.profile.account if self.profile is not None else "not connected"
+        self.setWindowTitle(f"fsmonitor — {where}")
+
+    def _update_status(self) -> None:
+        store = self.monitor.store if self.monitor is not None else None
+        channels = self.model.rowCount()
+        parts = [f"{channels} channels"]
+        if store is not None:
+            stats = getattr(store, "stats", None)
+            calls = getattr(stats, "active_calls", None) if stats is not None else None
+            if calls is not None:
+                parts.append(f"{calls} calls")
+            cps = getattr(stats, "cps_10s", None) or getattr(stats, "cps", None)
+            if isinstance(cps, int | float):
+                parts.append(f"{cps:.1f} CPS")
+        parts.append(f"{self.calls.model.rowCount()} bridged")
+        self.status_counts.setText("  ·  ".join(parts))
+
+    # ------------------------------------------------------------------ commands
+    def open_originate(self) -> None:
+        if self.monitor is None:
+            self.statusBar().showMessage("Connect to a switch first", 5000)
+            return
+        cls = _load_class("fsmonitor.ui.originate_dialog", "OriginateDialog")
+        if cls is None:
+            self.statusBar().showMessage("Originate is not available in this build", 5000)
+            return
+        dialog = cls(self.monitor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.originated.connect(self.select_when_seen)
+        self._panel_call(dialog, "restore_state", self.settings.qsettings)
+        dialog.finished.connect(
+            lambda _r: self._panel_call(dialog, "save_state", self.settings.qsettings)
+        )
+        dialog.open()
+
+    def edit_profile(self) -> None:
+        from fsmonitor.ui.profile_dialog import ProfileDialog
+
+        dialog = ProfileDialog(self.selected_profile(), self.settings.profiles(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def saved() -> None:
+            profile = dialog.profile()
+            self.settings.upsert_profile(profile)
+            password = dialog.password()
+            if password:
+                self.passwords.put(profile, password, remember=dialog.remember())
+            self._reload_profiles(profile.name)
+
+        dialog.accepted.connect(saved)
+        dialog.open()
+
+    def delete_profile(self) -> None:
+        name = self.profile_box.currentText()
+        if not name:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete profile",
+            f"Delete the connection profile “{name}”?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def done(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                self.settings.delete_profile(name)
+                self._reload_profiles()
+
+        box.finished.connect(done)
+        box.open()
+
+    def edit_alerts(self) -> None:
+        dialog = AlertsDialog(self.model.thresholds, self.settings.notify, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def apply() -> None:
+            thresholds = dialog.thresholds()
+            self.settings.set_thresholds(thresholds)
+            self.settings.notify = dialog.notify.isChecked()
+            self.model.set_thresholds(thresholds)
+            self.notifier.set_enabled(dialog.notify.isChecked())
+
+        dialog.accepted.connect(apply)
+        dialog.open()
+
+    def export_to(self, path: str | Path) -> int:
+        """Export the filtered, sorted table; the format follows the file suffix."""
+        path = Path(path)
+        if path.suffix.lower() == ".json":
+            count = export_json(self.table.proxy, path, time.time())
+        else:
+            count = export_csv(self.table.proxy, path)
+        self.statusBar().showMessage(f"Exported {count} channels to {path}", 8000)
+        return count
+
+    def _export_dialog(self, suffix: str, name_filter: str) -> None:
+        dialog = QFileDialog(self, "Export channels", f"channels.{suffix}", name_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(suffix)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.export_to)
+        dialog.open()
+
+    def export_csv_dialog(self) -> None:
+        self._export_dialog("csv", "CSV files (*.csv)")
+
+    def export_json_dialog(self) -> None:
+        self._export_dialog("json", "JSON files (*.json)")
+
+    def clear_filters(self) -> None:
+        self.table.set_filters("", None)
+
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.table)
+        self.table.search.setFocus()
+        self.table.search.selectAll()
+
+    def about(self) -> None:
+        from fsmonitor import __version__
+
+        QMessageBox.about(
+            self,
+            "About fsmonitor",
+            f"<b>fsmonitor {__version__}</b><br>A live monitor for FreeSWITCH over the "
+            "inbound Event Socket.",
+        )
+
+    # ------------------------------------------------------------------ lifecycle
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.persist:
+            self.save_settings()
+        self._teardown_monitor()
+        super().closeEvent(event)
+
+    def dock(self, key: str) -> QDockWidget:
+        return self._docks[key]
+
+
+__all__ = ["PANELS", "MainWindow", "QByteArray", "QSettings"]
