@@ -1,1 +1,77 @@
-"""fsmonitor.net"""
+"""Qt I/O: the inbound Event Socket client and the headless monitor.
+
+``EslConnection(host, port, password, user=None, parent=None, *, options=None)`` is the
+application's only door to FreeSWITCH. It runs on a ``QTcpSocket`` and named ``QTimer``\\ s in
+the caller's thread: no threads, no ``waitFor*``, no sleeps, so the Qt event loop never blocks.
+
+States (:class:`ConnectionState`)
+    ``DISCONNECTED``: not opened, closed, or ``stop_trying()``.
+    ``CONNECTING``: TCP connect (timer ``esl-connect-timeout``).
+    ``AUTHENTICATING``: waiting for ``auth/request`` and the auth reply (``esl-auth-timeout``).
+    ``SYNCING``: subscribing (json by default; BACKGROUND_JOB and HEARTBEAT always), filters,
+    ``api version``, then the snapshot ``show channels as json``.
+    ``READY``: the snapshot was delivered and every event since is flowing.
+    ``RECONNECTING``: lost; the next attempt is at ``next_retry_at`` (``esl-reconnect-backoff``,
+    0.5 s doubling to 30 s, ±20 % jitter, reset once READY). ``connect_now()`` skips the wait,
+    ``stop_trying()`` ends in DISCONNECTED.
+    ``FAILED``: wrong password/user or ACL rejection: retrying cannot help, so it does not;
+    ``open()`` starts again.
+
+Signals
+    ``stateChanged(ConnectionState)``; ``eventReceived(Event)`` per event and
+    ``eventsReceived(list)`` per received TCP chunk; ``logReceived(LogRecord)``;
+    ``error(str)``: one human-readable message per failure; ``serverInfo(dict)``: ``version``
+    (from ``api version``), ``hostname``, ``host``, ``port`` and the HEARTBEAT figures under
+    their FreeSWITCH names (``Up-Time``, ``Session-Count``, ``Session-Per-Sec``,
+    ``Idle-CPU``, ``FreeSWITCH-Version``...), re-emitted on every HEARTBEAT;
+    ``snapshotReceived(Snapshot)``: ``rows`` and ``at`` (local time the request was sent);
+    ``retryScheduled(float)``: epoch seconds of the next attempt.
+
+Guarantees
+    * Every ``api``/``bgapi``/``command`` returns an :class:`EslRequest` on which exactly one
+      of ``finished``/``failed`` fires, exactly once, never synchronously inside the call.
+      Requests made while CONNECTING..SYNCING or RECONNECTING wait and go out on READY (their
+      timeout runs meanwhile); made while DISCONNECTED/FAILED they fail at once
+      ("not connected"); ``close()`` fails everything pending with "disconnected".
+    * Replies are matched to requests in order (ESL has no correlation id). When a reply
+      misses its timeout the request fails with ``timeout`` and, since a late reply would be
+      taken for the next request's, the connection is recycled (reconnect + new snapshot).
+    * ``bgapi`` registers its client-generated Job-UUID before writing; BACKGROUND_JOB
+      resolves it. Jobs the server acknowledged survive a reconnect until their timeout.
+    * Events that arrive while the snapshot is pending are held back and delivered, in
+      order, right after ``snapshotReceived``. The store thus reconciles first and then
+      replays what happened while the snapshot was in flight: a channel destroyed meanwhile
+      ends destroyed, and one created meanwhile is never taken for a ghost. The cost is that
+      a field may show a slightly older value until the channel's next event.
+    * Subscriptions and filters the application set are re-sent after every reconnect (with
+      ``Event-Name`` filters for BACKGROUND_JOB and HEARTBEAT once any filter exists).
+    * Heartbeat watchdog (``esl-heartbeat-watchdog``): no byte at all for
+      ``heartbeat_interval × heartbeat_misses`` (20 s × 3) → ``api status`` probe; no answer
+      within ``probe_timeout`` → recycle.
+    * Disconnect notices (goodbye, shutdown, lost events), rude rejection, connection refused,
+      host not found, a connection cut mid-frame, and :class:`~fsmonitor.esl.EslProtocolError`
+      each give a distinct message on ``error`` and a state change; no exception reaches Qt.
+    * The password never appears in logs, errors or ``repr``. Logger: ``fsmonitor.net``.
+
+``Monitor(host, port, password, user=None)`` owns ``connection`` and ``store``
+(a :class:`~fsmonitor.core.ChannelStore`) and emits ``changed(list)`` and ``statsChanged()``.
+"""
+
+from __future__ import annotations
+
+from .connection import ConnectionOptions, EslConnection, Snapshot
+from .errors import ErrorKind, EslError
+from .monitor import Monitor
+from .request import EslRequest
+from .state import ConnectionState
+
+__all__ = [
+    "ConnectionOptions",
+    "ConnectionState",
+    "ErrorKind",
+    "EslConnection",
+    "EslError",
+    "EslRequest",
+    "Monitor",
+    "Snapshot",
+]

@@ -1,0 +1,140 @@
+"""A headless monitor: one :class:`EslConnection` feeding one :class:`ChannelStore`."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from fsmonitor.core import headers as h
+from fsmonitor.esl import Event
+
+from . import names
+from .connection import ConnectionOptions, EslConnection, Snapshot
+from .state import ConnectionState
+
+if TYPE_CHECKING:
+    from fsmonitor.core import ChannelStore
+
+log = logging.getLogger("fsmonitor.net")
+
+#: Every event the store learns from (the whole channel family, codecs, caller id updates).
+STORE_EVENTS: tuple[str, ...] = (
+    h.CHANNEL_OUTGOING,
+    h.CHANNEL_CREATE,
+    h.CHANNEL_ORIGINATE,
+    h.CHANNEL_UUID,
+    h.CHANNEL_STATE,
+    h.CHANNEL_CALLSTATE,
+    h.CHANNEL_PROGRESS,
+    h.CHANNEL_PROGRESS_MEDIA,
+    h.CHANNEL_ANSWER,
+    h.CHANNEL_BRIDGE,
+    h.CHANNEL_UNBRIDGE,
+    h.CHANNEL_HOLD,
+    h.CHANNEL_UNHOLD,
+    h.CHANNEL_EXECUTE,
+    h.CHANNEL_EXECUTE_COMPLETE,
+    h.CHANNEL_PARK,
+    h.CHANNEL_UNPARK,
+    h.CHANNEL_HANGUP,
+    h.CHANNEL_HANGUP_COMPLETE,
+    h.CHANNEL_DESTROY,
+    h.CHANNEL_DATA,
+    h.CODEC,
+    h.CALL_UPDATE,
+    h.CALL_SECURE,
+    names.HEARTBEAT,
+    names.BACKGROUND_JOB,
+)
+#: CUSTOM subclasses the monitor subscribes to (registrations for the UI).
+STORE_SUBCLASSES: tuple[str, ...] = ("sofia::register", "sofia::unregister")
+
+
+class Monitor(QObject):
+    """Connection + store, usable without any window (scripts, tests, the app's views).
+
+    It subscribes to :data:`STORE_EVENTS`, applies every event to :attr:`store`, and on
+    every (re)connect reconciles the store against the snapshot taken before READY (see
+    :mod:`fsmonitor.net` for why events during the snapshot come after it).
+
+    Signals: ``changed(list[Change])`` once per received TCP chunk (not per event: a burst
+    of 200 events in one read is one emission), and once per snapshot reconciliation;
+    ``statsChanged()`` after each of those; ``stateChanged``, ``eventReceived``,
+    ``logReceived``, ``error`` and ``serverInfo`` passed through from the connection, so a
+    raw-stream view needs only the monitor.
+    """
+
+    changed = Signal(list)
+    statsChanged = Signal()
+    stateChanged = Signal(object)
+    eventReceived = Signal(object)
+    logReceived = Signal(object)
+    error = Signal(str)
+    serverInfo = Signal(dict)
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        password: str,
+        user: str | None = None,
+        parent: QObject | None = None,
+        *,
+        options: ConnectionOptions | None = None,
+        store: ChannelStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if store is None:
+            from fsmonitor.core import ChannelStore
+
+            store = ChannelStore()
+        self.store = store
+        self.connection = EslConnection(host, port, password, user, self, options=options)
+        conn = self.connection
+        conn.subscribe([*STORE_EVENTS, "CUSTOM", *STORE_SUBCLASSES])
+        conn.eventsReceived.connect(self._on_events)
+        conn.snapshotReceived.connect(self._on_snapshot)
+        conn.stateChanged.connect(self.stateChanged)
+        conn.eventReceived.connect(self.eventReceived)
+        conn.logReceived.connect(self.logReceived)
+        conn.error.connect(self.error)
+        conn.serverInfo.connect(self.serverInfo)
+
+    @property
+    def state(self) -> ConnectionState:
+        return self.connection.state
+
+    def open(self) -> None:
+        self.connection.open()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __repr__(self) -> str:
+        return f"<Monitor {self.connection.address} {self.state.value}>"
+
+    def _on_events(self, events: list[Event]) -> None:
+        try:
+            apply = self.store.apply
+            changes: list[Any] = []
+            for event in events:
+                changes.extend(apply(event))
+        except Exception:
+            log.exception("the channel store failed on an event; resynchronising")
+            self.connection.recycle("internal error in the channel store")
+            return
+        if changes:
+            self.changed.emit(changes)
+            self.statsChanged.emit()
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        try:
+            changes = self.store.resync(snapshot.rows, at=snapshot.at)
+        except Exception:
+            log.exception("the channel store failed to reconcile the snapshot")
+            return
+        if changes:
+            self.changed.emit(list(changes))
+        self.statsChanged.emit()
