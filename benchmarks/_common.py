@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 import os
 import platform
+import re
+import select
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,3 +85,96 @@ def _cell(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+class SimulatorProcess:
+    """``fsmonitor-sim`` in its own process (``python3 -m fsmonitor.sim``), as the app meets it.
+
+    A separate process keeps the simulator's CPU out of the measured process and off its GIL.
+    The checkout is put on ``PYTHONPATH`` so this works from a fresh clone.
+    """
+
+    def __init__(
+        self,
+        *,
+        cps: float,
+        hold: float,
+        preload: int = 0,
+        seed: int = 1,
+        password: str = "ClueCon",
+        extra: Sequence[str] = (),
+    ) -> None:
+        self.password = password
+        self.host = "127.0.0.1"
+        self.args = [
+            sys.executable,
+            "-m",
+            "fsmonitor.sim",
+            "--host",
+            self.host,
+            "--port",
+            "0",
+            "--password",
+            password,
+            "--cps",
+            str(cps),
+            "--hold",
+            str(hold),
+            "--seed",
+            str(seed),
+            "--preload",
+            str(preload),
+            *extra,
+        ]
+        self.port = 0
+        self.process: subprocess.Popen[str] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self, timeout: float = 120.0) -> int:
+        """Start and return the port once the simulator says where it listens."""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        self.process = subprocess.Popen(
+            self.args,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        ready = select.select([self.process.stdout], [], [], timeout)[0]
+        line = self.process.stdout.readline() if ready else ""
+        match = re.match(r"listening on (\S+):(\d+)", line)
+        if match is None:
+            self.stop()
+            raise RuntimeError(f"the simulator did not start: {line!r}")
+        self.port = int(match.group(2))
+        return self.port
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.process = None
+
+    def __enter__(self) -> SimulatorProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,321 @@
+"""From connect to a complete channel table with 10,000 live channels, and what polling costs.
+
+Run from the repository root::
+
+    python3 benchmarks/bench_snapshot.py [--channels 10000] [--rounds 3] [--json]
+
+1. The simulator runs in its own process, preloaded with ``--channels`` channels and
+   churning at ``--cps`` calls per second (``--hold`` defaults to channels / cps, so the
+   count stays level). The app's own pieces (``Monitor`` → ``ChannelStore`` →
+   ``ChannelTableModel`` → a ``QTableView``, offscreen) connect to it; we time connect →
+   authenticated → snapshot parsed (``show channels as json``) → store reconciled → every row
+   in the model. Target: under 1 s. The snapshot is also decoded, reconciled and loaded
+   into a model in isolation, to show where that second goes.
+2. What a web panel does instead, fetching and parsing ``show channels as json`` every
+   ``--interval`` seconds, against what event-driven tracking costs at the same churn:
+   bytes received and client CPU per minute, both measured on the wire with a plain socket
+   client (the panel's rendering is not even counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from _common import SimulatorProcess, format_table, machine_summary, use_repo_package
+
+use_repo_package()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import orjson  # noqa: E402
+
+from _wire import WireClient  # noqa: E402
+
+SNAPSHOT_COMMAND = "show channels as json"
+TARGET_S = 1.0
+
+
+@dataclass(slots=True)
+class ConnectTiming:
+    """Seconds after ``open()`` at which each stage was reached."""
+
+    authenticated: float = float("nan")
+    snapshot_parsed: float = float("nan")
+    store_reconciled: float = float("nan")
+    table_complete: float = float("nan")
+    rows: int = 0
+
+
+@dataclass(slots=True)
+class Breakdown:
+    """The snapshot handled in isolation (no network): seconds per step."""
+
+    snapshot_bytes: int
+    rows: int
+    decode_s: float
+    reconcile_s: float
+    model_load_s: float
+
+
+@dataclass(slots=True)
+class WireCost:
+    """Bytes and client CPU per minute of one way of keeping a channel list current."""
+
+    approach: str
+    bytes_per_min: float
+    cpu_s_per_min: float
+    staleness: str
+
+
+def time_connect(port: int, password: str, expected: int, timeout: float) -> ConnectTiming:
+    """One connect of the app's pieces to a full table, timed stage by stage."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from fsmonitor.net import ConnectionState, Monitor
+    from fsmonitor.ui.models import ChannelTableModel
+
+    app = QApplication.instance() or QApplication([])
+    monitor = Monitor("127.0.0.1", port, password)
+    model = ChannelTableModel(monitor.store)
+    view = QTableView()
+    view.setModel(model)
+    view.resize(1200, 800)
+    view.show()
+    monitor.changed.connect(model.apply_changes)
+    timing = ConnectTiming()
+    loop = QEventLoop()
+    start = 0.0
+
+    def on_state(state: object) -> None:
+        if state is ConnectionState.SYNCING and timing.authenticated != timing.authenticated:
+            timing.authenticated = time.perf_counter() - start
+
+    def on_snapshot(_snapshot: object) -> None:
+        timing.snapshot_parsed = time.perf_counter() - start
+
+    def on_changed(_changes: object) -> None:
+        if timing.store_reconciled != timing.store_reconciled:
+            timing.store_reconciled = time.perf_counter() - start
+
+    def on_rows(*_args: object) -> None:
+        live = len(monitor.store.channels)
+        if live >= expected * 0.9 and model.rowCount() == live and model.pending == 0:
+            timing.table_complete = time.perf_counter() - start
+            timing.rows = model.rowCount()
+            loop.quit()
+
+    monitor.connection.stateChanged.connect(on_state)
+    monitor.connection.snapshotReceived.connect(on_snapshot)
+    monitor.changed.connect(on_changed)
+    model.rowsInserted.connect(on_rows)
+    model.modelReset.connect(on_rows)
+    model.updatesEmitted.connect(on_rows)
+    QTimer.singleShot(int(timeout * 1000), loop.quit)
+    gc.collect()
+    start = time.perf_counter()
+    monitor.open()
+    loop.exec()
+    monitor.close()
+    view.close()
+    model.stop_clock()
+    for obj in (view, model, monitor):
+        obj.deleteLater()
+    app.processEvents()
+    return timing
+
+
+def breakdown(port: int, password: str) -> Breakdown:
+    """Decode, reconcile and load one snapshot without the network, step by step."""
+    from PySide6.QtWidgets import QApplication
+
+    from fsmonitor.core import ChannelStore
+    from fsmonitor.ui.models import ChannelTableModel
+
+    QApplication.instance() or QApplication([])
+    with WireClient("127.0.0.1", port, password) as client:
+        body = client.api(SNAPSHOT_COMMAND).body
+    gc.collect()
+    t0 = time.perf_counter()
+    rows = orjson.loads(body).get("rows", [])
+    t1 = time.perf_counter()
+    store = ChannelStore()
+    store.resync(rows, at=time.time())
+    t2 = time.perf_counter()
+    model = ChannelTableModel(store)
+    t3 = time.perf_counter()
+    model.stop_clock()
+    model.deleteLater()
+    return Breakdown(len(body), len(rows), t1 - t0, t2 - t1, t3 - t2)
+
+
+def polling_cost(port: int, password: str, interval: float, polls: int) -> WireCost:
+    """A web panel: the whole list every ``interval`` s; measured over ``polls`` fetches."""
+    with WireClient("127.0.0.1", port, password) as client:
+        total_bytes = 0
+        cpu = 0.0
+        for _ in range(polls):
+            before = client.received
+            frame = client.api(SNAPSHOT_COMMAND)
+            total_bytes += client.received - before
+            c0 = time.process_time()
+            rows = orjson.loads(frame.body).get("rows", [])
+            by_uuid = {row["uuid"]: row for row in rows}
+            cpu += time.process_time() - c0
+            del by_uuid
+    per_min = 60.0 / interval / polls
+    return WireCost(
+        f"poll every {interval:g} s",
+        total_bytes * per_min,
+        cpu * per_min,
+        f"up to {interval:g} s",
+    )
+
+
+def events_cost(port: int, password: str, seconds: float) -> tuple[WireCost, int]:
+    """fsmonitor's way: the event stream the Monitor subscribes to, applied to a store."""
+    from fsmonitor.core import ChannelStore
+    from fsmonitor.net.monitor import STORE_EVENTS, STORE_SUBCLASSES
+
+    store = ChannelStore()
+    events = 0
+    cpu = 0.0
+    with WireClient("127.0.0.1", port, password) as client:
+        words = [*STORE_EVENTS, "CUSTOM", *STORE_SUBCLASSES]
+        client.command("event json " + " ".join(words))
+        store.resync(orjson.loads(client.api(SNAPSHOT_COMMAND).body).get("rows", []))
+        start_bytes = client.received
+
+        def on_frames(frames: list[Any]) -> None:
+            nonlocal events, cpu
+            c0 = time.process_time()
+            for frame in frames:
+                event = frame.event()
+                if event is not None:
+                    events += 1
+                    store.apply(event)
+            cpu += time.process_time() - c0
+
+        client.follow(seconds, on_frames)
+        received = client.received - start_bytes
+    per_min = 60.0 / seconds
+    return WireCost("events (fsmonitor)", received * per_min, cpu * per_min, "milliseconds"), events
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--channels", type=int, default=10_000)
+    parser.add_argument("--cps", type=float, default=50.0, help="churn while measuring")
+    parser.add_argument("--hold", type=float, help="call hold time (default channels / cps)")
+    parser.add_argument("--rounds", type=int, default=3, help="connects timed (best kept)")
+    parser.add_argument("--interval", type=float, default=2.0, help="web panel poll period")
+    parser.add_argument("--polls", type=int, default=3, help="snapshot fetches measured")
+    parser.add_argument("--window", type=float, default=10.0, help="seconds of events measured")
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    hold = args.hold if args.hold is not None else max(args.channels / max(args.cps, 1e-9), 1.0)
+
+    sim = SimulatorProcess(cps=args.cps, hold=hold, preload=args.channels)
+    sim.start()
+    try:
+        timings = [
+            time_connect(sim.port, sim.password, args.channels, args.timeout)
+            for _ in range(args.rounds)
+        ]
+        parts = breakdown(sim.port, sim.password)
+        poll = polling_cost(sim.port, sim.password, args.interval, args.polls)
+        events, event_count = events_cost(sim.port, sim.password, args.window)
+    finally:
+        sim.stop()
+
+    complete = [t.table_complete for t in timings if t.table_complete == t.table_complete]
+    best = min(complete) if complete else float("nan")
+    met = bool(complete) and best < TARGET_S
+    saving_bytes = poll.bytes_per_min / events.bytes_per_min if events.bytes_per_min else 0.0
+    saving_cpu = poll.cpu_s_per_min / events.cpu_s_per_min if events.cpu_s_per_min else 0.0
+    summary = {
+        "machine": machine_summary(),
+        "channels": args.channels,
+        "cps": args.cps,
+        "hold": hold,
+        "connect_to_table_s": best,
+        "connect_to_table_median_s": statistics.median(complete) if complete else None,
+        "target_s": TARGET_S,
+        "target_met": met,
+        "rounds": [asdict(t) for t in timings],
+        "breakdown": asdict(parts),
+        "polling": asdict(poll),
+        "events": asdict(events),
+        "events_measured": event_count,
+        "polling_vs_events_bytes": saving_bytes,
+        "polling_vs_events_cpu": saving_cpu,
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0 if complete else 1
+
+    print(f"machine: {machine_summary()}")
+    print(
+        f"simulator: {args.channels:,} channels preloaded, churn {args.cps:g} cps, "
+        f"hold {hold:g} s\n"
+    )
+    print(
+        f"connect -> complete table: best {best:.3f} s of {args.rounds} "
+        f"(target < {TARGET_S:g} s: {'met' if met else 'MISSED'})"
+    )
+    print(
+        f"polling costs {saving_bytes:,.0f}x the bytes and {saving_cpu:,.1f}x the client CPU "
+        f"of following events, at {args.cps:g} cps\n"
+    )
+    print(
+        format_table(
+            ["round", "authenticated s", "snapshot parsed s", "store s", "table s", "rows"],
+            [
+                (
+                    str(i + 1),
+                    t.authenticated,
+                    t.snapshot_parsed,
+                    t.store_reconciled,
+                    t.table_complete,
+                    t.rows,
+                )
+                for i, t in enumerate(timings)
+            ],
+        )
+    )
+    print()
+    print(
+        format_table(
+            ["snapshot in isolation", "value"],
+            [
+                ("bytes", parts.snapshot_bytes),
+                ("rows", parts.rows),
+                ("orjson decode ms", parts.decode_s * 1000),
+                ("ChannelStore.resync ms", parts.reconcile_s * 1000),
+                ("ChannelTableModel load ms", parts.model_load_s * 1000),
+            ],
+        )
+    )
+    print()
+    print(
+        format_table(
+            ["approach", "MB/min", "client CPU s/min", "staleness"],
+            [
+                (w.approach, w.bytes_per_min / 1e6, w.cpu_s_per_min, w.staleness)
+                for w in (poll, events)
+            ],
+        )
+    )
+    return 0 if complete else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
