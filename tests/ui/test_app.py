@@ -1,0 +1,84 @@
+"""Command line parsing, and the --screenshot path end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fsmonitor.app import parse_args, resolve_profile
+from fsmonitor.ui.settings import Profile, Settings
+
+
+def test_defaults():
+    opts = parse_args([])
+    assert (opts.host, opts.port, opts.user, opts.profile) == (None, None, None, None)
+    assert not opts.demo and opts.screenshot is None
+
+
+def test_all_options():
+    opts = parse_args(
+        [
+            "--host", "10.1.2.3", "--port", "8022", "--user", "ops@example",
+            "--password-env", "FS_PW", "--profile", "lab",
+            "--screenshot", "out.png", "--after", "2.5",
+        ]
+    )  # fmt: skip
+    assert opts.host == "10.1.2.3" and opts.port == 8022 and opts.user == "ops@example"
+    assert opts.password_env == "FS_PW" and opts.profile == "lab"
+    assert opts.screenshot == Path("out.png") and opts.after == 2.5
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--port", "0"],
+        ["--port", "70000"],
+        ["--port", "abc"],
+        ["--after", "-1"],
+        ["--password-env", "not a name"],
+        ["--demo", "--host", "10.0.0.1"],
+    ],
+)
+def test_bad_arguments_are_refused(argv: list[str], capsys: Any):
+    with pytest.raises(SystemExit) as exc:
+        parse_args(argv)
+    assert exc.value.code == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_profile_overrides(tmp_settings: Any):
+    settings = Settings(tmp_settings)
+    settings.set_profiles([Profile("lab", "10.0.0.5", 8022, "u@d")])
+    p = resolve_profile(parse_args(["--profile", "lab"]), settings)
+    assert (p.host, p.port, p.user) == ("10.0.0.5", 8022, "u@d")
+    p = resolve_profile(parse_args(["--profile", "lab", "--port", "9000"]), settings)
+    assert (p.name, p.host, p.port) == ("lab", "10.0.0.5", 9000)
+    p = resolve_profile(parse_args(["--host", "127.0.0.1", "--port", "8031"]), settings)
+    assert (p.host, p.port) == ("127.0.0.1", 8031) and p.name == "127.0.0.1:8031"
+
+
+@pytest.mark.slow
+def test_demo_screenshot_writes_a_png(tmp_path: Path):
+    shot = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "fsmonitor", "--demo", "--demo-cps", "20",
+            "--demo-preload", "20", "--settings", str(tmp_path / "s.ini"),
+            "--screenshot", str(shot), "--after", "4",
+        ],
+        env=env,
+        capture_output=True,
+        timeout=90,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 20_000  # a real window, not an empty image
+    assert b"demo simulator listening" in result.stderr
