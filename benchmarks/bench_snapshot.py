@@ -35,7 +35,6 @@ use_repo_package()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import orjson  # noqa: E402
-
 from _wire import WireClient  # noqa: E402
 
 SNAPSHOT_COMMAND = "show channels as json"
