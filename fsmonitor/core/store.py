@@ -197,7 +197,9 @@ class ChannelStore:
         """An event for a uuid we do not hold: ignore it if ended, else create the channel."""
         if uuid in self._ended:
             late = self._history_by_uuid.get(uuid)
-            if late is not None:
+            if late is not None and (not seq or seq > late.last_sequence):
+                # DESTROY and CS_DESTROY follow HANGUP_COMPLETE: worth seeing in the timeline
+                late.last_sequence = seq
                 add_timeline(late, TimelineEntry(when, name, describe(name, h)))
             return []
         if name == H.CHANNEL_DESTROY or h.get(H.CHANNEL_STATE_HEADER) == _CS_DESTROY:
