@@ -258,13 +258,20 @@ def resolve_profile(opts: Options, settings: Any) -> Any:
     return profile
 
 
-def load_stylesheet() -> str:
+def resource_path(name: str) -> Path | None:
+    """A file shipped in ``fsmonitor.resources`` (inside the installed package)."""
     from importlib.resources import files
 
     try:
-        return (files("fsmonitor.resources") / "fsmonitor.qss").read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError, OSError):
-        return ""
+        path = Path(str(files("fsmonitor.resources") / name))
+    except ModuleNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+def load_stylesheet() -> str:
+    path = resource_path("fsmonitor.qss")
+    return path.read_text(encoding="utf-8") if path is not None else ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -286,6 +293,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     style = load_stylesheet()
     if style:
         app.setStyleSheet(style)
+    icon = resource_path("fsmonitor.svg")
+    if icon is not None:
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
 
     if opts.settings is not None:
         qsettings = QSettings(str(opts.settings), QSettings.Format.IniFormat)

@@ -87,6 +87,23 @@ PANELS: tuple[PanelSpec, ...] = (
 )  # fmt: skip
 
 
+# Icons for the channel actions' keys (the actions come without icons).
+ACTION_ICONS: dict[str, str] = {
+    "hangup": "mdi6.phone-hangup",
+    "transfer": "mdi6.phone-forward",
+    "hold": "mdi6.pause-circle-outline",
+    "unhold": "mdi6.play-circle-outline",
+    "park": "mdi6.parking",
+    "record_start": "mdi6.record-rec",
+    "record_stop": "mdi6.stop-circle-outline",
+    "eavesdrop": "mdi6.headphones",
+    "dtmf": "mdi6.dialpad",
+    "bridge": "mdi6.call-merge",
+    "copy_uuid": "mdi6.content-copy",
+    "dump": "mdi6.code-braces",
+}
+
+
 def default_monitor_factory(profile: Profile, password: str) -> Any:
     return Monitor(profile.host, profile.port, password, profile.user or None)
 
@@ -135,7 +152,6 @@ class MainWindow(QMainWindow):
         """Whether closing saves layout and filters (off for --screenshot runs)."""
 
         self.setWindowTitle("fsmonitor")
-        self.setWindowIcon(qta.icon("mdi6.phone-in-talk", color="#1976d2"))
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -201,10 +217,10 @@ class MainWindow(QMainWindow):
             "mdi6.phone-plus", "&Originate…", self.open_originate, QKeySequence.StandardKey.New
         )
         self.act_export_csv = act(
-            "mdi6.file-delimited", "Export table as &CSV…", self.export_csv_dialog, "Ctrl+E"
+            "mdi6.file-delimited", "Export table as &CSV…", self.export_csv_dialog, "Ctrl+S"
         )
         self.act_export_json = act(
-            "mdi6.code-json", "Export table as &JSON…", self.export_json_dialog, "Ctrl+Shift+E"
+            "mdi6.code-json", "Export table as &JSON…", self.export_json_dialog, "Ctrl+Shift+S"
         )
         self.act_quit = act("mdi6.exit-to-app", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_find = act(
@@ -253,7 +269,10 @@ class MainWindow(QMainWindow):
         if self._actions_obj is not None:
             tb.addSeparator()
             for action in self._actions_obj.actions():
-                if not action.icon().isNull():
+                key = action.objectName().removeprefix("action_")
+                if key in ACTION_ICONS:
+                    if action.icon().isNull():
+                        action.setIcon(qta.icon(ACTION_ICONS[key]))
                     tb.addAction(action)
         tb.addSeparator()
         tb.addAction(self.act_export_csv)
@@ -442,6 +461,11 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
         self._panels.clear()
         if self._actions_obj is not None:
+            # The actions live on the window (for their shortcuts): take them off, or the
+            # next monitor's actions would make every shortcut ambiguous.
+            for action in self._actions_obj.actions():
+                self.removeAction(action)
+                action.deleteLater()
             self._actions_obj.deleteLater()
             self._actions_obj = None
         with contextlib.suppress(RuntimeError, TypeError):

@@ -1,0 +1,171 @@
+"""The main window against the simulator: rows appear, hang-ups leave, failures are clear."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fsmonitor.net import ConnectionState
+from fsmonitor.sim import SimThread
+from fsmonitor.ui.main_window import MainWindow
+from fsmonitor.ui.settings import PasswordStore, Profile, Settings
+
+PASSWORD = "ClueCon"
+WAIT = 10_000
+
+
+@pytest.fixture
+def sim() -> Iterator[SimThread]:
+    server = SimThread(cps=2, hold=120, preload=6, seed=7)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def window(qtbot: Any, tmp_settings: Any) -> Iterator[MainWindow]:
+    win = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
+    win.persist = False
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.disconnect_monitor()
+
+
+def connect(window: MainWindow, port: int, password: str = PASSWORD) -> None:
+    window.connect_profile(Profile("sim", "127.0.0.1", port), password=password)
+
+
+def wait_ready(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.monitor.connection.state is ConnectionState.READY, timeout=WAIT)
+
+
+def table_matches_store(window: MainWindow) -> bool:
+    window.model.flush()
+    return set(window.model.keys()) == set(window.monitor.store.channels)
+
+
+def test_connect_and_rows_appear(qtbot: Any, window: MainWindow, sim: SimThread):
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 6, timeout=WAIT)
+    qtbot.waitUntil(lambda: table_matches_store(window), timeout=WAIT)
+    assert window.connection_bar.state_label.text() == "ready"
+    assert "channels" in window.table.count_label.text()
+    # the detail pane follows the selection
+    uuid = window.model.keys()[0]
+    assert window.table.select_uuid(uuid)
+    assert window.detail.channel.uuid == uuid
+    assert window.detail.field_values()["UUID"] == uuid
+
+
+def test_hang_up_through_the_channel_actions(qtbot: Any, window: MainWindow, sim: SimThread):
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 6, timeout=WAIT)
+    actions = window.channel_actions
+    assert actions is not None
+    actions.show_errors = False
+    uuid = window.model.keys()[0]
+    assert window.table.select_uuid(uuid)
+    assert [c.uuid for c in actions.selection()] == [uuid]
+    assert actions.action("hangup").isEnabled()
+    assert actions.do_hangup()
+    qtbot.waitUntil(lambda: window.model.row_of(uuid) == -1, timeout=WAIT)
+    assert uuid not in window.monitor.store.channels
+
+
+def test_wrong_password_fails_clearly_without_retrying(
+    qtbot: Any, window: MainWindow, sim: SimThread
+):
+    states: list[ConnectionState] = []
+    window.monitorChanged.connect(lambda m: m.stateChanged.connect(states.append))
+    connect(window, sim.port, password="not-the-password")
+    conn = window.monitor.connection
+    qtbot.waitUntil(lambda: conn.state is ConnectionState.FAILED, timeout=WAIT)
+    text = window.connection_bar.state_label.text()
+    assert text.startswith("failed:")
+    assert len(text) > len("failed: ")
+    assert conn.next_retry_at is None
+    assert states.count(ConnectionState.CONNECTING) == 1
+    # still failed a moment later: no retry was scheduled
+    with qtbot.assertNotEmitted(conn.stateChanged, wait=1500):
+        pass
+    assert conn.state is ConnectionState.FAILED
+    assert window.act_connect.isEnabled()
+
+
+def test_server_lost_reconnects_with_the_right_rows(qtbot: Any, window: MainWindow):
+    first = SimThread(cps=1, hold=120, preload=5, seed=1)
+    port = first.start()
+    try:
+        connect(window, port)
+        wait_ready(qtbot, window)
+        qtbot.waitUntil(lambda: window.model.rowCount() >= 5, timeout=WAIT)
+        before = set(window.model.keys())
+    finally:
+        first.stop()
+    qtbot.waitUntil(
+        lambda: window.monitor.connection.state is ConnectionState.RECONNECTING, timeout=WAIT
+    )
+    assert window.connection_bar.state_label.text().startswith("reconnecting")
+    second = SimThread(port=port, cps=1, hold=120, preload=4, seed=2)
+    second.start()
+    try:
+        wait_ready(qtbot, window)
+        qtbot.waitUntil(lambda: table_matches_store(window), timeout=WAIT)
+        after = set(window.model.keys())
+        assert after and not (after & before)  # the old switch's channels are gone
+    finally:
+        second.stop()
+
+
+def test_export_writes_the_filtered_table(
+    qtbot: Any, window: MainWindow, sim: SimThread, tmp_path: Path
+):
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 6, timeout=WAIT)
+    window.model.stop_clock()
+    keep = window.model.keys()[0]
+    window.table.set_filters(keep, None)
+    assert window.export_to(tmp_path / "t.csv") == 1
+    lines = (tmp_path / "t.csv").read_text().splitlines()
+    assert lines[0].startswith("UUID,") and lines[1].startswith(keep)
+    window.table.set_filters("", None)
+    n = window.table.proxy.rowCount()
+    assert window.export_to(tmp_path / "t.json") == n
+    data = json.loads((tmp_path / "t.json").read_text())
+    assert {c["uuid"] for c in data["channels"]} <= set(window.monitor.store.channels) | {
+        c.uuid for c in window.monitor.store.history
+    }
+
+
+def test_layout_and_filters_persist(qtbot: Any, tmp_settings: Any):
+    settings = Settings(tmp_settings)
+    win = MainWindow(settings, PasswordStore(use_keyring=False))
+    qtbot.addWidget(win)
+    win.show()
+    win.table.set_filters("1000", ["HELD"])
+    win.table.table.horizontalHeader().resizeSection(0, 222)
+    win.dock("events").hide()
+    win.save_settings()
+    win.close()
+    again = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
+    qtbot.addWidget(again)
+    again.show()
+    assert again.table.filters() == ("1000", ["HELD"])
+    assert again.table.proxy.states() == frozenset({"HELD"})
+    assert again.table.table.horizontalHeader().sectionSize(0) == 222
+    assert again.dock("events").isHidden()
+
+
+def test_starts_disconnected_with_the_default_profile(window: MainWindow):
+    assert window.connection_bar.state_label.text() == "disconnected"
+    assert window.profile_box.currentText() == "local"
+    assert window.act_connect.isEnabled() and not window.act_disconnect.isEnabled()
+    assert window.connection_bar.clock_label.text().count(":") == 2
