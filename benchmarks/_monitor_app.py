@@ -1,0 +1,249 @@
+"""The measured side of ``bench_monitor.py``: the real main window, offscreen, instrumented.
+
+Started by ``bench_monitor.py`` as its own process, so the figures (RSS, CPU) are the app's
+alone: not the simulator's, not the parent's. It connects the app's ``MainWindow`` (the
+same object ``fsmonitor`` shows, with its docks, dashboard and table) to the simulator and,
+without touching the app's code, listens alongside it:
+
+- event-loop stall: a 10 ms ``PreciseTimer``; each tick's lateness past 10 ms is time
+  the GUI thread was busy elsewhere;
+- event→store latency: a slot on ``EslConnection.eventsReceived`` connected after the
+  ``Monitor``'s, so it runs once the store has applied the batch; each event's
+  ``Event-Date-Timestamp`` (stamped by the simulator, same clock) against that moment;
+- CPU (``time.process_time``, all threads) and peak RSS (``ru_maxrss``) of this process;
+- at the end, consistency: ``show channels as json`` on the app's own connection. The reply
+  is resolved in stream order, so the events the connection dispatched after it are known
+  exactly; the snapshot advanced by those events must equal the store's channels.
+
+Prints ``measuring`` when the measured window opens and one ``RESULT {json}`` line at the
+end, then exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import percentile, use_repo_package
+
+use_repo_package()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import orjson  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from fsmonitor.core import headers as h  # noqa: E402
+from fsmonitor.net import ConnectionState  # noqa: E402
+
+TICK_MS = 10
+SNAPSHOT_COMMAND = "show channels as json"
+# Snapshot row key -> Channel attribute, for the fields compared beyond the uuid set.
+COMPARED_FIELDS = {
+    "direction": "direction",
+    "name": "name",
+    "cid_num": "caller_id_number",
+    "dest": "destination",
+    "callstate": "call_state",
+}
+
+
+class Probe:
+    """Everything measured in the app process; owns no app object, only listens."""
+
+    def __init__(self, app: QApplication, window: Any, warmup: float, duration: float) -> None:
+        self.app = app
+        self.window = window
+        self.warmup = warmup
+        self.duration = duration
+        self.monitor = window.monitor
+        self.measuring = False
+        self.stalls_ms: list[float] = []
+        self.latencies_ms: list[float] = []
+        self.events = 0
+        self.channel_counts: list[int] = []
+        self.cpu0 = self.wall0 = 0.0
+        self.cpu_pct = 0.0
+        self.window_s = 0.0
+        self.after_snapshot: list[Any] | None = None
+        self.result: dict[str, Any] = {}
+        self.ready_at: float | None = None
+
+        self.tick = QTimer()
+        self.tick.setTimerType(Qt.TimerType.PreciseTimer)
+        self.tick.setInterval(TICK_MS)
+        self.tick.timeout.connect(self._on_tick)
+        self.last_tick = 0.0
+
+        conn = self.monitor.connection
+        conn.eventsReceived.connect(self._on_batch_applied)
+        conn.eventReceived.connect(self._on_event)
+        conn.stateChanged.connect(self._on_state)
+
+    # -- phases ---------------------------------------------------------------------------
+    def _on_state(self, state: Any) -> None:
+        if state is ConnectionState.READY and self.ready_at is None:
+            self.ready_at = time.monotonic()
+            QTimer.singleShot(int(self.warmup * 1000), self._start_window)
+        elif self.ready_at is not None and state is not ConnectionState.READY:
+            self._finish(error=f"connection left READY: {state}")
+
+    def _start_window(self) -> None:
+        print("measuring", flush=True)
+        self.measuring = True
+        self.cpu0, self.wall0 = time.process_time(), time.monotonic()
+        self.last_tick = time.monotonic()
+        self.tick.start()
+        QTimer.singleShot(int(self.duration * 1000), self._end_window)
+
+    def _end_window(self) -> None:
+        self.measuring = False
+        self.tick.stop()
+        self.window_s = time.monotonic() - self.wall0
+        self.cpu_pct = 100.0 * (time.process_time() - self.cpu0) / self.window_s
+        request = self.monitor.connection.api(SNAPSHOT_COMMAND, timeout=60.0)
+        request.finished.connect(self._on_snapshot)
+        request.failed.connect(lambda error: self._finish(error=f"snapshot failed: {error}"))
+
+    # -- measurements -----------------------------------------------------------------------
+    def _on_tick(self) -> None:
+        now = time.monotonic()
+        self.stalls_ms.append(max(0.0, (now - self.last_tick) * 1000 - TICK_MS))
+        self.last_tick = now
+
+    def _on_event(self, event: Any) -> None:
+        if self.after_snapshot is not None:
+            self.after_snapshot.append(event)
+
+    def _on_batch_applied(self, events: list[Any]) -> None:
+        if not self.measuring:
+            return
+        now_us = time.time() * 1e6
+        self.events += len(events)
+        for event in events:
+            stamp = event.timestamp_us
+            if stamp is not None:
+                self.latencies_ms.append((now_us - stamp) / 1000)
+        self.channel_counts.append(len(self.monitor.store.channels))
+
+    # -- consistency --------------------------------------------------------------------------
+    def _on_snapshot(self, text: str) -> None:
+        rows = orjson.loads(text).get("rows", []) if text.strip() else []
+        self.after_snapshot = []
+        # Events after the reply in the same read are dispatched right after this slot and
+        # applied when that read's batch is emitted: look once the loop is back.
+        QTimer.singleShot(0, lambda: self._compare(rows))
+
+    def _compare(self, rows: list[dict[str, Any]]) -> None:
+        later = self.after_snapshot or []
+        expected = {row["uuid"]: row for row in rows}
+        touched: set[str] = set()
+        for event in later:
+            uid = event.unique_id
+            if uid:
+                touched.add(uid)
+            if event.name == h.CHANNEL_CREATE and uid:
+                expected.setdefault(uid, {})
+            elif event.name == h.CHANNEL_DESTROY and uid:
+                expected.pop(uid, None)
+            elif event.name == h.CHANNEL_UUID and uid:
+                old = event.get(h.OLD_UNIQUE_ID)
+                if old:
+                    touched.add(old)
+                    expected[uid] = expected.pop(old, {})
+        channels = self.monitor.store.channels
+        live = set(channels)
+        missing = sorted(set(expected) - live)
+        extra = sorted(live - set(expected))
+        field_mismatches: list[str] = []
+        for uid, row in expected.items():
+            channel = channels.get(uid)
+            if channel is None or uid in touched or not row:
+                continue
+            for key, attr in COMPARED_FIELDS.items():
+                if key in row and (row[key] or "") != (getattr(channel, attr, None) or ""):
+                    field_mismatches.append(
+                        f"{uid} {key}: {row[key]!r} != {getattr(channel, attr)!r}"
+                    )
+        self._finish(
+            consistent=not missing and not extra and not field_mismatches,
+            snapshot_rows=len(rows),
+            store_channels=len(live),
+            events_after_snapshot=len(later),
+            missing=missing[:5],
+            missing_count=len(missing),
+            extra=extra[:5],
+            extra_count=len(extra),
+            field_mismatches=field_mismatches[:5],
+            field_mismatch_count=len(field_mismatches),
+        )
+
+    def _finish(self, **extra: Any) -> None:
+        if self.result:
+            return
+        stalls, latencies = self.stalls_ms, self.latencies_ms
+        self.result = {
+            "events": self.events,
+            "window_s": self.window_s,
+            "events_per_s": self.events / self.window_s if self.window_s else 0.0,
+            "channels": round(sum(self.channel_counts) / len(self.channel_counts))
+            if self.channel_counts
+            else len(self.monitor.store.channels),
+            "stall_p50_ms": percentile(stalls, 0.50),
+            "stall_p99_ms": percentile(stalls, 0.99),
+            "stall_max_ms": max(stalls, default=float("nan")),
+            "ticks": len(stalls),
+            "latency_p50_ms": percentile(latencies, 0.50),
+            "latency_p99_ms": percentile(latencies, 0.99),
+            "latency_max_ms": max(latencies, default=float("nan")),
+            "cpu_pct": self.cpu_pct,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "consistent": False,
+            **extra,
+        }
+        print("RESULT " + json.dumps(self.result), flush=True)
+        self.app.exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--password", default="ClueCon")
+    parser.add_argument("--warmup", type=float, default=8.0)
+    parser.add_argument("--duration", type=float, default=25.0)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args(argv)
+
+    from fsmonitor.app import load_stylesheet
+    from fsmonitor.ui.main_window import MainWindow
+    from fsmonitor.ui.settings import PasswordStore, Profile, Settings
+
+    app = QApplication([sys.argv[0]])
+    style = load_stylesheet()
+    if style:
+        app.setStyleSheet(style)
+    with tempfile.TemporaryDirectory() as tmp:
+        qsettings = QSettings(str(Path(tmp) / "bench.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Settings(qsettings), PasswordStore(use_keyring=False))
+        window.persist = False
+        window.resize(1400, 900)
+        window.show()
+        window.connect_profile(Profile("bench", "127.0.0.1", args.port), password=args.password)
+        probe = Probe(app, window, args.warmup, args.duration)
+        QTimer.singleShot(
+            int(args.timeout * 1000), lambda: probe._finish(error="timed out before the end")
+        )
+        code = app.exec()
+        window.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,302 @@
+"""The real app under load: event rate, GUI stalls, latency, memory, CPU and correctness.
+
+Run from the repository root::
+
+    python3 benchmarks/bench_monitor.py [--cps 200 --channels 10000] [--duration 25] [--json]
+    python3 benchmarks/bench_monitor.py --find-limit
+    python3 benchmarks/bench_monitor.py --scaling
+
+Three processes: the simulator (``--cps`` calls per second, each held ``channels / cps``
+seconds, preloaded so the live count starts at its steady state), the app's main window
+offscreen in ``_monitor_app.py`` (measured, and measuring itself: see there), and this
+script, which only starts them, watches the simulator's CPU and reports. After ``--warmup``
+seconds in READY, ``--duration`` seconds are measured.
+
+Targets at 200 CPS with ~10,000 live channels: stall p99 < 50 ms, max < 200 ms, latency
+p99 < 100 ms, RSS < 500 MB, and the store equal to ``show channels as json`` at the end.
+``--find-limit`` raises the CPS (live channels held at ``--channels``) until a target
+breaks; ``--scaling`` measures ~1,000 to 20,000 live channels at the same CPS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import REPO_ROOT, SimulatorProcess, format_table, machine_summary
+
+HERE = Path(__file__).resolve().parent
+JSON_KEYS = (
+    "cps",
+    "channels",
+    "events_per_s",
+    "stall_p99_ms",
+    "stall_max_ms",
+    "latency_p99_ms",
+    "rss_mb",
+    "cpu_pct",
+    "consistent",
+)
+TARGETS = {
+    "stall_p99_ms": 50.0,
+    "stall_max_ms": 200.0,
+    "latency_p99_ms": 100.0,
+    "rss_mb": 500.0,
+}
+LIMIT_STEPS = (100, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000)
+SCALING_CHANNELS = (1_000, 5_000, 10_000, 20_000)
+
+
+def targets_met(result: dict[str, Any]) -> dict[str, bool]:
+    met = {f"{key} < {limit:g}": _num(result.get(key)) < limit for key, limit in TARGETS.items()}
+    met["consistent"] = bool(result.get("consistent"))
+    return met
+
+
+def _num(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else math.inf
+
+
+def run_once(
+    cps: float, channels: int, warmup: float, duration: float, seed: int, timeout: float
+) -> dict[str, Any]:
+    """One simulator + one app process; returns the app's figures plus the simulator's CPU."""
+    import psutil
+
+    hold = max(channels / cps, 1.0)
+    sim = SimulatorProcess(cps=cps, hold=hold, preload=channels, seed=seed)
+    sim.start()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+    with tempfile.TemporaryFile("w+") as errors:
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                str(HERE / "_monitor_app.py"),
+                "--port",
+                str(sim.port),
+                "--password",
+                sim.password,
+                "--warmup",
+                str(warmup),
+                "--duration",
+                str(duration),
+                "--timeout",
+                str(timeout),
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        result: dict[str, Any] | None = None
+        sim_process = psutil.Process(sim.pid)
+        sim_cpu0 = sim_wall0 = 0.0
+        sim_cpu_pct = math.nan
+        deadline = time.monotonic() + timeout + 30
+        try:
+            assert child.stdout is not None
+            while result is None and time.monotonic() < deadline:
+                if not select.select([child.stdout], [], [], 1.0)[0]:
+                    if child.poll() is not None:
+                        break
+                    continue
+                line = child.stdout.readline()
+                if not line:
+                    break
+                if line.startswith("measuring"):
+                    times = sim_process.cpu_times()
+                    sim_cpu0, sim_wall0 = times.user + times.system, time.monotonic()
+                elif line.startswith("RESULT "):
+                    result = json.loads(line[len("RESULT ") :])
+                    if sim_wall0:
+                        times = sim_process.cpu_times()
+                        sim_cpu_pct = (
+                            100.0
+                            * (times.user + times.system - sim_cpu0)
+                            / (time.monotonic() - sim_wall0)
+                        )
+            child.wait(30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            sim.stop()
+        if result is None:
+            errors.seek(0)
+            tail = errors.read()[-3000:]
+            raise RuntimeError(f"the app process gave no result (exit {child.returncode}):\n{tail}")
+    result.update(cps=cps, hold=hold, target_channels=channels, sim_cpu_pct=sim_cpu_pct)
+    return result
+
+
+def public(result: dict[str, Any]) -> dict[str, Any]:
+    """The documented JSON object: exactly :data:`JSON_KEYS`."""
+    return {key: result.get(key) for key in JSON_KEYS}
+
+
+def print_run(result: dict[str, Any]) -> None:
+    met = targets_met(result)
+    rows = [
+        ("calls per second", result["cps"], ""),
+        ("live channels (mean)", result["channels"], "~10,000 at 200 cps"),
+        ("events/s received", result["events_per_s"], ""),
+        ("stall p50 ms", result["stall_p50_ms"], ""),
+        ("stall p99 ms", result["stall_p99_ms"], _mark(met, "stall_p99_ms")),
+        ("stall max ms", result["stall_max_ms"], _mark(met, "stall_max_ms")),
+        ("event->store latency p50 ms", result["latency_p50_ms"], ""),
+        ("event->store latency p99 ms", result["latency_p99_ms"], _mark(met, "latency_p99_ms")),
+        ("peak RSS MB", result["rss_mb"], _mark(met, "rss_mb")),
+        ("app CPU % (of one core)", result["cpu_pct"], ""),
+        ("simulator CPU %", result["sim_cpu_pct"], ""),
+        ("consistent with show channels", result["consistent"], _mark(met, "consistent")),
+    ]
+    print(format_table(["measure", "value", "target"], rows))
+    if not result.get("consistent"):
+        detail = {
+            k: result.get(k)
+            for k in (
+                "error",
+                "snapshot_rows",
+                "store_channels",
+                "missing_count",
+                "missing",
+                "extra_count",
+                "extra",
+                "field_mismatch_count",
+                "field_mismatches",
+            )
+            if result.get(k) not in (None, [], 0)
+        }
+        print(f"consistency detail: {json.dumps(detail)}")
+
+
+def _mark(met: dict[str, bool], key: str) -> str:
+    for name, ok in met.items():
+        if name.startswith(key):
+            limit = name[len(key) :].strip()
+            return f"{limit}: {'met' if ok else 'MISSED'}" if limit else ("met" if ok else "MISSED")
+    return ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cps", type=float, default=200.0)
+    parser.add_argument("--channels", type=int, default=10_000, help="live channels to hold")
+    parser.add_argument("--duration", type=float, default=25.0, help="measured seconds")
+    parser.add_argument("--warmup", type=float, default=8.0, help="seconds in READY first")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=180.0, help="per run, in the app")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--find-limit", action="store_true", help="raise CPS until a target breaks")
+    mode.add_argument("--scaling", action="store_true", help="1k/5k/10k/20k live channels")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    args = parser.parse_args(argv)
+
+    def run(cps: float, channels: int) -> dict[str, Any]:
+        if not args.json:
+            print(f"running {cps:g} cps, {channels:,} channels ...", file=sys.stderr, flush=True)
+        return run_once(cps, channels, args.warmup, args.duration, args.seed, args.timeout)
+
+    if not args.json:
+        print(f"machine: {machine_summary()}\n")
+
+    if args.find_limit:
+        runs, limit = [], None
+        for cps in LIMIT_STEPS:
+            result = run(cps, args.channels)
+            runs.append(result)
+            if not all(targets_met(result).values()):
+                break
+            limit = cps
+        if args.json:
+            print(json.dumps({"limit_cps": limit, "runs": [public(r) for r in runs]}, indent=2))
+            return 0
+        print(_summary_table(runs))
+        broken = [k for k, ok in targets_met(runs[-1]).items() if not ok]
+        print(
+            f"\nlast CPS meeting every target with ~{args.channels:,} channels: {limit}"
+            + (f" (at {runs[-1]['cps']:g} cps: {', '.join(broken)} broke)" if broken else "")
+        )
+        return 0
+
+    if args.scaling:
+        runs = [run(args.cps, n) for n in SCALING_CHANNELS]
+        if args.json:
+            print(json.dumps([public(r) for r in runs], indent=2))
+            return 0
+        print(_summary_table(runs))
+        print()
+        print(
+            format_table(
+                ["live channels", "RSS KB/channel", "CPU % per 1k events/s", "stall p99 ms"],
+                [
+                    (
+                        r["channels"],
+                        r["rss_mb"] * 1024 / max(r["channels"], 1),
+                        r["cpu_pct"] / max(r["events_per_s"] / 1000, 1e-9),
+                        r["stall_p99_ms"],
+                    )
+                    for r in runs
+                ],
+            )
+        )
+        return 0
+
+    result = run(args.cps, args.channels)
+    if args.json:
+        print(json.dumps(public(result)))
+    else:
+        print_run(result)
+    return 0
+
+
+def _summary_table(runs: list[dict[str, Any]]) -> str:
+    return format_table(
+        [
+            "cps",
+            "channels",
+            "events/s",
+            "stall p99",
+            "stall max",
+            "lat p99",
+            "RSS MB",
+            "CPU %",
+            "sim CPU %",
+            "consistent",
+            "all targets",
+        ],
+        [
+            (
+                r["cps"],
+                r["channels"],
+                r["events_per_s"],
+                r["stall_p99_ms"],
+                r["stall_max_ms"],
+                r["latency_p99_ms"],
+                r["rss_mb"],
+                r["cpu_pct"],
+                r["sim_cpu_pct"],
+                bool(r["consistent"]),
+                all(targets_met(r).values()),
+            )
+            for r in runs
+        ],
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
