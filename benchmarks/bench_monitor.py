@@ -67,7 +67,7 @@ def _num(value: Any) -> float:
 
 
 def run_once(
-    cps: float, channels: int, warmup: float, duration: float, seed: int, timeout: float
+    cps: float, channels: int, *, warmup: float, duration: float, seed: int, timeout: float
 ) -> dict[str, Any]:
     """One simulator + one app process; returns the app's figures plus the simulator's CPU."""
     import psutil
@@ -209,7 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     def run(cps: float, channels: int) -> dict[str, Any]:
         if not args.json:
             print(f"running {cps:g} cps, {channels:,} channels ...", file=sys.stderr, flush=True)
-        return run_once(cps, channels, args.warmup, args.duration, args.seed, args.timeout)
+        return run_once(
+            cps,
+            channels,
+            warmup=args.warmup,
+            duration=args.duration,
+            seed=args.seed,
+            timeout=args.timeout,
+        )
 
     if not args.json:
         print(f"machine: {machine_summary()}\n")
