@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from fsmonitor.esl import Command, EslParser, EslProtocolError, Event, Frame
 
 from . import messages, names
+from ._signals import emit
 from .backoff import Backoff
 from .errors import ErrorKind, EslError
 from .request import EslRequest
@@ -270,24 +272,29 @@ class EslConnection(QObject):
 
     def _guard(self, work: Callable[[], object]) -> None:
         """Run ``work``; an unexpected exception is logged and recycles, never reaches Qt."""
+        if not shiboken6.isValid(self):  # a late socket signal while being destroyed
+            return
         try:
             work()
         except Exception as exc:
             log.exception("internal error in the ESL connection to %s", self.address)
-            if self._state.is_live:
-                self._lost(f"internal error: {exc!r}", ErrorKind.NETWORK)
+            try:
+                if self._state.is_live:
+                    self._lost(f"internal error: {exc!r}", ErrorKind.NETWORK)
+            except RuntimeError:  # Qt objects already gone (application shutdown)
+                log.debug("connection to %s torn down during shutdown", self.address)
 
     def _set_state(self, state: ConnectionState) -> None:
         if state is self._state:
             return
         log.info("%s: %s → %s", self.address, self._state.value, state.value)
         self._state = state
-        self.stateChanged.emit(state)
+        emit(self.stateChanged, state)
 
     def _report(self, message: str) -> None:
         self._last_error = message
         log.warning("%s", message)
-        self.error.emit(message)
+        emit(self.error, message)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -383,7 +390,7 @@ class EslConnection(QObject):
         self._retry_timer.start(self._ms(delay))
         log.info("%s: next attempt in %.2f s", self.address, delay)
         self._set_state(ConnectionState.RECONNECTING)
-        self.retryScheduled.emit(self._next_retry_at)
+        emit(self.retryScheduled, self._next_retry_at)
 
     def _give_up(self, message: str, kind: ErrorKind) -> None:
         """A failure retrying cannot fix (wrong password, ACL): stop in FAILED."""
@@ -540,7 +547,7 @@ class EslConnection(QObject):
             self._report(messages.bad_log(self.address, exc))
             return
         if record is not None:
-            self.logReceived.emit(record)
+            emit(self.logReceived, record)
 
     def _on_disconnect_notice(self, frame: Frame) -> None:
         if frame.headers.get(names.CONTENT_DISPOSITION) == "linger":
@@ -576,14 +583,14 @@ class EslConnection(QObject):
             hostname = event.get(names.FREESWITCH_HOSTNAME)
             if hostname:
                 self._info["hostname"] = hostname
-                self.serverInfo.emit(dict(self._info))
+                emit(self.serverInfo, dict(self._info))
         self._batch.append(event)
-        self.eventReceived.emit(event)
+        emit(self.eventReceived, event)
 
     def _emit_batch(self) -> None:
         if self._batch:
             batch, self._batch = self._batch, []
-            self.eventsReceived.emit(batch)
+            emit(self.eventsReceived, batch)
 
     def _on_heartbeat(self, event: Event) -> None:
         info = self._info
@@ -595,7 +602,7 @@ class EslConnection(QObject):
         if hostname:
             info["hostname"] = hostname
         info["heartbeat_at"] = time.time()
-        self.serverInfo.emit(dict(info))
+        emit(self.serverInfo, dict(info))
 
     # ------------------------------------------------------------------ sync stage
 
@@ -644,7 +651,7 @@ class EslConnection(QObject):
         text = frame.body.decode("utf-8", errors="replace").strip()
         self._info["version_text"] = text
         self._info["version"] = messages.version_number(text)
-        self.serverInfo.emit(dict(self._info))
+        emit(self.serverInfo, dict(self._info))
 
     def _on_snapshot(self, frame: Frame, at: float) -> None:
         text = frame.body.decode("utf-8", errors="replace")
@@ -655,7 +662,7 @@ class EslConnection(QObject):
             return
         generation = self._generation
         held, self._sync_events = self._sync_events or [], None
-        self.snapshotReceived.emit(Snapshot(rows, at))
+        emit(self.snapshotReceived, Snapshot(rows, at))
         if generation != self._generation:
             return
         for event in held:

@@ -11,6 +11,7 @@ from fsmonitor.core import headers as h
 from fsmonitor.esl import Event
 
 from . import names
+from ._signals import emit
 from .connection import ConnectionOptions, EslConnection, Snapshot
 from .state import ConnectionState
 
@@ -126,8 +127,8 @@ class Monitor(QObject):
             self.connection.recycle("internal error in the channel store")
             return
         if changes:
-            self.changed.emit(changes)
-            self.statsChanged.emit()
+            emit(self.changed, changes)
+            emit(self.statsChanged)
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         try:
@@ -136,5 +137,5 @@ class Monitor(QObject):
             log.exception("the channel store failed to reconcile the snapshot")
             return
         if changes:
-            self.changed.emit(list(changes))
-        self.statsChanged.emit()
+            emit(self.changed, list(changes))
+        emit(self.statsChanged)

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ._signals import emit
 from .errors import EslError
 
 #: How much of a command line appears in labels, logs and error messages.
@@ -53,11 +54,13 @@ class EslRequest(QObject):
         self._timer = QTimer(self)
         self._timer.setObjectName("esl-request-timeout")
         self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._timed_out)
         # Set by the connection: called with the reply frame when this request heads the FIFO.
         self._on_reply: Callable[[Any], None] | None = None
         self._sent = False
         self._acknowledged = False  # bgapi: +OK Job-UUID seen, waiting for BACKGROUND_JOB
         self._deferred_error: EslError | None = None
+        self._on_timeout: Callable[[], None] | None = None
 
     @property
     def done(self) -> bool:
@@ -68,25 +71,34 @@ class EslRequest(QObject):
         return f"<EslRequest {self.kind} {self.label!r} {state}>"
 
     def _start_timer(self, on_timeout: Callable[[], None]) -> None:
-        self._timer.timeout.connect(on_timeout)
+        self._on_timeout = on_timeout
         self._timer.start(max(0, round(self.timeout * 1000)))
+
+    def _timed_out(self) -> None:
+        if self._on_timeout is not None:
+            self._on_timeout()
+
+    def _finish(self) -> None:
+        """Stop the timer and drop the closures that point back at the connection."""
+        self._done = True
+        self._timer.stop()
+        self._on_timeout = None
+        self._on_reply = None
 
     def _resolve(self, result: str) -> bool:
         if self._done:
             return False
-        self._done = True
-        self._timer.stop()
+        self._finish()
         self.result = result
-        self.finished.emit(result)
+        emit(self.finished, result)
         return True
 
     def _fail(self, error: EslError) -> bool:
         if self._done:
             return False
-        self._done = True
-        self._timer.stop()
+        self._finish()
         self.error = error
-        self.failed.emit(error)
+        emit(self.failed, error)
         return True
 
     def _fail_later(self, error: EslError) -> None:

@@ -14,6 +14,8 @@ import orjson
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
 
+from fsmonitor.net._signals import emit
+
 VERSION_TEXT = "FreeSWITCH Version 1.10.12-release~64bit ( 64bit)\n"
 GOODBYE = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 SHUTDOWN = "The system is being shut down.\n"
@@ -106,7 +108,7 @@ class FakeEsl(QObject):
             client.readyRead.connect(lambda c=client: self._read(c))
             if self.greeting is not None:
                 client.write(self.greeting)
-            self.clientConnected.emit()
+            emit(self.clientConnected)
 
     def _read(self, client: QTcpSocket) -> None:
         buffer = self._buffers.get(id(client), b"") + client.readAll().data()
@@ -123,10 +125,10 @@ class FakeEsl(QObject):
         self.commands.append(line)
         for prefix, handler in self.handlers.items():
             if line.startswith(prefix) and handler(self, client, block):
-                self.commandReceived.emit(line)
+                emit(self.commandReceived, line)
                 return
         self._default(client, line, block)
-        self.commandReceived.emit(line)
+        emit(self.commandReceived, line)
 
     def _default(self, client: QTcpSocket, line: str, block: str) -> None:
         if line.startswith("auth "):
