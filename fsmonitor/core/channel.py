@@ -17,12 +17,14 @@ class TimelineEntry:
     """Something that happened to a channel, for the detail view's timeline.
 
     ``time`` is FreeSWITCH's event time in epoch seconds; ``event`` the Event-Name;
-    ``description`` a few words (new state, application, cause…), possibly empty.
+    ``description`` a few words (new state, application, cause…), possibly empty;
+    ``sequence`` the Event-Sequence (0 if unknown), which orders events of the same microsecond.
     """
 
     time: float
     event: str
     description: str = ""
+    sequence: int = 0
 
 
 @dataclass(slots=True, eq=False)

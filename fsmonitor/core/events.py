@@ -179,16 +179,30 @@ def describe(name: str, h: Mapping[str, str]) -> str:
     return ""
 
 
+def _before(a: TimelineEntry, b: TimelineEntry) -> bool:
+    return a.time < b.time or (a.time == b.time and a.sequence < b.sequence)
+
+
 def add_timeline(ch: Channel, entry: TimelineEntry) -> None:
     """Append, keeping the first entry and the newest ones within `TIMELINE_LIMIT`."""
     timeline = ch.timeline
-    if timeline and entry.time < timeline[-1].time:
-        # out of order: keep the timeline sorted by FreeSWITCH time
+    if timeline and _before(entry, timeline[-1]):
+        # out of order: keep the timeline sorted by FreeSWITCH time, then Event-Sequence
         index = len(timeline)
-        while index > 1 and timeline[index - 1].time > entry.time:
+        while index > 1 and _before(entry, timeline[index - 1]):
             index -= 1
         timeline.insert(index, entry)
     else:
         timeline.append(entry)
     if len(timeline) > TIMELINE_LIMIT:
         del timeline[1]
+
+
+def timeline_has(ch: Channel, sequence: int, time: float) -> bool:
+    """Whether the timeline already holds the event numbered ``sequence`` (a duplicate)."""
+    for entry in reversed(ch.timeline):
+        if entry.sequence == sequence:
+            return True
+        if entry.time < time:
+            return False
+    return False

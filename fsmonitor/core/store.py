@@ -36,6 +36,7 @@ from fsmonitor.core.events import (
     apply_variables,
     describe,
     finish_hangup,
+    timeline_has,
     to_int,
     us_to_seconds,
 )
@@ -184,6 +185,8 @@ class ChannelStore:
             if seq == last:
                 return []  # the same event again
             fresh = seq > last
+            if not fresh and timeline_has(ch, seq, when):
+                return []  # an older event seen before
         changes = [Change("updated", uuid, ch)]
         self._update(ch, h, changes, name=name, when=when, seq=seq, fresh=fresh)
         if name in _ENDING or (fresh and name == H.CHANNEL_STATE and ch.state == _CS_DESTROY):
@@ -199,8 +202,8 @@ class ChannelStore:
             late = self._history_by_uuid.get(uuid)
             if late is not None and (not seq or seq > late.last_sequence):
                 # DESTROY and CS_DESTROY follow HANGUP_COMPLETE: worth seeing in the timeline
-                late.last_sequence = seq
-                add_timeline(late, TimelineEntry(when, name, describe(name, h)))
+                late.last_sequence = max(seq, late.last_sequence)
+                add_timeline(late, TimelineEntry(when, name, describe(name, h), seq))
             return []
         if name == H.CHANNEL_DESTROY or h.get(H.CHANNEL_STATE_HEADER) == _CS_DESTROY:
             self._remember_ended(uuid)  # gone before we knew it; keep it from coming back
@@ -268,7 +271,7 @@ class ChannelStore:
             ch.answered_at = when
         elif name in (H.CHANNEL_HANGUP, H.CHANNEL_HANGUP_COMPLETE):
             finish_hangup(ch, when)
-        add_timeline(ch, TimelineEntry(when, name, describe(name, h)))
+        add_timeline(ch, TimelineEntry(when, name, describe(name, h), seq))
         if ch.call_uuid != ch.call_link and ch.uuid in self._live:
             self._relink_call(ch)
 
@@ -393,7 +396,7 @@ class ChannelStore:
         ch = self._live.get(uuid)
         if ch is None:
             return self._unknown(uuid, name, h, when, seq)
-        if seq and seq == ch.last_sequence:
+        if seq and (seq == ch.last_sequence or timeline_has(ch, seq, when)):
             return []
         changes = [Change("updated", uuid, ch)]
         self._update(
