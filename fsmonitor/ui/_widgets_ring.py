@@ -83,7 +83,7 @@ class RingTableModel(QAbstractTableModel, Generic[T]):
         """Queue ``item``; it shows at the next flush (or after :meth:`set_paused` False)."""
         self._seq += 1
         self._pending.append((self._seq, item))
-        if not self._paused and not self._timer.isActive():
+        if not self._timer.isActive():
             self._timer.start()
 
     def extend(self, items: Iterable[T]) -> None:
@@ -93,7 +93,10 @@ class RingTableModel(QAbstractTableModel, Generic[T]):
 
     def flush(self) -> None:
         """Move pending items into the buffer and tell the view, in at most two signals."""
-        if self._paused or not self._pending:
+        if not self._pending:
+            return
+        if self._paused:
+            self.flushed.emit(0)  # lets views update their "waiting" count
             return
         batch = list(self._pending)
         self._pending.clear()

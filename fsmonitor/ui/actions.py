@@ -394,6 +394,9 @@ class ChannelActions(QObject):
         uuids = self._uuids()[:1]
         if not uuids:
             return False
+        problem = unsafe_reason(endpoint)
+        if problem:
+            return self._refuse("Eavesdrop", f"endpoint: {problem}")
         try:
             originate = Originate(
                 endpoint=endpoint.strip(),

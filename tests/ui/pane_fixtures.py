@@ -1,0 +1,187 @@
+"""Shared fixtures for the dialog, action and pane tests (import explicitly).
+
+Two kinds of monitor:
+
+* :class:`FakeMonitor`: the Monitor's signals and a real :class:`ChannelStore`, with a connection
+  that records what is sent and answers from a script, for fast, exact tests of one widget;
+* ``sim_monitor``: a real :class:`~fsmonitor.net.Monitor` connected to a
+  :class:`~fsmonitor.sim.SimThread` on an ephemeral loopback port, for end-to-end behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from fsmonitor.core import headers as h
+from fsmonitor.core.store import ChannelStore
+from fsmonitor.esl import Event
+from fsmonitor.net import ConnectionState
+
+WAIT_MS = 10_000
+"""Generous: the test machine is small and shared."""
+
+
+class FakeRequest(QObject):
+    """An EslRequest look-alike: exactly one of finished/failed, later."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, kind: str, text: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.text = text
+        self.done = False
+
+    def resolve(self, result: str) -> None:
+        if not self.done:
+            self.done = True
+            self.finished.emit(result)
+
+    def fail(self, error: object) -> None:
+        if not self.done:
+            self.done = True
+            self.failed.emit(error)
+
+
+Answer = Callable[[str], str | None]
+"""Given a command, the reply text to resolve with (None: leave the request pending)."""
+
+
+@dataclass
+class FakeError:
+    """What EslRequest.failed carries: a kind and a message (str() is the message)."""
+
+    message: str
+    kind: str = "timeout"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FakeConnection(QObject):
+    """Records bgapi/api/command calls; answers them on the next event-loop turn."""
+
+    stateChanged = Signal(object)
+    eventReceived = Signal(object)
+    eventsReceived = Signal(list)
+    logReceived = Signal(object)
+
+    def __init__(self, answer: Answer | None = None) -> None:
+        super().__init__()
+        self.state = ConnectionState.READY
+        self.answer: Answer = answer or (lambda _cmd: "+OK\n")
+        self.sent: list[tuple[str, Any]] = []
+        self.requests: list[FakeRequest] = []
+        self.subscriptions: list[str] = []
+
+    def _request(self, kind: str, text: str) -> FakeRequest:
+        request = FakeRequest(kind, text)
+        self.sent.append((kind, text))
+        self.requests.append(request)
+        reply = self.answer(text)
+        if reply is not None:
+            QTimer.singleShot(0, lambda: request.resolve(reply))
+        return request
+
+    def bgapi(self, command: str, timeout: float = 60.0) -> FakeRequest:
+        return self._request("bgapi", command)
+
+    def api(self, command: str, timeout: float = 10.0) -> FakeRequest:
+        return self._request("api", command)
+
+    def command(self, command: Any, timeout: float = 10.0) -> FakeRequest:
+        return self._request("command", bytes(command).decode().strip())
+
+    def subscribe(self, events: Any, fmt: str = "json") -> None:
+        self.subscriptions.extend(events)
+
+    def bgapi_commands(self) -> list[str]:
+        return [text for kind, text in self.sent if kind == "bgapi"]
+
+
+class FakeMonitor(QObject):
+    """The Monitor's surface over a :class:`FakeConnection` and a real store."""
+
+    changed = Signal(list)
+    statsChanged = Signal()
+    stateChanged = Signal(object)
+    eventReceived = Signal(object)
+    logReceived = Signal(object)
+
+    def __init__(self, answer: Answer | None = None) -> None:
+        super().__init__()
+        self.connection = FakeConnection(answer)
+        self.store = ChannelStore()
+        self.connection.eventReceived.connect(self.eventReceived)
+        self.connection.logReceived.connect(self.logReceived)
+        self.connection.stateChanged.connect(self.stateChanged)
+
+    def feed(self, events: list[Event]) -> None:
+        """Deliver events as the connection would: to the store, then to the raw stream."""
+        changes: list[Any] = []
+        for event in events:
+            changes.extend(self.store.apply(event))
+        for event in events:
+            self.connection.eventReceived.emit(event)
+        self.connection.eventsReceived.emit(events)
+        if changes:
+            self.changed.emit(changes)
+            self.statsChanged.emit()
+
+
+_TS = [1_700_000_000_000_000]
+
+
+def channel_event(name: str, uuid: str, **extra: str) -> Event:
+    """A minimal channel event, with increasing timestamps and sequence numbers."""
+    _TS[0] += 1000
+    headers = {
+        h.EVENT_NAME: name,
+        h.UNIQUE_ID: uuid,
+        h.EVENT_DATE_TIMESTAMP: str(_TS[0]),
+        h.EVENT_SEQUENCE: str(_TS[0] // 1000),
+        h.CHANNEL_NAME: f"loopback/{uuid[:4]}-a",
+        h.CHANNEL_STATE_HEADER: "CS_EXECUTE",
+        h.CALL_DIRECTION: "inbound",
+        h.CREATED_TIME: str(1_700_000_000_000_000),
+    }
+    headers.update(extra)
+    return Event(headers)
+
+
+@dataclass
+class SimSession:
+    """A running simulator and a READY monitor connected to it."""
+
+    monitor: Any
+    sim: Any
+    port: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def open_sim_monitor(qtbot: Any, **sim_options: Any) -> Iterator[SimSession]:
+    """Start a SimThread, connect a Monitor, wait for READY; stop both afterwards."""
+    from fsmonitor.net import Monitor
+    from fsmonitor.sim import SimThread
+
+    options = {"cps": 2.0, "hold": 30.0, "seed": 7} | sim_options
+    sim = SimThread(port=0, password="ClueCon", **options)
+    port = sim.start()
+    monitor = Monitor("127.0.0.1", port, "ClueCon")
+    try:
+        with qtbot.waitSignal(
+            monitor.stateChanged,
+            timeout=WAIT_MS,
+            check_params_cb=lambda state: state is ConnectionState.READY,
+        ):
+            monitor.open()
+        yield SimSession(monitor, sim, port)
+    finally:
+        monitor.close()
+        sim.stop()
+        monitor.deleteLater()

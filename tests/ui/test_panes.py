@@ -1,0 +1,261 @@
+"""Event log, log pane and registrations: bounded, filterable, batched, debounced."""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+from pane_fixtures import WAIT_MS, FakeMonitor, channel_event
+from PySide6.QtCore import QSettings
+
+from fsmonitor.esl import Event, LogRecord
+from fsmonitor.net import ConnectionState
+from fsmonitor.ui._widgets_ring import Column, RingTableModel
+from fsmonitor.ui.event_log import DEFAULT_CAPACITY, EventLogView
+from fsmonitor.ui.log_pane import LOG_OFF, LogPane
+from fsmonitor.ui.registrations import RegistrationsView, parse_registrations
+
+UUID_A = "aaaaaaaa-0000-4000-8000-000000000001"
+UUID_B = "bbbbbbbb-0000-4000-8000-000000000002"
+
+
+def _events(count: int, name: str = "CHANNEL_STATE", uuid: str = UUID_A) -> list[Event]:
+    return [
+        Event({"Event-Name": name, "Unique-ID": uuid, "Event-Sequence": str(i)})
+        for i in range(count)
+    ]
+
+
+# ------------------------------------------------------------------------------ ring model
+def test_ring_model_keeps_only_the_last_items_and_signals_in_batches(qapp, qtmodeltester) -> None:
+    model: RingTableModel[int] = RingTableModel([Column("n", str)], capacity=100)
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
+    model.extend(range(250))
+    model.flush()
+    assert model.rowCount() == 100
+    assert model.item(0) == 150 and model.item(99) == 249
+    assert inserted == [100]  # one signal for the whole batch
+    model.extend(range(250, 260))
+    model.flush()
+    assert model.item(0) == 160 and model.item(99) == 259
+    qtmodeltester.check(model)
+
+
+# ------------------------------------------------------------------------------ event log
+def test_event_log_is_bounded(qtbot) -> None:
+    monitor = FakeMonitor()
+    view = EventLogView(monitor)
+    qtbot.addWidget(view)
+    events = _events(DEFAULT_CAPACITY + 1000)
+    for start in range(0, len(events), 500):
+        monitor.connection.eventsReceived.emit(events[start : start + 500])
+    qtbot.waitUntil(lambda: view.model.pending_count == 0, timeout=WAIT_MS)
+    assert view.model.rowCount() == DEFAULT_CAPACITY
+    assert view.model.item(0) is events[1000]
+    assert view.model.item(DEFAULT_CAPACITY - 1) is events[-1]
+    assert view.received == len(events)
+
+
+def test_event_log_filters_by_name_and_uuid(qtbot) -> None:
+    monitor = FakeMonitor()
+    view = EventLogView(monitor)
+    qtbot.addWidget(view)
+    monitor.connection.eventsReceived.emit(
+        _events(3, "CHANNEL_ANSWER", UUID_A)
+        + _events(2, "CHANNEL_HANGUP", UUID_A)
+        + _events(4, "CHANNEL_ANSWER", UUID_B)
+    )
+    view.model.flush()
+    assert view.model.rowCount() == 9
+
+    view.name_filter.setText("answer")
+    view.apply_filter()
+    assert view.model.rowCount() == 7
+    view.uuid_filter.setText(UUID_B[:8])
+    view.apply_filter()
+    assert view.model.rowCount() == 4
+    assert {view.model.item(r).unique_id for r in range(4)} == {UUID_B}
+
+    # New events respect the filter too.
+    monitor.connection.eventsReceived.emit(
+        _events(1, "CHANNEL_ANSWER", UUID_B) + _events(5, "CHANNEL_ANSWER", UUID_A)
+    )
+    view.model.flush()
+    assert view.model.rowCount() == 5
+
+    view.name_filter.clear()
+    view.uuid_filter.clear()
+    view.apply_filter()
+    assert view.model.rowCount() == 15
+
+
+def test_event_log_pause_holds_rows_and_resume_shows_them(qtbot) -> None:
+    monitor = FakeMonitor()
+    view = EventLogView(monitor)
+    qtbot.addWidget(view)
+    monitor.connection.eventsReceived.emit(_events(3))
+    view.model.flush()
+    view.pause.click()
+    assert view.model.paused
+    monitor.connection.eventsReceived.emit(_events(7))
+    qtbot.waitUntil(lambda: "7 waiting" in view.counter.text(), timeout=WAIT_MS)
+    assert view.model.rowCount() == 3
+    assert view.model.pending_count == 7
+    view.pause.click()
+    assert view.model.rowCount() == 10
+
+
+def test_event_log_shows_every_header_of_the_selected_event(qtbot) -> None:
+    monitor = FakeMonitor()
+    view = EventLogView(monitor)
+    qtbot.addWidget(view)
+    monitor.feed([channel_event("CHANNEL_CREATE", UUID_A, **{"Channel-Call-State": "DOWN"})])
+    view.model.flush()
+    view.table.selectRow(0)
+    assert f"Unique-ID: {UUID_A}" in view.details.toPlainText()
+    assert "Channel-Call-State: DOWN" in view.details.toPlainText()
+
+
+def test_event_log_keeps_up_with_thousands_of_events_a_second(qtbot) -> None:
+    """20,000 events in TCP-sized batches: appended and shown well within a second or two."""
+    monitor = FakeMonitor()
+    view = EventLogView(monitor)
+    qtbot.addWidget(view)
+    view.show()
+    batches = [_events(200) for _ in range(100)]
+    started = time.perf_counter()
+    for batch in batches:
+        monitor.connection.eventsReceived.emit(batch)
+    view.model.flush()
+    elapsed = time.perf_counter() - started
+    assert view.model.rowCount() == DEFAULT_CAPACITY
+    assert elapsed < 3.0, f"20k events took {elapsed:.2f} s"
+
+
+def test_event_log_filters_persist(qtbot, tmp_settings: QSettings) -> None:
+    settings = tmp_settings
+    view = EventLogView(FakeMonitor())
+    qtbot.addWidget(view)
+    view.name_filter.setText("HANGUP")
+    view.uuid_filter.setText(UUID_A)
+    view.save_state(settings)
+    other = EventLogView(FakeMonitor())
+    qtbot.addWidget(other)
+    other.restore_state(settings)
+    assert other.name_filter.text() == "HANGUP"
+    assert other.uuid_filter.text() == UUID_A
+
+
+def test_all_events_subscribes_once(qtbot) -> None:
+    monitor = FakeMonitor()
+    view = EventLogView(monitor)
+    qtbot.addWidget(view)
+    view.all_events.setChecked(True)
+    assert monitor.connection.subscriptions == ["ALL"]
+    assert not view.all_events.isEnabled()
+
+
+# ------------------------------------------------------------------------------ log pane
+def _record(level: int, uuid: str, text: str) -> LogRecord:
+    return LogRecord(level, "log", "switch_core.c", "fn", 42, uuid, text + "\n")
+
+
+def test_log_pane_sends_the_level_and_filters_by_uuid(qtbot) -> None:
+    monitor = FakeMonitor()
+    pane = LogPane(monitor)
+    qtbot.addWidget(pane)
+    assert pane.log_level == LOG_OFF
+    assert monitor.connection.sent == []
+
+    pane.set_log_level(7)
+    assert monitor.connection.sent == [("command", "log 7")]
+
+    for i in range(4):
+        monitor.connection.logReceived.emit(_record(7, UUID_A, f"line a{i}"))
+    monitor.connection.logReceived.emit(_record(4, UUID_B, "line b"))
+    monitor.connection.logReceived.emit(_record(5, "", "core line"))
+    pane.model.flush()
+    assert pane.model.rowCount() == 6
+
+    pane.uuid_filter.setText(UUID_B)
+    pane.apply_filter()
+    assert pane.model.rowCount() == 1
+    assert pane.model.item(0).text.startswith("line b")
+
+    pane.set_log_level(LOG_OFF)
+    assert monitor.connection.sent[-1] == ("command", "nolog")
+
+
+def test_log_pane_asks_again_after_a_reconnect(qtbot) -> None:
+    monitor = FakeMonitor()
+    pane = LogPane(monitor)
+    qtbot.addWidget(pane)
+    pane.set_log_level(4)
+    monitor.connection.stateChanged.emit(ConnectionState.RECONNECTING)
+    monitor.connection.stateChanged.emit(ConnectionState.READY)
+    assert monitor.connection.sent == [("command", "log 4"), ("command", "log 4")]
+
+
+def test_log_pane_level_persists(qtbot, tmp_settings: QSettings) -> None:
+    settings = tmp_settings
+    pane = LogPane(FakeMonitor())
+    qtbot.addWidget(pane)
+    pane.set_log_level(6)
+    pane.uuid_filter.setText(UUID_A)
+    pane.save_state(settings)
+    monitor = FakeMonitor()
+    other = LogPane(monitor)
+    qtbot.addWidget(other)
+    other.restore_state(settings)
+    assert other.log_level == 6
+    assert other.uuid_filter.text() == UUID_A
+    assert ("command", "log 6") in monitor.connection.sent
+
+
+# ------------------------------------------------------------------------------ registrations
+REG_ROWS = [
+    {
+        "reg_user": "1000",
+        "realm": "10.0.0.1",
+        "token": "t1",
+        "url": "sofia/internal/sip:1000@10.0.0.50:5060",
+        "expires": str(int(time.time()) + 300),
+        "network_ip": "10.0.0.50",
+        "network_port": "5060",
+        "network_proto": "udp",
+        "hostname": "fs1",
+        "metadata": "Yealink",
+    }
+]
+
+
+def _registrations_answer(command: str) -> str:
+    if command.startswith("show registrations"):
+        return orjson.dumps({"row_count": len(REG_ROWS), "rows": REG_ROWS}).decode()
+    return "+OK\n"
+
+
+def test_parse_registrations_handles_the_empty_form() -> None:
+    assert parse_registrations('{"row_count": 0}\n') == []
+    assert parse_registrations(orjson.dumps({"row_count": 1, "rows": REG_ROWS}).decode()) == (
+        REG_ROWS
+    )
+
+
+def test_registrations_load_and_refresh_once_per_burst(qtbot) -> None:
+    monitor = FakeMonitor(_registrations_answer)
+    view = RegistrationsView(monitor)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.refreshes == 1, timeout=WAIT_MS)
+    assert view.model.rowCount() == 1
+    assert view.model.cell(view.model.rows[0], 0) == "1000@10.0.0.1"
+    assert "10.0.0.50:5060 (udp)" in view.model.cell(view.model.rows[0], 2)
+
+    register = Event({"Event-Name": "CUSTOM", "Event-Subclass": "sofia::register"})
+    for _ in range(20):
+        monitor.connection.eventsReceived.emit([register])
+    qtbot.waitUntil(lambda: view.refreshes == 2, timeout=WAIT_MS)
+    shows = [c for c in monitor.connection.bgapi_commands() if c.startswith("show registrations")]
+    assert shows == ["show registrations as json"] * 2
+    assert "1 registrations" in view.status.text()
