@@ -18,7 +18,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
-from fsmonitor.esl import Command, EslParser, EslProtocolError, Event, Frame
+from fsmonitor.esl import Command, EslCommandError, EslParser, EslProtocolError, Event, Frame
 
 from . import messages, names
 from ._signals import emit
@@ -511,10 +511,15 @@ class EslConnection(QObject):
         if self._state is not ConnectionState.AUTHENTICATING or self._authenticated:
             log.debug("%s: unexpected auth/request ignored", self.address)
             return
-        if self.user:
-            wire = bytes(Command.userauth(self.user, self.__password))
-        else:
-            wire = bytes(Command.auth(self.__password))
+        try:
+            if self.user:
+                wire = bytes(Command.userauth(self.user, self.__password))
+            else:
+                wire = bytes(Command.auth(self.__password))
+        except EslCommandError as exc:
+            # Say which field, never the value: the message could quote the password.
+            self._give_up(messages.bad_credentials(self.address, exc.field), ErrorKind.AUTH)
+            return
         log.debug("%s: sending %s ********", self.address, "userauth" if self.user else "auth")
         request = EslRequest("command", "auth", self.options.auth_timeout)
         request._on_reply = self._on_auth_reply

@@ -17,6 +17,10 @@ def auth_failed(address: str) -> str:
     return f"authentication failed for {address}"
 
 
+def bad_credentials(address: str, field: str) -> str:
+    return f"cannot authenticate to {address}: the {field} contains characters ESL cannot carry"
+
+
 def access_denied(host: str, port: int) -> str:
     return (
         f"access denied by FreeSWITCH at {host}:{port}: this address is not allowed by "

@@ -1,0 +1,171 @@
+"""EslConnection and Monitor against the FreeSWITCH simulator on an ephemeral loopback port."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import orjson
+import pytest
+from conftest import FAST, WAIT_MS, wait_state
+
+from fsmonitor.net import ConnectionState, EslConnection, EslRequest, Monitor
+from fsmonitor.sim import SimThread
+
+S = ConnectionState
+
+
+@pytest.fixture
+def sims() -> Iterator[Callable[..., SimThread]]:
+    started: list[SimThread] = []
+
+    def start(**options: Any) -> SimThread:
+        options.setdefault("cps", 0)
+        options.setdefault("seed", 1)
+        sim = SimThread(**options)
+        sim.start()
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        sim.stop()
+
+
+@pytest.fixture
+def monitors(qapp: object) -> Iterator[Callable[..., Monitor]]:
+    made: list[Monitor] = []
+
+    def make(port: int, **kwargs: Any) -> Monitor:
+        mon = Monitor("127.0.0.1", port, "ClueCon", options=kwargs.pop("options", FAST), **kwargs)
+        made.append(mon)
+        return mon
+
+    yield make
+    for mon in made:
+        mon.close()
+        mon.deleteLater()
+
+
+def result_of(qtbot: Any, request: EslRequest) -> str:
+    with qtbot.waitSignal(request.finished, timeout=WAIT_MS) as got:
+        pass
+    return str(got.args[0])
+
+
+def sim_uuids(qtbot: Any, conn: EslConnection) -> set[str]:
+    return _uuids(result_of(qtbot, conn.api("show channels as json")))
+
+
+def test_auth_api_and_bgapi(qtbot, sims, make_conn):
+    sim = sims()
+    conn = make_conn(sim.port)
+    conn.open()
+    wait_state(qtbot, conn, S.READY)
+    assert conn.server_info["version"].startswith("1.")
+    assert result_of(qtbot, conn.api("version")).startswith("FreeSWITCH Version")
+    assert result_of(qtbot, conn.bgapi("version")).startswith("FreeSWITCH Version")
+
+
+def test_wrong_password(qtbot, sims, make_conn):
+    sim = sims()
+    conn = make_conn(sim.port, password="not-the-password")
+    with qtbot.waitSignal(conn.error, timeout=WAIT_MS) as got:
+        conn.open()
+    assert got.args[0] == f"authentication failed for 127.0.0.1:{sim.port}"
+    wait_state(qtbot, conn, S.FAILED)
+
+
+def test_parallel_requests_resolve_in_order(qtbot, sims, make_conn):
+    sim = sims()
+    conn = make_conn(sim.port)
+    conn.open()
+    wait_state(qtbot, conn, S.READY)
+    commands = ["version", "status", "show channels count as json"] * 5
+    results: list[tuple[int, str]] = []
+    for i, command in enumerate(commands):
+        conn.api(command).finished.connect(lambda text, i=i: results.append((i, text)))
+    qtbot.waitUntil(lambda: len(results) == len(commands), timeout=WAIT_MS)
+    assert [i for i, _ in results] == list(range(len(commands)))
+    for (i, text), command in zip(results, commands, strict=True):
+        if command == "version":
+            assert text.startswith("FreeSWITCH Version"), i
+        elif command == "status":
+            assert text.startswith("UP "), i
+        else:
+            assert orjson.loads(text)["row_count"] == 0, i
+
+
+def test_reconnect_after_restart_redoes_subscription_and_snapshot(qtbot, sims, monitors):
+    sim = sims(preload=20)
+    port = sim.port
+    mon = monitors(port)
+    mon.open()
+    wait_state(qtbot, mon.connection, S.READY)
+    assert len(mon.store.channels) == 20
+    first = set(mon.store.channels)
+
+    sim.stop()
+    wait_state(qtbot, mon.connection, S.RECONNECTING)
+    sim2 = sims(port=port, preload=5, seed=2)
+    assert sim2.port == port
+    with qtbot.waitSignal(mon.connection.snapshotReceived, timeout=WAIT_MS):
+        pass
+    wait_state(qtbot, mon.connection, S.READY)
+    assert set(mon.store.channels) == sim_uuids(qtbot, mon.connection)
+    assert not first & set(mon.store.channels)  # the old switch's channels were ended
+
+    # Events flow again: the subscription was redone on the new connection.
+    before = set(mon.store.channels)
+    job = mon.connection.bgapi("originate loopback/9196/default &park()")
+    assert result_of(qtbot, job).startswith("+OK")
+    qtbot.waitUntil(lambda: set(mon.store.channels) - before, timeout=WAIT_MS)
+
+
+def test_monitor_store_matches_the_switch_after_traffic(qtbot, sims, monitors):
+    sim = sims(cps=20, hold=1.0)
+    mon = monitors(sim.port)
+    mon.open()
+    wait_state(qtbot, mon.connection, S.READY)
+    qtbot.waitUntil(lambda: len(mon.store.history) >= 10, timeout=WAIT_MS)
+    # Compare at the moment the reply is read: every event written before it has been
+    # applied, none after. The switch keeps changing, so allow a few tries for a channel
+    # born in the instant between the query and its answer.
+    pairs: list[tuple[set[str], set[str]]] = []
+    for _ in range(5):
+        request = mon.connection.api("show channels as json")
+        request.finished.connect(lambda text: pairs.append((set(mon.store.channels), _uuids(text))))
+        with qtbot.waitSignal(request.finished, timeout=WAIT_MS):
+            pass
+        store, switch = pairs[-1]
+        if store == switch:
+            break
+    assert pairs[-1][0] == pairs[-1][1]
+    assert pairs[-1][0]  # there was traffic to compare
+
+
+def _uuids(text: str) -> set[str]:
+    return {row["uuid"] for row in orjson.loads(text).get("rows", [])}
+
+
+def test_reconnect_and_resync_of_1000_channels(qtbot, sims, monitors, record_property):
+    sim = sims(preload=1000)
+    port = sim.port
+    options = replace(FAST, backoff_initial=30.0, backoff_max=30.0)  # we reconnect by hand
+    mon = monitors(port, options=options)
+    mon.open()
+    wait_state(qtbot, mon.connection, S.READY)
+    assert len(mon.store.channels) == 1000
+    sim.stop()
+    wait_state(qtbot, mon.connection, S.RECONNECTING)
+    sims(port=port, preload=1000, seed=3)
+    started = time.perf_counter()
+    mon.connection.connect_now()
+    wait_state(qtbot, mon.connection, S.READY)
+    elapsed = time.perf_counter() - started
+    record_property("reconnect_resync_1000_s", round(elapsed, 3))
+    print(f"reconnect + resync of 1000 channels: {elapsed * 1000:.0f} ms")
+    assert len(mon.store.channels) == 1000
+    assert elapsed < 10.0
