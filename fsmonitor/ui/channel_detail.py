@@ -128,7 +128,7 @@ class ChannelDetail(QWidget):
         self.fields.setRootIsDecorated(True)
         self.fields.setUniformRowHeights(True)
         self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.fields.header().resizeSection(0, 190)
+        self.fields.header().resizeSection(0, 165)
         self.fields.setFont(mono)
 
         self.timeline = QTreeWidget(self)

@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 380])
+        self.splitter.setSizes([1060, 420])
         self.setCentralWidget(self.splitter)
 
         self._build_actions()
@@ -279,23 +279,31 @@ class MainWindow(QMainWindow):
         tb.addAction(self.act_alerts)
 
     def _build_docks(self) -> None:
-        first_bottom: QDockWidget | None = None
+        """Dashboard bottom-left beside the tabbed event log/log/console/registrations.
+
+        The channel table keeps the full height of the window's upper part: it is what
+        an operator watches; the docks are glanced at.
+        """
         for spec in PANELS:
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"dock_{spec.key}")
             dock.setWidget(_placeholder(f"{spec.title}: connect to a switch"))
             self.addDockWidget(spec.area, dock)
-            if spec.area == Qt.DockWidgetArea.BottomDockWidgetArea:
-                if first_bottom is None:
-                    first_bottom = dock
-                else:
-                    self.tabifyDockWidget(first_bottom, dock)
             self._docks[spec.key] = dock
-        if first_bottom is not None:
-            first_bottom.raise_()
-        self.resizeDocks([self._docks["dashboard"]], [330], Qt.Orientation.Horizontal)
-        if first_bottom is not None:
-            self.resizeDocks([first_bottom], [220], Qt.Orientation.Vertical)
+        dashboard = self._docks["dashboard"]
+        tabbed = [self._docks[s.key] for s in PANELS if s.key != "dashboard"]
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dashboard)
+        self.splitDockWidget(dashboard, tabbed[0], Qt.Orientation.Horizontal)
+        for dock in tabbed[1:]:
+            self.tabifyDockWidget(tabbed[0], dock)
+        tabbed[0].raise_()
+        self._default_dock_sizes()
+
+    def _default_dock_sizes(self) -> None:
+        dashboard = self._docks["dashboard"]
+        events = self._docks["events"]
+        self.resizeDocks([dashboard, events], [640, 840], Qt.Orientation.Horizontal)
+        self.resizeDocks([dashboard], [280], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -356,10 +364,13 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1480, 860)
+            self.resize(1560, 980)
         state = s.bytes_value("window/state")
         if state is not None:
             self.restoreState(state)
+        else:
+            # Dock sizes only take once the window has its real size.
+            QTimer.singleShot(0, self._default_dock_sizes)
         splitter = s.bytes_value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,3 +170,43 @@ def test_starts_disconnected_with_the_default_profile(window: MainWindow):
     assert window.profile_box.currentText() == "local"
     assert window.act_connect.isEnabled() and not window.act_disconnect.isEnabled()
     assert window.connection_bar.clock_label.text().count(":") == 2
+
+
+def test_state_words_and_uptime():
+    from fsmonitor.ui.connection_bar import format_uptime, state_text
+
+    soon = time.time() + 4.2
+    assert state_text(ConnectionState.RECONNECTING, soon, None) == "reconnecting in 4 s"
+    assert state_text(ConnectionState.FAILED, None, "wrong password") == "failed: wrong password"
+    assert state_text(ConnectionState.SYNCING, None, None) == "syncing"
+    assert format_uptime("93784000", None) == "1d 02:03:04"
+    assert format_uptime(None, "5 minutes") == "5 minutes"
+
+
+def test_detail_shows_fields_variables_and_timeline(qtbot: Any):
+    from fsmonitor.core.channel import Channel, TimelineEntry
+    from fsmonitor.ui.channel_detail import ChannelDetail
+
+    ch = Channel(uuid="u-1")
+    ch.caller_id_number = "1000"
+    ch.hangup_cause = "USER_BUSY"
+    ch.variables = {"sip_from_user": "1000", "effective_caller_id_name": "Alice"}
+    ch.timeline = [
+        TimelineEntry(1_700_000_000.0, "CHANNEL_CREATE", ""),
+        TimelineEntry(1_700_000_003.5, "CHANNEL_HANGUP", "USER_BUSY"),
+    ]
+    detail = ChannelDetail()
+    qtbot.addWidget(detail)
+    detail.set_channel(ch)
+    values = detail.field_values()
+    assert values["UUID"] == "u-1"
+    assert values["sip_from_user"] == "1000"
+    assert "busy" in values["Hangup cause"].lower()
+    events = [
+        detail.timeline.topLevelItem(i).text(1) for i in range(detail.timeline.topLevelItemCount())
+    ]
+    assert events == ["CHANNEL_CREATE", "CHANNEL_HANGUP"]
+    detail.search.setText("effective")
+    top = detail.fields.topLevelItem(1)
+    shown = [top.child(i).text(0) for i in range(top.childCount()) if not top.child(i).isHidden()]
+    assert shown == ["effective_caller_id_name"]
