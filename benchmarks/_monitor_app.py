@@ -45,6 +45,7 @@ from fsmonitor.net import ConnectionState  # noqa: E402
 
 TICK_MS = 10
 SNAPSHOT_COMMAND = "show channels as json"
+SETTLE_S = 1.0
 # Snapshot row key -> Channel attribute, for the fields compared beyond the uuid set.
 COMPARED_FIELDS = {
     "direction": "direction",
@@ -53,6 +54,31 @@ COMPARED_FIELDS = {
     "dest": "destination",
     "callstate": "call_state",
 }
+
+
+def advance(rows: list[dict[str, Any]], later: list[Any]) -> dict[str, dict[str, Any]]:
+    """The snapshot's channels moved forward by the events that followed it.
+
+    The rules are FreeSWITCH's, not the store's code: a leg exists from its first event
+    until CHANNEL_HANGUP_COMPLETE or CHANNEL_DESTROY, and CHANNEL_UUID renames it. Rows of
+    legs that events touched are kept empty (their fields have moved on).
+    """
+    expected = {row["uuid"]: row for row in rows}
+    ended: set[str] = set()
+    for event in later:
+        uid = event.unique_id
+        if not uid:
+            continue
+        if event.name in (h.CHANNEL_HANGUP_COMPLETE, h.CHANNEL_DESTROY):
+            expected.pop(uid, None)
+            ended.add(uid)
+        elif event.name == h.CHANNEL_UUID:
+            old = event.get(h.OLD_UNIQUE_ID)
+            expected.pop(old, None)
+            expected[uid] = {}
+        elif uid not in ended and uid not in expected:
+            expected[uid] = {}
+    return expected
 
 
 class Probe:
@@ -84,7 +110,6 @@ class Probe:
 
         conn = self.monitor.connection
         conn.eventsReceived.connect(self._on_batch_applied)
-        conn.eventReceived.connect(self._on_event)
         conn.stateChanged.connect(self._on_state)
 
     # -- phases ---------------------------------------------------------------------------
@@ -108,6 +133,8 @@ class Probe:
         self.tick.stop()
         self.window_s = time.monotonic() - self.wall0
         self.cpu_pct = 100.0 * (time.process_time() - self.cpu0) / self.window_s
+        # Per-event listening starts only now: it would cost the app time inside the window.
+        self.monitor.connection.eventReceived.connect(self._on_event)
         request = self.monitor.connection.api(SNAPSHOT_COMMAND, timeout=60.0)
         request.finished.connect(self._on_snapshot)
         request.failed.connect(lambda error: self._finish(error=f"snapshot failed: {error}"))
@@ -137,27 +164,15 @@ class Probe:
     def _on_snapshot(self, text: str) -> None:
         rows = orjson.loads(text).get("rows", []) if text.strip() else []
         self.after_snapshot = []
-        # Events after the reply in the same read are dispatched right after this slot and
-        # applied when that read's batch is emitted: look once the loop is back.
-        QTimer.singleShot(0, lambda: self._compare(rows))
+        # The reply is resolved in stream order: every event the connection dispatches from
+        # here on happened after the snapshot was taken. Let the legs that were between
+        # HANGUP_COMPLETE (the store drops them) and DESTROY (show channels does) finish.
+        QTimer.singleShot(int(SETTLE_S * 1000), lambda: self._compare(rows))
 
     def _compare(self, rows: list[dict[str, Any]]) -> None:
         later = self.after_snapshot or []
-        expected = {row["uuid"]: row for row in rows}
-        touched: set[str] = set()
-        for event in later:
-            uid = event.unique_id
-            if uid:
-                touched.add(uid)
-            if event.name == h.CHANNEL_CREATE and uid:
-                expected.setdefault(uid, {})
-            elif event.name == h.CHANNEL_DESTROY and uid:
-                expected.pop(uid, None)
-            elif event.name == h.CHANNEL_UUID and uid:
-                old = event.get(h.OLD_UNIQUE_ID)
-                if old:
-                    touched.add(old)
-                    expected[uid] = expected.pop(old, {})
+        expected = advance(rows, later)
+        touched = {uid for event in later for uid in (event.unique_id, event.get(h.OLD_UNIQUE_ID))}
         channels = self.monitor.store.channels
         live = set(channels)
         missing = sorted(set(expected) - live)
@@ -168,10 +183,9 @@ class Probe:
             if channel is None or uid in touched or not row:
                 continue
             for key, attr in COMPARED_FIELDS.items():
-                if key in row and (row[key] or "") != (getattr(channel, attr, None) or ""):
-                    field_mismatches.append(
-                        f"{uid} {key}: {row[key]!r} != {getattr(channel, attr)!r}"
-                    )
+                theirs, ours = row.get(key) or "", getattr(channel, attr, None) or ""
+                if key in row and theirs != ours:
+                    field_mismatches.append(f"{uid} {key}: {theirs!r} != {ours!r}")
         self._finish(
             consistent=not missing and not extra and not field_mismatches,
             snapshot_rows=len(rows),
