@@ -310,6 +310,8 @@ class ChannelStore:
             if leg is None:
                 continue
             leg.unlinked_from = None
+            if this == b:
+                leg.call_uuid = a  # what FreeSWITCH does to the B-leg of an audio bridge
             if leg.bridged_at is None:
                 leg.bridged_at = when
             if leg.bridged_to != peer:
