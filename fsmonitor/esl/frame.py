@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Final
 
 from . import names
@@ -19,13 +18,14 @@ _EVENT_DECODERS: Final[dict[str, Callable[[bytes, int], Event]]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class Frame:
     """A header block and its body, exactly as framed by ``Content-Length``.
 
     ``headers`` is the outer header block (values as sent: FreeSWITCH does not URL-encode
     them). ``offset`` is where the frame starts in the received stream and
-    ``body_offset`` where its body starts; both only serve error messages and debugging.
+    ``body_offset`` where its body starts; both serve error messages and debugging.
+    Frames are immutable (read-only properties) and compare equal when content type,
+    headers, body and offset are equal.
 
     Event and log decoding happen on demand in :meth:`event` and :meth:`log`, not while
     framing: the parser stays cheap, and one undecodable event body is an error about that
@@ -33,14 +33,60 @@ class Frame:
     which stays usable. The decoded result is cached, so calling :meth:`event` again is free.
     """
 
-    content_type: str
-    headers: Mapping[str, str]
-    body: bytes = b""
-    offset: int = 0
-    body_offset: int = field(default=0, compare=False)
-    _decoded: list[Event | LogRecord] = field(
-        default_factory=list, init=False, repr=False, compare=False
-    )
+    __slots__ = ("_body", "_body_offset", "_content_type", "_decoded", "_headers", "_offset")
+
+    def __init__(
+        self,
+        content_type: str,
+        headers: Mapping[str, str],
+        body: bytes = b"",
+        offset: int = 0,
+        body_offset: int = 0,
+    ) -> None:
+        self._content_type = content_type
+        self._headers = headers
+        self._body = body
+        self._offset = offset
+        self._body_offset = body_offset
+        self._decoded: Event | LogRecord | None = None
+
+    @property
+    def content_type(self) -> str:
+        return self._content_type
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._headers
+
+    @property
+    def body(self) -> bytes:
+        return self._body
+
+    @property
+    def offset(self) -> int:
+        return self._offset
+
+    @property
+    def body_offset(self) -> int:
+        return self._body_offset
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Frame):
+            return NotImplemented
+        return (
+            self._content_type == other._content_type
+            and self._offset == other._offset
+            and self._body == other._body
+            and dict(self._headers) == dict(other._headers)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Frame({self._content_type!r}, {dict(self._headers)!r}, "
+            f"<{len(self._body)} bytes>, offset={self._offset})"
+        )
 
     @property
     def reply_text(self) -> str | None:
@@ -58,14 +104,13 @@ class Frame:
         Raises :class:`EslProtocolError` (with the body's stream offset) if the body does
         not decode in the format its Content-Type announces.
         """
-        if self._decoded:
-            cached = self._decoded[0]
-            return cached if isinstance(cached, Event) else None
+        if isinstance(self._decoded, Event):
+            return self._decoded
         decoder = _EVENT_DECODERS.get(self.content_type)
         if decoder is None:
             return None
-        event = decoder(self.body, self.body_offset)
-        self._decoded.append(event)
+        event = decoder(self._body, self._body_offset)
+        self._decoded = event
         return event
 
     def log(self) -> LogRecord | None:
@@ -75,9 +120,8 @@ class Frame:
         """
         if self.content_type != names.LOG_DATA:
             return None
-        if self._decoded:
-            cached = self._decoded[0]
-            return cached if isinstance(cached, LogRecord) else None
+        if self._decoded is not None:
+            return self._decoded if isinstance(self._decoded, LogRecord) else None
         headers = self.headers
         record = LogRecord(
             level=self._number(names.LOG_LEVEL),
@@ -88,7 +132,7 @@ class Frame:
             user_data=headers.get(names.LOG_USER_DATA, ""),
             text=decode_text(self.body),
         )
-        self._decoded.append(record)
+        self._decoded = record
         return record
 
     def _number(self, name: str) -> int:

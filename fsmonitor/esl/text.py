@@ -55,11 +55,24 @@ def decode_text(data: bytes) -> str:
     return data.decode("utf-8", ERRORS)
 
 
-def url_decode(value: str) -> str:
-    """``urllib.parse.unquote`` semantics (``+`` stays ``+``), lenient UTF-8; never raises.
+def unquote_bytes(data: bytes) -> bytes:
+    """``urllib.parse.unquote_to_bytes`` semantics, in one C-level pass when possible.
 
-    Only ``%XX`` with two hex digits is decoded; a stray ``%`` is kept as it is.
+    ``%XX`` becomes a byte; ``+`` and a ``%`` without two hex digits stay as they are.
+    The fast path rewrites ``%XX`` as ``\\xXX`` (after doubling backslashes, so no other
+    escape can arise) for ``codecs.escape_decode``; any ``%`` it cannot take sends the
+    value to the standard library instead.
     """
+    if b"%" not in data:
+        return data
+    try:
+        return codecs.escape_decode(data.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+    except ValueError:
+        return unquote_to_bytes(data)
+
+
+def url_decode(value: str) -> str:
+    """``urllib.parse.unquote`` semantics (``+`` stays ``+``), lenient UTF-8; never raises."""
     if "%" not in value:
         return value
-    return decode_text(unquote_to_bytes(value))
+    return decode_text(unquote_bytes(value.encode("utf-8", "surrogatepass")))
