@@ -131,6 +131,7 @@ class EslConnection(QObject):
         self._probe: EslRequest | None = None
         self._next_retry_at: float | None = None
         self._last_error: str | None = None
+        self._last_error_kind: ErrorKind | None = None
         self._authenticated = False
 
         self._connect_timer = self._timer("esl-connect-timeout", self._on_connect_timeout)
@@ -153,6 +154,11 @@ class EslConnection(QObject):
     def last_error(self) -> str | None:
         """The most recent message emitted on :attr:`error`."""
         return self._last_error
+
+    @property
+    def last_error_kind(self) -> ErrorKind | None:
+        """Why the connection last dropped or failed (refused, auth, protocol...)."""
+        return self._last_error_kind
 
     @property
     def server_info(self) -> dict[str, Any]:
@@ -194,7 +200,7 @@ class EslConnection(QObject):
     def api(self, command: str, timeout: float = 10.0) -> EslRequest:
         """Run ``api <command>``; ``finished`` carries the output text."""
         request = EslRequest("api", f"api {command}", timeout)
-        self._guard(lambda: self._submit(request, bytes(Command.api(command))))
+        self._guard(lambda: self._submit(request, lambda: Command.api(command)))
         return request
 
     def bgapi(self, command: str, timeout: float = 60.0) -> EslRequest:
@@ -207,17 +213,21 @@ class EslConnection(QObject):
         """
         job_uuid = str(uuid.uuid4())
         request = EslRequest("bgapi", f"bgapi {command}", timeout, job_uuid=job_uuid)
-        self._guard(lambda: self._submit(request, bytes(Command.bgapi(command, job_uuid=job_uuid))))
+        self._guard(
+            lambda: self._submit(request, lambda: Command.bgapi(command, job_uuid=job_uuid))
+        )
         return request
 
     def command(self, command: Command, timeout: float = 10.0) -> EslRequest:
-        """Send any other built command (``sendmsg``...); ``finished`` carries the Reply-Text.
+        """Send any other built command (``sendmsg``, ``log 7``...).
 
-        A ``-ERR`` reply fails the request with :attr:`ErrorKind.REJECTED`.
+        ``finished`` carries the Reply-Text; a ``-ERR`` reply fails the request with
+        :attr:`ErrorKind.REJECTED`.
         """
         wire = bytes(command)
-        request = EslRequest("command", wire.split(b"\n", 1)[0].decode(errors="replace"), timeout)
-        self._guard(lambda: self._submit(request, wire))
+        label = wire.split(b"\n", 1)[0].decode(errors="replace")
+        request = EslRequest("command", label, timeout)
+        self._guard(lambda: self._submit(request, lambda: command))
         return request
 
     def subscribe(self, events: Iterable[str], fmt: str = "json") -> None:
@@ -373,7 +383,7 @@ class EslConnection(QObject):
         """The connection can no longer be trusted: report, drop, and retry with back-off."""
         if not self._state.is_live:
             return
-        del kind  # the kind matters for requests; the signal carries the message
+        self._last_error_kind = kind
         self._report(message)
         self._stop_timers()
         self._teardown_socket()
@@ -394,6 +404,7 @@ class EslConnection(QObject):
 
     def _give_up(self, message: str, kind: ErrorKind) -> None:
         """A failure retrying cannot fix (wrong password, ACL): stop in FAILED."""
+        self._last_error_kind = kind
         self._report(message)
         self._stop_timers()
         self._teardown_socket()
@@ -686,8 +697,14 @@ class EslConnection(QObject):
 
     # ------------------------------------------------------------------ requests
 
-    def _submit(self, request: EslRequest, wire: bytes) -> None:
-        request._wire = wire  # type: ignore[attr-defined]
+    def _submit(self, request: EslRequest, build: Callable[[], Command]) -> None:
+        try:
+            request._wire = bytes(build())
+        except EslCommandError as exc:
+            # Refused before reaching the wire (CR/LF in the command...): the connection
+            # is fine, only this request fails.
+            request._fail_later(EslError(ErrorKind.INVALID, f"{request.label}: {exc}"))
+            return
         request._start_timer(lambda: self._guard(lambda: self._on_request_timeout(request)))
         if self._state is ConnectionState.READY:
             self._send_request(request)
@@ -699,7 +716,7 @@ class EslConnection(QObject):
             self._waiting.append(request)
 
     def _send_request(self, request: EslRequest) -> None:
-        wire: bytes = request._wire  # type: ignore[attr-defined]
+        wire = request._wire
         if request.kind == "bgapi":
             assert request.job_uuid is not None
             self._jobs[request.job_uuid] = request

@@ -12,6 +12,7 @@ class ErrorKind(enum.Enum):
     TIMEOUT = "timeout"  # no reply within the request's timeout
     DISCONNECTED = "disconnected"  # the connection went away before the reply came
     NOT_CONNECTED = "not-connected"  # the request was made while closed or failed
+    INVALID = "invalid"  # refused by the command builder, nothing was sent (CR/LF...)
     REJECTED = "rejected"  # FreeSWITCH answered -ERR at the command level (e.g. permission)
     AUTH = "auth"  # wrong password or user
     ACCESS_DENIED = "access-denied"  # rude rejection: the ACL refuses this address

@@ -60,6 +60,7 @@ class EslRequest(QObject):
         self._sent = False
         self._acknowledged = False  # bgapi: +OK Job-UUID seen, waiting for BACKGROUND_JOB
         self._deferred_error: EslError | None = None
+        self._wire = b""  # what goes on the socket; never logged (it may hold a password)
         self._on_timeout: Callable[[], None] | None = None
 
     @property

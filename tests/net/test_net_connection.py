@@ -423,3 +423,18 @@ def test_acknowledged_bgapi_survives_a_reconnect(qtbot, fake, make_conn):
     with qtbot.waitSignal(job.finished, timeout=WAIT_MS) as got:
         fake.send(event_json("BACKGROUND_JOB", "+OK abc\n", Job_UUID=jobs[0]))
     assert got.args == ["+OK abc\n"]
+
+
+def test_a_command_with_a_line_break_fails_alone(qtbot, fake, make_conn):
+    conn = make_conn(fake.port)
+    conn.open()
+    wait_state(qtbot, conn, S.READY)
+    bad = conn.api("status\n\nauth x")
+    outcomes: list[EslError] = []
+    bad.failed.connect(outcomes.append)
+    assert outcomes == []  # not inside the call
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=WAIT_MS)
+    assert outcomes[0].kind is ErrorKind.INVALID
+    assert not any("auth x" in c for c in fake.commands)
+    assert conn.state is S.READY
+    assert conn.last_error is None
