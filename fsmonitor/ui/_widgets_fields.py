@@ -9,30 +9,35 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-_ERROR_PROPERTY = "fsmonitorError"
+_ERROR_ATTR = "_fsmonitor_error"
+_TOOLTIP_ATTR = "_fsmonitor_tooltip"
 _ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
 UNSAFE_CHARACTERS = "\r\n\0"
+
+# The mark is kept as Python attributes on the widget wrapper, not as Qt dynamic properties:
+# reading a property that was never set returns None with a reference-count bug in some
+# PySide6 releases (6.12 crashes after enough reads).
 
 
 def mark_error(widget: QWidget, reason: str | None) -> None:
     """Show ``reason`` on ``widget`` (or clear the mark when ``reason`` is None)."""
-    previous = widget.property(_ERROR_PROPERTY)
+    previous = getattr(widget, _ERROR_ATTR, None)
     if reason:
         if previous is None:
-            widget.setProperty("fsmonitorTooltip", widget.toolTip())
-        widget.setProperty(_ERROR_PROPERTY, reason)
-        widget.setStyleSheet(_ERROR_STYLE)
-        widget.setToolTip(reason)
+            setattr(widget, _TOOLTIP_ATTR, widget.toolTip())
+        if previous != reason:
+            setattr(widget, _ERROR_ATTR, reason)
+            widget.setStyleSheet(_ERROR_STYLE)
+            widget.setToolTip(reason)
     elif previous is not None:
-        widget.setProperty(_ERROR_PROPERTY, None)
+        setattr(widget, _ERROR_ATTR, None)
         widget.setStyleSheet("")
-        widget.setToolTip(str(widget.property("fsmonitorTooltip") or ""))
+        widget.setToolTip(getattr(widget, _TOOLTIP_ATTR, ""))
 
 
 def error_of(widget: QWidget) -> str | None:
     """The reason currently shown on ``widget``, if any."""
-    value = widget.property(_ERROR_PROPERTY)
-    return str(value) if value else None
+    return getattr(widget, _ERROR_ATTR, None)
 
 
 def unsafe_reason(text: str) -> str | None:
