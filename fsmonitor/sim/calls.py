@@ -1,0 +1,826 @@
+"""Call flows: channel primitives (state, answer, park, bridge, hangup...) and the scripts that
+string them together in the order FreeSWITCH fires them (ESL-PROTOCOL.md §3.5, the captures).
+
+Scripts are generators run by the :class:`~fsmonitor.sim.scheduler.Scheduler`; each yields the
+pause before its next step and gives up as soon as its channel has hung up or been transferred.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fsmonitor.core.causes import HANGUP_CAUSES, q850_code
+from fsmonitor.sim.channel import CALLSTATE_NUMBERS, CallerProfile, SimChannel
+from fsmonitor.sim.scheduler import Script
+from fsmonitor.sim.switch import Switch, local_stamp, now_us
+
+DEFAULT_CODEC = ("PCMU", 8000, 64000)
+LOOPBACK_CODEC = ("L16", 8000, 128000)
+TONE = "{loops=-1}tone_stream://%(1000,0,440)"
+
+# The simulated dialplan (context "default"): extension → applications, like the test
+# extensions the captures were recorded with, plus a few for demos.
+DIALPLAN: dict[str, list[tuple[str, str]]] = {
+    "9196": [("set", "open=true"), ("answer", ""), ("echo", "")],
+    "7000": [("set", "open=true"), ("answer", ""), ("park", "")],
+    "7001": [
+        ("set", "open=true"),
+        ("ring_ready", ""),
+        ("sleep", "1500"),
+        ("answer", ""),
+        ("playback", TONE),
+    ],
+    "7002": [
+        ("set", "open=true"),
+        ("set", "hangup_after_bridge=true"),
+        ("bridge", "loopback/9196/default"),
+    ],
+    "7003": [("set", "open=true"), ("hangup", "USER_BUSY")],
+    "9664": [("answer", ""), ("playback", "local_stream://moh")],
+    "park": [("park", "")],
+}
+
+SQL_SKIPPED_STATES = frozenset({"CS_NEW", "CS_INIT", "CS_HANGUP", "CS_REPORTING", "CS_DESTROY"})
+
+
+def str2cause(text: str) -> str:
+    """FreeSWITCH's switch_channel_str2cause: a name (any case) or a number; else NORMAL_CLEARING."""
+    text = text.strip()
+    if text[:1].isdigit():
+        wanted = int("".join(ch for ch in text if ch.isdigit()) or "16")
+        for name, code in HANGUP_CAUSES.items():
+            if code == wanted:
+                return name
+        return "NORMAL_CLEARING"
+    upper = text.upper()
+    return upper if upper in HANGUP_CAUSES else "NORMAL_CLEARING"
+
+
+@dataclass(slots=True)
+class OriginateRequest:
+    """What ``originate`` (or the bridge app) asks for, already parsed."""
+
+    endpoint: str
+    app: str | None = None
+    app_args: str = ""
+    exten: str | None = None
+    dialplan: str = "XML"
+    context: str = "default"
+    cid_name: str | None = None
+    cid_num: str | None = None
+    timeout: float = 60.0
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+class Calls:
+    """Channel operations and call scripts on top of a :class:`Switch`."""
+
+    def __init__(self, switch: Switch, answer_delay: float = 0.2, ring_delay: float = 0.05) -> None:
+        self.sw = switch
+        self.sched = switch.scheduler
+        self.answer_delay = answer_delay
+        self.ring_delay = ring_delay
+        self.step = 0.002
+        """Pause between the setup/teardown bursts of different legs, like thread hops in FS."""
+        self.waiting: dict[SimChannel, tuple[asyncio.Future[SimChannel], bool]] = {}
+        """Originates waiting for their leg to answer (or to ring, when the flag is set)."""
+
+    def _resolve(self, ch: SimChannel) -> None:
+        entry = self.waiting.pop(ch, None)
+        if entry is not None and not entry[0].done():
+            entry[0].set_result(ch)
+
+    # -- primitives ------------------------------------------------------------------------
+    def new_leg(
+        self,
+        *,
+        name: str,
+        direction: str,
+        kind: str,
+        dest: str,
+        cid_name: str,
+        cid_num: str,
+        context: str = "default",
+        dialplan: str = "XML",
+        callee: tuple[str, str] = ("", ""),
+        network_addr: str = "",
+        username: str = "",
+        uuid: str | None = None,
+        codec: tuple[str, int, int] = DEFAULT_CODEC,
+    ) -> SimChannel:
+        sw = self.sw
+        leg_uuid = uuid or sw.new_uuid()
+        created = now_us()
+        profile = CallerProfile(
+            direction=direction,
+            logical_direction=direction,
+            uuid=leg_uuid,
+            channel_name=name,
+            destination_number=dest,
+            caller_id_name=cid_name,
+            caller_id_number=cid_num,
+            orig_caller_id_name=cid_name,
+            orig_caller_id_number=cid_num,
+            callee_id_name=callee[0],
+            callee_id_number=callee[1],
+            username=username,
+            dialplan=dialplan,
+            network_addr=network_addr,
+            ani=cid_num,
+            source="mod_loopback" if kind == "loopback" else "mod_sofia",
+            context=context,
+            times={"Profile-Created-Time": created, "Channel-Created-Time": created},
+        )
+        session_id = sw.next_session_id()
+        ch = SimChannel(leg_uuid, name, direction, profile, session_id, kind, codec)
+        ch.variables.update(
+            {
+                "direction": direction,
+                "uuid": leg_uuid,
+                "session_id": str(session_id),
+                "channel_name": name,
+                "read_codec": codec[0],
+                "read_rate": str(codec[1]),
+                "write_codec": codec[0],
+                "write_rate": str(codec[1]),
+                "call_uuid": leg_uuid,
+            }
+        )
+        if direction == "outbound":
+            ch.variables["is_outbound"] = "true"
+        sw.add_channel(ch)
+        sw.log(
+            5,
+            "switch_channel.c",
+            "switch_channel_set_name",
+            1142,
+            leg_uuid,
+            f"New Channel {name} [{leg_uuid}]",
+        )
+        return ch
+
+    def state(self, ch: SimChannel, state: str, number: int | None = None) -> None:
+        ch.set_state(state, number)
+        if state not in SQL_SKIPPED_STATES:
+            ch.sql_state = state
+        self.sw.fire_channel("CHANNEL_STATE", ch)
+        self.sw.log(
+            7,
+            "switch_core_state_machine.c",
+            "switch_core_session_run",
+            581,
+            ch.uuid,
+            f"({ch.name}) Running State Change {state}",
+        )
+
+    def callstate(self, ch: SimChannel, new: str) -> None:
+        old = ch.callstate
+        if old == new or old == "HANGUP":
+            return
+        ch.set_callstate(new)
+        if new not in ("DOWN", "HANGUP"):
+            ch.sql_callstate = new
+        self.sw.fire_channel(
+            "CHANNEL_CALLSTATE",
+            ch,
+            pre=(
+                ("Original-Channel-Call-State", old),
+                ("Channel-Call-State-Number", str(CALLSTATE_NUMBERS[new])),
+            ),
+        )
+        self.sw.log(
+            7,
+            "switch_channel.c",
+            "switch_channel_perform_set_callstate",
+            301,
+            ch.uuid,
+            f"({ch.name}) Callstate Change {old} -> {new}",
+        )
+
+    def create(self, ch: SimChannel) -> None:
+        """CS_INIT, CHANNEL_CREATE (and ORIGINATE for outbound legs); the row appears."""
+        self.state(ch, "CS_INIT")
+        ch.set_state_number(2)
+        self.sw.list_channel(ch)
+        self.sw.fire_channel("CHANNEL_CREATE", ch)
+        if ch.direction == "outbound":
+            ch.row["call_uuid"] = ch.call_uuid
+            self.sw.fire_channel("CHANNEL_ORIGINATE", ch)
+
+    def route(self, ch: SimChannel) -> None:
+        """Inbound legs: callstate RINGING inside the CS_ROUTING transition, then the state."""
+        if ch.direction == "inbound":
+            ch.set_state("CS_ROUTING")
+            ch.sql_state = "CS_ROUTING"
+            self.callstate(ch, "RINGING")
+            self.sw.fire_channel("CHANNEL_STATE", ch)
+        else:
+            self.state(ch, "CS_ROUTING")
+        profile = ch.profile
+        ch.initial = {
+            "initial_cid_name": profile.caller_id_name,
+            "initial_cid_num": profile.caller_id_number,
+            "initial_ip_addr": profile.network_addr,
+            "initial_dest": profile.destination_number,
+            "initial_dialplan": profile.dialplan,
+            "initial_context": profile.context,
+        }
+
+    def codec_events(self, ch: SimChannel) -> None:
+        """The two CODEC events a loopback leg fires before its uuid is final."""
+        sw = self.sw
+        targets = sw.targets("CODEC")
+        if not targets:
+            sw.sequence += 2
+            return
+        from fsmonitor.sim.wire import Block, WireEvent
+
+        name, rate, bits = ch.codec or LOOPBACK_CODEC
+        basic = [
+            ("Channel-State", "CS_NONE"),
+            ("Channel-Call-State", "DOWN"),
+            ("Channel-State-Number", "0"),
+            ("Channel-Name", ch.name),
+            ("Unique-ID", ch.uuid),
+            ("Call-Direction", ch.direction),
+            ("Presence-Call-Direction", ch.direction),
+            ("Channel-HIT-Dialplan", "true" if ch.hit_dialplan else "false"),
+            ("Channel-Call-UUID", ch.call_uuid),
+            ("Answer-State", "ringing"),
+            ("Channel-Read-Codec-Name", name),
+            ("Channel-Read-Codec-Rate", str(rate)),
+            ("Channel-Read-Codec-Bit-Rate", str(bits)),
+        ]
+        read = sw.standard_blocks("CODEC") + [
+            Block(basic),
+            Block(
+                [
+                    ("channel-read-codec-name", name),
+                    ("channel-read-codec-rate", str(rate)),
+                    ("channel-read-codec-bit-rate", str(bits)),
+                ]
+            ),
+        ]
+        sw.deliver(WireEvent("CODEC", read, None, None, ch.uuid), targets)
+        write_basic = [
+            *basic,
+            ("Channel-Write-Codec-Name", name),
+            ("Channel-Write-Codec-Rate", str(rate)),
+            ("Channel-Write-Codec-Bit-Rate", str(bits)),
+        ]
+        write = sw.standard_blocks(
+            "CODEC", ("switch_core_codec.c", "switch_core_session_set_write_codec", "450")
+        ) + [
+            Block(write_basic),
+            Block(
+                [
+                    ("Channel-Write-Codec-Name", name),
+                    ("Channel-Write-Codec-Rate", str(rate)),
+                    ("Channel-Write-codec-bit-rate", str(bits)),
+                ]
+            ),
+        ]
+        sw.deliver(WireEvent("CODEC", write, None, None, ch.uuid), targets)
+
+    def execute(self, ch: SimChannel, app: str, data: str = "") -> None:
+        ch.application = app
+        ch.application_data = data
+        ch.app_uuid = self.sw.new_uuid()
+        ch.set_var("current_application", app)
+        ch.set_var("current_application_data", data or None)
+        post = [("Application", app)]
+        if data:
+            post.append(("Application-Data", data))
+        post.append(("Application-UUID", ch.app_uuid))
+        self.sw.fire_channel("CHANNEL_EXECUTE", ch, post=post)
+        self.sw.log(
+            7,
+            "switch_core_session.c",
+            "switch_core_session_exec",
+            2944,
+            ch.uuid,
+            f"{ch.name} Execute [depth=0] {app}({data})",
+        )
+
+    def execute_complete(self, ch: SimChannel, response: str = "_none_") -> None:
+        app = ch.application
+        if not app:
+            return
+        post = [("Application", app)]
+        if ch.application_data:
+            post.append(("Application-Data", ch.application_data))
+        post.append(("Application-Response", response))
+        post.append(("Application-UUID", ch.app_uuid))
+        if app != "uuid_bridge":
+            self.sw.fire_channel("CHANNEL_EXECUTE_COMPLETE", ch, post=post)
+        ch.application = ""
+
+    def ring(self, ch: SimChannel) -> None:
+        if ch.profile.times.get("Channel-Progress-Time"):
+            return
+        ch.set_time("Channel-Progress-Time", now_us())
+        self.sw.fire_channel("CHANNEL_PROGRESS", ch)
+        self.callstate(ch, "RINGING")
+        entry = self.waiting.get(ch)
+        if entry is not None and entry[1]:
+            self._resolve(ch)
+
+    def pre_answer(self, ch: SimChannel) -> None:
+        if ch.answer_state != "ringing":
+            return
+        ch.set_time("Channel-Progress-Media-Time", now_us())
+        ch.set_answer_state("early")
+        self.sw.fire_channel("CHANNEL_PROGRESS_MEDIA", ch)
+        self.callstate(ch, "EARLY")
+
+    def answer(self, ch: SimChannel) -> None:
+        if ch.answer_state in ("answered", "hangup"):
+            return
+        ch.set_time("Channel-Answered-Time", now_us())
+        ch.set_answer_state("answered")
+        ch.set_var("endpoint_disposition", "ANSWER")
+        self.sw.fire_channel("CHANNEL_ANSWER", ch)
+        self.callstate(ch, "ACTIVE")
+        self._resolve(ch)
+
+    def park(self, ch: SimChannel) -> None:
+        self.execute(ch, "park")
+        ch.parked = True
+        self.sw.fire_channel("CHANNEL_PARK", ch)
+
+    def unpark(self, ch: SimChannel) -> None:
+        if ch.parked:
+            ch.parked = False
+            self.sw.fire_channel("CHANNEL_UNPARK", ch)
+            self.execute_complete(ch)
+
+    def flip_cid(self, ch: SimChannel) -> None:
+        """CALL_UPDATE on an originated leg: the far end's identity becomes the caller id."""
+        p = ch.profile
+        p.orig_caller_id_name, p.orig_caller_id_number = p.caller_id_name, p.caller_id_number
+        p.caller_id_name, p.callee_id_name = p.callee_id_name, p.caller_id_name
+        p.caller_id_number, p.callee_id_number = p.callee_id_number, p.caller_id_number
+        ch.profile_changed()
+        ch.set_hit_dialplan()
+        ch.set_var("pre_transfer_caller_id_name", p.orig_caller_id_name or None)
+        ch.set_var("pre_transfer_caller_id_number", p.orig_caller_id_number or None)
+        ch.set_var("channel_cid_flipped", "yes")
+        ch.row["callee_direction"] = "RECV"
+        self.sw.fire_channel("CALL_UPDATE", ch, pre=(("Direction", "RECV"),))
+
+    def bridge(self, a: SimChannel, b: SimChannel) -> None:
+        """Audio bridge: CHANNEL_BRIDGE on A; B moves to CS_EXCHANGE_MEDIA."""
+        ts = now_us()
+        a.bridged_to, b.bridged_to = b, a
+        a.set_time("Channel-Bridged-Time", ts)
+        b.set_time("Channel-Bridged-Time", ts)
+        b.set_call_uuid(a.uuid)
+        b.row["call_uuid"] = a.uuid
+        a.set_other("originatee", b.profile)
+        b.set_other("originator", a.profile)
+        for leg, other, role in ((a, b, "originator"), (b, a, "originatee")):
+            leg.set_vars(
+                {
+                    "bridge_to": other.uuid,
+                    "last_bridge_to": other.uuid,
+                    "bridge_channel": other.name,
+                    "bridge_uuid": other.uuid,
+                    "signal_bond": other.uuid,
+                    "last_bridge_role": role,
+                }
+            )
+        self.sw.fire_channel(
+            "CHANNEL_BRIDGE",
+            a,
+            pre=(("Bridge-A-Unique-ID", a.uuid), ("Bridge-B-Unique-ID", b.uuid)),
+        )
+        self.state(b, "CS_EXCHANGE_MEDIA")
+
+    def unbridge(self, a: SimChannel) -> None:
+        b = a.bridged_to
+        if b is None:
+            return
+        a.bridged_to = None
+        if b.bridged_to is a:
+            b.bridged_to = None
+        a.set_var("bridge_to", None)
+        self.sw.fire_channel(
+            "CHANNEL_UNBRIDGE",
+            a,
+            pre=(("Bridge-A-Unique-ID", a.uuid), ("Bridge-B-Unique-ID", b.uuid)),
+        )
+
+    # -- hangup ----------------------------------------------------------------------------
+    def hangup(self, ch: SimChannel, cause: str = "NORMAL_CLEARING") -> bool:
+        """Request a hangup: CHANNEL_HANGUP now, the rest of the teardown just after."""
+        if ch.hangup_cause is not None or ch.destroyed:
+            return False
+        ch.script_token += 1
+        ch.set_hangup_cause(cause)
+        ch.set_state_number(10)
+        ch.set_time("Channel-Hangup-Time", now_us())
+        self.sw.fire_channel("CHANNEL_HANGUP", ch)
+        self.sw.log(
+            5,
+            "switch_channel.c",
+            "switch_channel_perform_hangup",
+            3445,
+            ch.uuid,
+            f"Hangup {ch.name} [CS_EXECUTE] [{cause}]",
+        )
+        entry = self.waiting.pop(ch, None)
+        if entry is not None and not entry[0].done():
+            entry[0].set_exception(OriginateFailed(cause))
+        self.sched.spawn(self._teardown(ch), self.step)
+        for leg in list(ch.outgoing):
+            self.hangup(leg, "ORIGINATOR_CANCEL")
+        ch.outgoing.clear()
+        twin = ch.peer
+        if twin is not None and twin.hangup_cause is None:
+            self.sched.call_later(self.step, self.hangup, twin, cause)
+        partner = ch.bridged_to
+        if partner is not None and partner.hangup_cause is None:
+            if partner.application in ("bridge", "uuid_bridge") and partner.bridged_to is ch:
+                # The A leg's bridge app returns, then it hangs up (hangup_after_bridge).
+                self.sched.call_later(self.step, self._peer_left, partner)
+            else:
+                self.sched.call_later(self.step, self.hangup, partner, "NORMAL_CLEARING")
+        return True
+
+    def _peer_left(self, a: SimChannel) -> None:
+        if a.hangup_cause is not None:
+            return
+        self.unbridge(a)
+        self.execute_complete(a)
+        self.hangup(a, "NORMAL_CLEARING")
+
+    def _teardown(self, ch: SimChannel) -> Script:
+        sw = self.sw
+        if ch.parked:
+            ch.parked = False
+            sw.fire_channel("CHANNEL_UNPARK", ch)
+        if ch.playing:
+            sw.fire_channel(
+                "PLAYBACK_STOP",
+                ch,
+                post=(
+                    ("Playback-File-Path", ch.playing),
+                    ("Playback-Status", "break"),
+                ),
+            )
+            ch.playing = ""
+        for path in ch.recordings:
+            sw.fire_channel("RECORD_STOP", ch, post=(("Record-File-Path", path),))
+        ch.recordings.clear()
+        if ch.application in ("bridge", "uuid_bridge") and ch.bridged_to is not None:
+            self.unbridge(ch)
+        self.execute_complete(ch)
+        yield self.step
+        self.state(ch, "CS_HANGUP")
+        self.callstate(ch, "HANGUP")
+        self.state(ch, "CS_REPORTING")
+        self._hangup_variables(ch)
+        sw.fire_channel(
+            "CHANNEL_HANGUP_COMPLETE", ch, pre=(("Hangup-Cause", ch.hangup_cause or ""),)
+        )
+        sw.channel_down(ch)
+        yield self.step
+        ch.set_state_number(12)
+        sw.fire_channel("CHANNEL_DESTROY", ch)
+        sw.remove_channel(ch)
+        self.state(ch, "CS_DESTROY")
+        ch.peer = None
+        ch.bridged_to = None
+
+    def _hangup_variables(self, ch: SimChannel) -> None:
+        cause = ch.hangup_cause or "NORMAL_CLEARING"
+        times = ch.profile.times
+        start = times.get("Channel-Created-Time", 0)
+        answer = times.get("Channel-Answered-Time", 0)
+        progress = times.get("Channel-Progress-Time", 0)
+        media = times.get("Channel-Progress-Media-Time", 0)
+        bridge = times.get("Channel-Bridged-Time", 0)
+        end = times.get("Channel-Hangup-Time", 0) or now_us()
+        hold = times.get("Channel-Hold-Accum", 0)
+
+        def stamp(us: int) -> str | None:
+            return local_stamp(us / 1_000_000) if us else None
+
+        def since(us: int, unit: int) -> str:
+            return str((us - start) // unit) if us else "0"
+
+        bill = end - answer if answer else 0
+        values: dict[str, str | None] = {
+            "hangup_cause": cause,
+            "hangup_cause_q850": str(q850_code(cause) or 16),
+            "digits_dialed": "none",
+            "start_stamp": stamp(start),
+            "profile_start_stamp": stamp(start),
+            "answer_stamp": stamp(answer),
+            "bridge_stamp": stamp(bridge),
+            "progress_stamp": stamp(progress),
+            "progress_media_stamp": stamp(media),
+            "end_stamp": stamp(end),
+            "start_epoch": str(start // 1_000_000),
+            "start_uepoch": str(start),
+            "profile_start_epoch": str(start // 1_000_000),
+            "profile_start_uepoch": str(start),
+            "answer_epoch": str(answer // 1_000_000),
+            "answer_uepoch": str(answer),
+            "bridge_epoch": str(bridge // 1_000_000),
+            "bridge_uepoch": str(bridge),
+            "last_hold_epoch": str(times.get("Channel-Last-Hold", 0) // 1_000_000),
+            "last_hold_uepoch": str(times.get("Channel-Last-Hold", 0)),
+            "hold_accum_seconds": str(hold // 1_000_000),
+            "hold_accum_usec": str(hold),
+            "hold_accum_ms": str(hold // 1000),
+            "resurrect_epoch": "0",
+            "resurrect_uepoch": "0",
+            "progress_epoch": str(progress // 1_000_000),
+            "progress_uepoch": str(progress),
+            "progress_media_epoch": str(media // 1_000_000),
+            "progress_media_uepoch": str(media),
+            "end_epoch": str(end // 1_000_000),
+            "end_uepoch": str(end),
+            "last_app": ch.variables.get("current_application"),
+            "last_arg": ch.variables.get("current_application_data"),
+            "caller_id": f'"{ch.profile.caller_id_name}" <{ch.profile.caller_id_number}>',
+            "duration": str((end - start) // 1_000_000),
+            "billsec": str(bill // 1_000_000),
+            "progresssec": since(progress, 1_000_000),
+            "answersec": since(answer, 1_000_000),
+            "waitsec": since(bridge or answer, 1_000_000),
+            "progress_mediasec": since(media, 1_000_000),
+            "flow_billsec": str(bill // 1_000_000),
+            "mduration": str((end - start) // 1000),
+            "billmsec": str(bill // 1000),
+            "progressmsec": since(progress, 1000),
+            "answermsec": since(answer, 1000),
+            "waitmsec": since(bridge or answer, 1000),
+            "progress_mediamsec": since(media, 1000),
+            "flow_billmsec": str(bill // 1000),
+            "uduration": str(end - start),
+            "billusec": str(bill),
+            "progressusec": since(progress, 1),
+            "answerusec": since(answer, 1),
+            "waitusec": since(bridge or answer, 1),
+            "progress_mediausec": since(media, 1),
+            "flow_billusec": str(bill),
+        }
+        for name, value in values.items():
+            ch.set_var(name, value)
+
+    # -- applications ----------------------------------------------------------------------
+    def run_apps(
+        self, ch: SimChannel, apps: list[tuple[str, str]], on_done: Callable[[], None] | None = None
+    ) -> None:
+        """Run dialplan applications on a channel; when the list ends the channel hangs up."""
+        ch.script_token += 1
+        self.sched.spawn(self._apps(ch, ch.script_token, apps, on_done))
+
+    def _alive(self, ch: SimChannel, token: int) -> bool:
+        return ch.hangup_cause is None and ch.script_token == token
+
+    def _apps(
+        self,
+        ch: SimChannel,
+        token: int,
+        apps: list[tuple[str, str]],
+        on_done: Callable[[], None] | None,
+    ) -> Script:
+        for app, data in apps:
+            if not self._alive(ch, token):
+                return
+            if app == "set":
+                self.execute(ch, "set", data)
+                key, _, value = data.partition("=")
+                ch.set_var(key, value)
+                self.execute_complete(ch)
+            elif app == "answer":
+                self.execute(ch, "answer")
+                self.answer_leg(ch)
+                self.execute_complete(ch)
+            elif app == "pre_answer":
+                self.execute(ch, "pre_answer")
+                self.pre_answer_leg(ch)
+                self.execute_complete(ch)
+            elif app == "ring_ready":
+                self.execute(ch, "ring_ready")
+                self.ring_leg(ch)
+                self.execute_complete(ch)
+            elif app == "sleep":
+                self.execute(ch, "sleep", data)
+                yield max(float(data or 0) / 1000.0, 0.0)
+                if not self._alive(ch, token):
+                    return
+                self.execute_complete(ch)
+            elif app == "park":
+                self.park(ch)
+                return
+            elif app in ("echo", "conference", "eavesdrop", "socket"):
+                self.execute(ch, app, data)
+                return
+            elif app == "playback":
+                self.execute(ch, "playback", data)
+                ch.playing = data
+                loops = "-1" if "loops=-1" in data or "local_stream" in data else "1"
+                self.sw.fire_channel(
+                    "PLAYBACK_START",
+                    ch,
+                    post=(("Playback-File-Path", data), ("loops", loops)),
+                )
+                if loops == "-1":
+                    return
+                yield 3.0
+                if not self._alive(ch, token):
+                    return
+                ch.playing = ""
+                self.sw.fire_channel(
+                    "PLAYBACK_STOP",
+                    ch,
+                    post=(
+                        ("Playback-File-Path", data),
+                        ("Playback-Status", "done"),
+                        ("loops", loops),
+                    ),
+                )
+                self.execute_complete(ch, "FILE PLAYED")
+            elif app == "hangup":
+                self.execute(ch, "hangup", data)
+                self.hangup(ch, str2cause(data) if data else "NORMAL_CLEARING")
+                return
+            elif app == "bridge":
+                self.execute(ch, "bridge", data)
+                if ch.kind == "loopback" and ch.answer_state == "ringing":
+                    self.pre_answer_leg(ch)
+                self.start_bridge(ch, data)
+                return
+            elif app == "transfer":
+                self.transfer(ch, data.split()[0] if data else "")
+                return
+            else:
+                self.execute(ch, app, data)
+                yield 0.5
+                if not self._alive(ch, token):
+                    return
+                self.execute_complete(ch)
+        if self._alive(ch, token):
+            if on_done is not None:
+                on_done()
+            else:
+                self.hangup(ch, "NORMAL_CLEARING")
+
+    # Loopback legs pass ring/answer to their twin, the A leg first, as mod_loopback does.
+    def answer_leg(self, ch: SimChannel) -> None:
+        twin = ch.peer
+        if ch.kind == "loopback" and twin is not None and ch.direction == "inbound":
+            self.answer(twin)
+        self.answer(ch)
+
+    def pre_answer_leg(self, ch: SimChannel) -> None:
+        twin = ch.peer
+        if ch.kind == "loopback" and twin is not None and ch.direction == "inbound":
+            self.pre_answer(twin)
+        self.pre_answer(ch)
+
+    def ring_leg(self, ch: SimChannel) -> None:
+        twin = ch.peer
+        if ch.kind == "loopback" and twin is not None and ch.direction == "inbound":
+            self.ring(twin)
+        self.ring(ch)
+
+    # -- dialplan / transfer ---------------------------------------------------------------
+    def dialplan_apps(self, dest: str) -> list[tuple[str, str]] | None:
+        apps = DIALPLAN.get(dest)
+        if apps is not None:
+            return apps
+        if dest.isdigit() and len(dest) >= 7:
+            # Anything that looks like a public number leaves through a gateway.
+            return [
+                ("set", "hangup_after_bridge=true"),
+                ("bridge", f"sofia/gateway/carrier1/{dest}"),
+            ]
+        user = dest if dest in self.registered_users() else None
+        if user is not None:
+            return [("set", "hangup_after_bridge=true"), ("bridge", f"user/{user}")]
+        return None
+
+    def registered_users(self) -> set[str]:
+        return {reg.user for reg in self.sw.registrations.values()}
+
+    def run_dialplan(self, ch: SimChannel, dest: str) -> None:
+        """Route an inbound (or transferred) leg: CS_EXECUTE and the extension's apps."""
+        apps = self.dialplan_apps(dest)
+        if apps is None:
+            self.hangup(ch, "NO_ROUTE_DESTINATION")
+            return
+        ch.set_hit_dialplan()
+        self.state(ch, "CS_EXECUTE")
+        self.run_apps(ch, apps)
+
+    def transfer_from_originate(self, ch: SimChannel, dest: str, context: str) -> None:
+        """An originated leg sent to an extension: routed through the dialplan."""
+        ch.profile.destination_number = dest
+        ch.profile.context = context
+        ch.profile_changed()
+        self.state(ch, "CS_ROUTING")
+        self.run_dialplan(ch, dest)
+
+    def transfer(self, ch: SimChannel, dest: str, context: str = "default") -> bool:
+        if ch.hangup_cause is not None:
+            return False
+        ch.script_token += 1
+        if ch.parked:
+            self.unpark(ch)
+        elif ch.application in ("bridge", "uuid_bridge") and ch.bridged_to is not None:
+            partner = ch.bridged_to
+            self.unbridge(ch)
+            self.execute_complete(ch)
+            self.hangup(partner, "NORMAL_CLEARING")
+        else:
+            if ch.playing:
+                self.sw.fire_channel(
+                    "PLAYBACK_STOP",
+                    ch,
+                    post=(("Playback-File-Path", ch.playing), ("Playback-Status", "break")),
+                )
+                ch.playing = ""
+            self.execute_complete(ch)
+        ch.set_time("Channel-Transfer-Time", now_us())
+        ch.profile.destination_number = dest
+        ch.profile.context = context
+        ch.profile_changed()
+        ch.set_var(
+            "transfer_source", f"{now_us() // 1_000_000}:{ch.uuid}:bl_xfer:{dest}/{context}/XML"
+        )
+        self.state(ch, "CS_ROUTING")
+        self.sched.call_later(self.step, self.run_dialplan, ch, dest)
+        return True
+
+    # -- bridging from a channel -----------------------------------------------------------
+    def start_bridge(self, a: SimChannel, dial: str) -> None:
+        """The bridge app on A: originate B (OUTGOING... CONSUME_MEDIA), ring, answer, bridge."""
+        from fsmonitor.sim.originate import parse_dial_string
+
+        variables, endpoint = parse_dial_string(dial)
+        if a.answer_state == "answered":
+            self.callstate(a, "RING_WAIT")
+        req = OriginateRequest(endpoint=endpoint, variables=variables)
+        fut = self.originate_leg(req, originator=a)
+        fut.add_done_callback(lambda f: self._bridge_result(a, f))
+
+    def _bridge_result(self, a: SimChannel, fut: asyncio.Future[SimChannel]) -> None:
+        if a in (None,) or a.hangup_cause is not None:
+            return
+        exc = fut.exception()
+        if exc is not None:
+            cause = str(exc) if isinstance(exc, OriginateFailed) else "NORMAL_TEMPORARY_FAILURE"
+            a.set_vars({"originate_disposition": cause, "DIALSTATUS": _dialstatus(cause)})
+            self.execute_complete(a)
+            self.hangup(a, cause)
+            return
+        b = fut.result()
+        if b.hangup_cause is not None:
+            return
+        a.set_vars(
+            {
+                "originated_legs": f"{b.uuid};{b.profile.caller_id_name};{b.profile.caller_id_number}",
+                "originate_disposition": "SUCCESS",
+                "DIALSTATUS": "SUCCESS",
+                "originate_causes": f"{b.uuid};NONE",
+            }
+        )
+        if a.answer_state != "answered":
+            self.answer_leg(a)
+        else:
+            self.callstate(a, "ACTIVE")
+        self.bridge(a, b)
+
+    # -- originating a leg -----------------------------------------------------------------
+    def originate_leg(
+        self,
+        req: OriginateRequest,
+        originator: SimChannel | None = None,
+        ring_ready_ok: bool = False,
+    ) -> asyncio.Future[SimChannel]:
+        """Create an outbound leg; the future resolves when it answers (or rings, if allowed)."""
+        from fsmonitor.sim.originate import start_leg
+
+        return start_leg(self, req, originator, ring_ready_ok)
+
+
+class OriginateFailed(Exception):
+    """An originate ended without success; ``str(exc)`` is the hangup cause name."""
+
+
+def _dialstatus(cause: str) -> str:
+    return {
+        "USER_BUSY": "BUSY",
+        "NO_ANSWER": "NOANSWER",
+        "NO_USER_RESPONSE": "NOANSWER",
+        "UNALLOCATED_NUMBER": "INVALIDARGS",
+        "CHAN_NOT_IMPLEMENTED": "CHANUNAVAIL",
+        "USER_NOT_REGISTERED": "CHANUNAVAIL",
+    }.get(cause, "FAIL")

@@ -1,0 +1,344 @@
+"""A simulated channel: its state, caller profile, variables and the header blocks they render to.
+
+Each group of channel headers (basic data, caller profile, other-leg profile, variables) is kept as
+a :class:`~fsmonitor.sim.wire.Block` that is rebuilt only when something in it changes, so firing
+an event costs a handful of string joins instead of re-encoding a hundred headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from fsmonitor.sim.wire import Block
+
+# Channel-State numbers (switch_types.h) and the names FreeSWITCH prints.
+STATE_NUMBERS: dict[str, int] = {
+    "CS_NEW": 0,
+    "CS_INIT": 1,
+    "CS_ROUTING": 2,
+    "CS_SOFT_EXECUTE": 3,
+    "CS_EXECUTE": 4,
+    "CS_EXCHANGE_MEDIA": 5,
+    "CS_PARK": 6,
+    "CS_CONSUME_MEDIA": 7,
+    "CS_HIBERNATE": 8,
+    "CS_RESET": 9,
+    "CS_HANGUP": 10,
+    "CS_REPORTING": 11,
+    "CS_DESTROY": 12,
+    "CS_NONE": 13,
+}
+CALLSTATE_NUMBERS: dict[str, int] = {
+    "DOWN": 0,
+    "DIALING": 1,
+    "RINGING": 2,
+    "EARLY": 3,
+    "ACTIVE": 4,
+    "HELD": 5,
+    "RING_WAIT": 6,
+    "HANGUP": 7,
+    "UNHELD": 8,
+}
+
+PROFILE_TIMES = (
+    "Profile-Created-Time",
+    "Channel-Created-Time",
+    "Channel-Answered-Time",
+    "Channel-Progress-Time",
+    "Channel-Progress-Media-Time",
+    "Channel-Hangup-Time",
+    "Channel-Transfer-Time",
+    "Channel-Resurrect-Time",
+    "Channel-Bridged-Time",
+    "Channel-Last-Hold",
+    "Channel-Hold-Accum",
+)
+
+
+@dataclass(slots=True)
+class CallerProfile:
+    """switch_caller_profile: what ``Caller-*`` / ``Other-Leg-*`` headers are rendered from."""
+
+    direction: str
+    logical_direction: str
+    uuid: str
+    channel_name: str
+    destination_number: str = ""
+    caller_id_name: str = ""
+    caller_id_number: str = ""
+    orig_caller_id_name: str = ""
+    orig_caller_id_number: str = ""
+    callee_id_name: str = ""
+    callee_id_number: str = ""
+    username: str = ""
+    dialplan: str = "XML"
+    network_addr: str = ""
+    ani: str = ""
+    source: str = ""
+    context: str = "default"
+    profile_index: str = "1"
+    times: dict[str, int] = field(default_factory=dict)
+
+    def pairs(self, prefix: str, with_index: bool = True) -> list[tuple[str, str]]:
+        """The profile headers in switch_caller_profile_event_set_data order; empty ones omitted."""
+        out: list[tuple[str, str]] = [
+            (f"{prefix}-Direction", self.direction),
+            (f"{prefix}-Logical-Direction", self.logical_direction),
+        ]
+        for name, value in (
+            ("Username", self.username),
+            ("Dialplan", self.dialplan),
+            ("Caller-ID-Name", self.caller_id_name),
+            ("Caller-ID-Number", self.caller_id_number),
+            ("Orig-Caller-ID-Name", self.orig_caller_id_name),
+            ("Orig-Caller-ID-Number", self.orig_caller_id_number),
+            ("Callee-ID-Name", self.callee_id_name),
+            ("Callee-ID-Number", self.callee_id_number),
+            ("Network-Addr", self.network_addr),
+            ("ANI", self.ani),
+            ("Destination-Number", self.destination_number),
+            ("Unique-ID", self.uuid),
+            ("Source", self.source),
+            ("Context", self.context),
+            ("Channel-Name", self.channel_name),
+        ):
+            if value:
+                out.append((f"{prefix}-{name}", value))
+        if with_index and self.profile_index:
+            out.append((f"{prefix}-Profile-Index", self.profile_index))
+        times = self.times
+        out.extend((f"{prefix}-{name}", str(times.get(name, 0))) for name in PROFILE_TIMES)
+        out.append((f"{prefix}-Screen-Bit", "true"))
+        out.append((f"{prefix}-Privacy-Hide-Name", "false"))
+        out.append((f"{prefix}-Privacy-Hide-Number", "false"))
+        return out
+
+    def snapshot(self) -> CallerProfile:
+        """A copy frozen in time: FreeSWITCH copies the peer's profile, it does not follow it."""
+        return replace(self, times=dict(self.times))
+
+
+class SimChannel:
+    """One leg. Attribute writes go through small methods so the cached blocks stay correct."""
+
+    __slots__ = (
+        "_basic",
+        "_other",
+        "_profile",
+        "_vars",
+        "answer_state",
+        "app_uuid",
+        "application",
+        "application_data",
+        "bridged_to",
+        "call_uuid",
+        "callstate",
+        "codec",
+        "created_epoch",
+        "created_local",
+        "destroyed",
+        "direction",
+        "hangup_cause",
+        "held",
+        "hit_dialplan",
+        "initial",
+        "kind",
+        "listed",
+        "name",
+        "other_profile",
+        "other_type",
+        "outgoing",
+        "parked",
+        "peer",
+        "playing",
+        "profile",
+        "recordings",
+        "row",
+        "script_token",
+        "session_id",
+        "sql_callstate",
+        "sql_state",
+        "state",
+        "state_number",
+        "uuid",
+        "variables",
+    )
+
+    def __init__(
+        self,
+        uuid: str,
+        name: str,
+        direction: str,
+        profile: CallerProfile,
+        session_id: int,
+        kind: str = "sofia",
+        codec: tuple[str, int, int] = ("PCMU", 8000, 64000),
+    ) -> None:
+        self.uuid = uuid
+        self.name = name
+        self.direction = direction
+        self.profile = profile
+        self.session_id = session_id
+        self.kind = kind
+        self.codec: tuple[str, int, int] | None = codec
+        self.state = "CS_NEW"
+        self.state_number = 0
+        self.callstate = "DOWN"
+        self.answer_state = "ringing"
+        self.hit_dialplan = False
+        self.call_uuid = uuid
+        self.hangup_cause: str | None = None
+        self.variables: dict[str, str] = {}
+        self.other_type: str | None = None
+        self.other_profile: CallerProfile | None = None
+        self.peer: SimChannel | None = None  # loopback twin or bridged partner
+        self.bridged_to: SimChannel | None = None
+        self.application = ""
+        self.application_data = ""
+        self.app_uuid = ""
+        self.parked = False
+        self.held = False
+        self.listed = False
+        self.destroyed = False
+        self.created_epoch = 0
+        self.created_local = ""
+        self.sql_state = ""
+        self.sql_callstate = ""
+        self.initial: dict[str, str] = {}
+        self.row: dict[str, str] = {}
+        """``show channels`` columns that FreeSWITCH's database fills from events."""
+        self.playing = ""
+        self.recordings: list[str] = []
+        self.outgoing: list[SimChannel] = []
+        """Legs this channel is originating (bridge app) and has not bridged yet."""
+        self.script_token = 0
+        self._basic: Block | None = None
+        self._profile: Block | None = None
+        self._other: Block | None = None
+        self._vars: Block | None = None
+
+    # -- mutation -------------------------------------------------------------------------
+    def set_state(self, state: str, number: int | None = None) -> None:
+        self.state = state
+        self.state_number = STATE_NUMBERS[state] if number is None else number
+        self._basic = None
+
+    def set_state_number(self, number: int) -> None:
+        self.state_number = number
+        self._basic = None
+
+    def set_callstate(self, callstate: str) -> None:
+        self.callstate = callstate
+        self._basic = None
+
+    def set_answer_state(self, answer_state: str) -> None:
+        self.answer_state = answer_state
+        self._basic = None
+
+    def set_hangup_cause(self, cause: str) -> None:
+        self.hangup_cause = cause
+        self.answer_state = "hangup"
+        self._basic = None
+
+    def set_call_uuid(self, call_uuid: str) -> None:
+        self.call_uuid = call_uuid
+        self.variables["call_uuid"] = call_uuid
+        self._basic = None
+        self._vars = None
+
+    def set_hit_dialplan(self) -> None:
+        self.hit_dialplan = True
+        self._basic = None
+
+    def set_uuid(self, uuid: str) -> None:
+        self.uuid = uuid
+        self.profile.uuid = uuid
+        self._basic = self._profile = self._vars = None
+
+    def set_var(self, name: str, value: str | None) -> None:
+        if value is None or value == "":
+            if self.variables.pop(name, None) is not None:
+                self._vars = None
+            return
+        self.variables[name] = value
+        self._vars = None
+
+    def set_vars(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            self.set_var(name, value)
+
+    def set_time(self, name: str, value: int) -> None:
+        self.profile.times[name] = value
+        self._profile = None
+
+    def profile_changed(self) -> None:
+        self._profile = None
+
+    def set_other(self, other_type: str | None, profile: CallerProfile | None) -> None:
+        self.other_type = other_type
+        self.other_profile = profile.snapshot() if profile is not None else None
+        self._other = None
+
+    # -- header blocks --------------------------------------------------------------------
+    def basic_block(self) -> Block:
+        block = self._basic
+        if block is None:
+            pairs = [
+                ("Channel-State", self.state),
+                ("Channel-Call-State", self.callstate),
+                ("Channel-State-Number", str(self.state_number)),
+                ("Channel-Name", self.name),
+                ("Unique-ID", self.uuid),
+                ("Call-Direction", self.direction),
+                ("Presence-Call-Direction", self.direction),
+                ("Channel-HIT-Dialplan", "true" if self.hit_dialplan else "false"),
+                ("Channel-Call-UUID", self.call_uuid),
+                ("Answer-State", self.answer_state),
+            ]
+            if self.hangup_cause:
+                pairs.append(("Hangup-Cause", self.hangup_cause))
+            codec = self.codec
+            if codec is not None:
+                name, rate, bits = codec
+                pairs += [
+                    ("Channel-Read-Codec-Name", name),
+                    ("Channel-Read-Codec-Rate", str(rate)),
+                    ("Channel-Read-Codec-Bit-Rate", str(bits)),
+                    ("Channel-Write-Codec-Name", name),
+                    ("Channel-Write-Codec-Rate", str(rate)),
+                    ("Channel-Write-Codec-Bit-Rate", str(bits)),
+                ]
+            block = self._basic = Block(pairs)
+        return block
+
+    def profile_block(self) -> Block:
+        block = self._profile
+        if block is None:
+            block = self._profile = Block(self.profile.pairs("Caller"))
+        return block
+
+    def other_block(self) -> Block | None:
+        if self.other_type is None or self.other_profile is None:
+            return None
+        block = self._other
+        if block is None:
+            pairs = [("Other-Type", self.other_type)]
+            pairs += self.other_profile.pairs("Other-Leg", with_index=False)
+            block = self._other = Block(pairs)
+        return block
+
+    def vars_block(self) -> Block:
+        block = self._vars
+        if block is None:
+            block = self._vars = Block([(f"variable_{k}", v) for k, v in self.variables.items()])
+        return block
+
+    def data_blocks(self, with_vars: bool) -> list[Block]:
+        """Everything switch_channel_event_set_data adds, in its order."""
+        blocks = [self.basic_block(), self.profile_block()]
+        other = self.other_block()
+        if other is not None:
+            blocks.append(other)
+        if with_vars:
+            blocks.append(self.vars_block())
+        return blocks

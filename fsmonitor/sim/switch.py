@@ -1,0 +1,407 @@
+"""The simulated switch core: channel registry, event bus, statistics, registrations.
+
+This is the part of FreeSWITCH the listeners and the API commands see. It knows how to fire an
+event with the standard headers and a channel's data, and offers each event to the listeners that
+subscribed to it; nothing is built when nobody listens. Call flows live in
+:mod:`fsmonitor.sim.calls`, the API commands in :mod:`fsmonitor.sim.api`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid as uuidlib
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from fsmonitor.sim.channel import SimChannel
+from fsmonitor.sim.scheduler import Scheduler
+from fsmonitor.sim.wire import EMPTY_BLOCK, Block, WireEvent
+
+VERSION_FULL = "1.10.12-release~64bit"
+VERSION_LINE = "FreeSWITCH Version 1.10.12-release~64bit ( 64bit)\n"
+VERSION_HUMAN = "1.10.12-release  64bit"
+VERSION_SHORT = "1.10.12\n"
+MAX_SESSIONS = 1000
+SESSIONS_PER_SEC_LIMIT = 30
+
+# Events that carry the channel variables (switch_channel_event_set_extended_data).
+VARIABLE_EVENTS = frozenset(
+    {
+        "CHANNEL_CREATE",
+        "CHANNEL_ORIGINATE",
+        "CHANNEL_UUID",
+        "CHANNEL_ANSWER",
+        "CHANNEL_PARK",
+        "CHANNEL_UNPARK",
+        "CHANNEL_BRIDGE",
+        "CHANNEL_UNBRIDGE",
+        "CHANNEL_PROGRESS",
+        "CHANNEL_PROGRESS_MEDIA",
+        "CHANNEL_HANGUP",
+        "CHANNEL_HANGUP_COMPLETE",
+        "REQUEST_PARAMS",
+        "CHANNEL_DATA",
+        "CHANNEL_EXECUTE",
+        "CHANNEL_EXECUTE_COMPLETE",
+        "CHANNEL_DESTROY",
+        "SESSION_HEARTBEAT",
+        "API",
+        "RECORD_START",
+        "RECORD_STOP",
+        "PLAYBACK_START",
+        "PLAYBACK_STOP",
+        "CALL_UPDATE",
+        "MEDIA_BUG_START",
+        "MEDIA_BUG_STOP",
+        "CHANNEL_HOLD",
+        "CHANNEL_UNHOLD",
+        "CUSTOM",
+    }
+)
+
+# Where FreeSWITCH fires each event from: Event-Calling-File / -Function / -Line-Number.
+CALLING: dict[str, tuple[str, str, str]] = {
+    "CHANNEL_STATE": ("switch_channel.c", "switch_channel_perform_set_running_state", "2408"),
+    "CHANNEL_CALLSTATE": ("switch_channel.c", "switch_channel_perform_set_callstate", "301"),
+    "CHANNEL_CREATE": ("switch_core_state_machine.c", "switch_core_session_run", "626"),
+    "CHANNEL_ORIGINATE": ("switch_core_state_machine.c", "switch_core_session_run", "632"),
+    "CHANNEL_OUTGOING": ("switch_core_session.c", "switch_core_session_outgoing_channel", "768"),
+    "CHANNEL_UUID": ("switch_core_session.c", "switch_core_session_set_uuid", "2051"),
+    "CHANNEL_ANSWER": ("switch_channel.c", "switch_channel_perform_mark_answered", "3846"),
+    "CHANNEL_PROGRESS": (
+        "switch_channel.c",
+        "switch_channel_perform_mark_ring_ready_value",
+        "3505",
+    ),
+    "CHANNEL_PROGRESS_MEDIA": (
+        "switch_channel.c",
+        "switch_channel_perform_mark_pre_answered",
+        "3560",
+    ),
+    "CHANNEL_BRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", "1689"),
+    "CHANNEL_UNBRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", "1879"),
+    "CHANNEL_EXECUTE": ("switch_core_session.c", "switch_core_session_exec", "2944"),
+    "CHANNEL_EXECUTE_COMPLETE": ("switch_core_session.c", "switch_core_session_exec", "2967"),
+    "CHANNEL_HANGUP": ("switch_channel.c", "switch_channel_perform_hangup", "3445"),
+    "CHANNEL_HANGUP_COMPLETE": (
+        "switch_core_state_machine.c",
+        "switch_core_session_reporting_state",
+        "943",
+    ),
+    "CHANNEL_DESTROY": ("switch_core_session.c", "switch_core_session_perform_destroy", "1584"),
+    "CHANNEL_PARK": ("switch_ivr.c", "switch_ivr_park", "1002"),
+    "CHANNEL_UNPARK": ("switch_ivr.c", "switch_ivr_park", "1213"),
+    "CHANNEL_HOLD": ("switch_channel.c", "switch_channel_perform_mark_hold", "1995"),
+    "CHANNEL_UNHOLD": ("switch_channel.c", "switch_channel_perform_mark_hold", "2180"),
+    "CALL_UPDATE": ("switch_channel.c", "switch_channel_flip_cid", "3277"),
+    "PLAYBACK_START": ("switch_ivr_play_say.c", "switch_ivr_play_file", "1646"),
+    "PLAYBACK_STOP": ("switch_ivr_play_say.c", "switch_ivr_play_file", "2020"),
+    "RECORD_START": ("switch_ivr_async.c", "record_callback", "1274"),
+    "RECORD_STOP": ("switch_ivr_async.c", "record_callback", "1423"),
+    "DTMF": ("switch_channel.c", "switch_channel_dequeue_dtmf", "700"),
+    "PRIVATE_COMMAND": ("switch_ivr.c", "switch_ivr_parse_next_event", "804"),
+    "CHANNEL_DATA": ("mod_commands.c", "uuid_dump_function", "6468"),
+    "API": ("switch_loadable_module.c", "switch_api_execute", "2954"),
+    "BACKGROUND_JOB": ("mod_event_socket.c", "api_exec", "1572"),
+    "HEARTBEAT": ("switch_core.c", "send_heartbeat", "95"),
+    "RE_SCHEDULE": ("switch_scheduler.c", "switch_scheduler_execute", "73"),
+    "SHUTDOWN": ("switch_core.c", "switch_core_destroy", "3035"),
+    "CODEC": ("switch_core_codec.c", "switch_core_session_set_read_codec", "279"),
+    "CUSTOM": ("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
+}
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def now_us() -> int:
+    return time.time_ns() // 1000
+
+
+def local_stamp(epoch: float) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in local time, as Event-Date-Local and the *_stamp variables."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch))
+
+
+def gmt_stamp(epoch: float) -> str:
+    t = time.gmtime(epoch)
+    return (
+        f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
+    )
+
+
+class Listener(Protocol):
+    """What the switch needs from a connected client (see :mod:`fsmonitor.sim.listener`)."""
+
+    log_level: int
+
+    def wants(self, name: str, subclass: str | None) -> bool: ...
+
+    def offer(self, event: WireEvent) -> None: ...
+
+    def offer_log(self, level: int, frame: bytes) -> None: ...
+
+    def channel_gone(self, channel: SimChannel) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+
+@dataclass(slots=True)
+class Registration:
+    """One row of ``show registrations`` (the sofia registration table)."""
+
+    user: str
+    realm: str
+    token: str
+    url: str
+    expires: int
+    network_ip: str
+    network_port: str
+    network_proto: str
+    user_agent: str
+    contact: str
+
+
+class Switch:
+    """The core: channels, listeners, events, counters. Single-threaded (one asyncio loop)."""
+
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        seed: int | None = None,
+        hostname: str = "fsmonitor-sim",
+        ipv4: str = "127.0.0.1",
+        ipv6: str = "::1",
+    ) -> None:
+        self.scheduler = scheduler
+        self.rng = random.Random(seed)
+        self.hostname = hostname
+        self.ipv4 = ipv4
+        self.ipv6 = ipv6
+        self.core_uuid = self.new_uuid()
+        self.channels: dict[str, SimChannel] = {}
+        """Every live leg by uuid, from its creation until CHANNEL_DESTROY."""
+        self.listed: dict[str, SimChannel] = {}
+        """The legs ``show channels`` returns: from CHANNEL_CREATE until CHANNEL_DESTROY."""
+        self.listeners: list[Listener] = []
+        self.registrations: dict[str, Registration] = {}
+        self.sequence = 0
+        self.started_at = time.time()
+        self.started_mono = time.monotonic()
+        self.session_ids = 0
+        self.sessions_since_startup = 0
+        self.session_peak = 0
+        self.sps_this_second = 0
+        self.sps_last = 0
+        self.sps_peak = 0
+        self.sps_second = int(time.monotonic())
+        self.recent_counts: deque[tuple[float, int]] = deque()
+        self.running = True
+        self.muted = False
+        """While set (preloading), state changes happen without firing events or logging."""
+        self._heads: dict[str, Block] = {}
+        self._dates_second = -1
+        self._dates_block = EMPTY_BLOCK
+
+    # -- identifiers -------------------------------------------------------------------------
+    def new_uuid(self) -> str:
+        return str(uuidlib.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def next_session_id(self) -> int:
+        self.session_ids += 1
+        return self.session_ids
+
+    # -- channel registry --------------------------------------------------------------------
+    def add_channel(self, channel: SimChannel) -> None:
+        self.channels[channel.uuid] = channel
+        self._count_session()
+
+    def rename_channel(self, channel: SimChannel, new_uuid: str) -> str:
+        old = channel.uuid
+        self.channels.pop(old, None)
+        channel.set_uuid(new_uuid)
+        self.channels[new_uuid] = channel
+        return old
+
+    def list_channel(self, channel: SimChannel) -> None:
+        epoch = time.time()
+        channel.created_epoch = int(epoch)
+        channel.created_local = local_stamp(epoch)
+        channel.listed = True
+        self.listed[channel.uuid] = channel
+
+    def remove_channel(self, channel: SimChannel) -> None:
+        channel.listed = False
+        channel.destroyed = True
+        self.listed.pop(channel.uuid, None)
+        self.channels.pop(channel.uuid, None)
+
+    def channel_down(self, channel: SimChannel) -> None:
+        """After CHANNEL_HANGUP_COMPLETE: listeners bound with myevents let go of the channel."""
+        for listener in list(self.listeners):
+            listener.channel_gone(channel)
+
+    def find(self, uuid: str) -> SimChannel | None:
+        channel = self.channels.get(uuid.strip())
+        if channel is None or channel.hangup_cause is not None:
+            return None
+        return channel
+
+    def _count_session(self) -> None:
+        self.sessions_since_startup += 1
+        self._roll_second()
+        self.sps_this_second += 1
+        live = len(self.channels)
+        self.session_peak = max(self.session_peak, live)
+
+    def _roll_second(self) -> None:
+        second = int(time.monotonic())
+        if second != self.sps_second:
+            self.sps_last = self.sps_this_second if second == self.sps_second + 1 else 0
+            self.sps_peak = max(self.sps_peak, self.sps_last)
+            self.sps_this_second = 0
+            self.sps_second = second
+
+    def sessions_per_sec_budget(self) -> int:
+        """``Session-Per-Sec``: what is left of the per-second budget, as FreeSWITCH reports it."""
+        self._roll_second()
+        return max(SESSIONS_PER_SEC_LIMIT - self.sps_this_second, 0)
+
+    def uptime_us(self) -> int:
+        return int((time.monotonic() - self.started_mono) * 1_000_000)
+
+    # -- listeners ---------------------------------------------------------------------------
+    def attach(self, listener: Listener) -> None:
+        self.listeners.append(listener)
+
+    def detach(self, listener: Listener) -> None:
+        if listener in self.listeners:
+            self.listeners.remove(listener)
+
+    def targets(self, name: str, subclass: str | None = None) -> list[Listener]:
+        return [lst for lst in self.listeners if lst.wants(name, subclass)]
+
+    def logging_wanted(self, level: int) -> bool:
+        return any(lst.log_level >= level for lst in self.listeners)
+
+    # -- event construction ------------------------------------------------------------------
+    def _head(self, name: str) -> Block:
+        block = self._heads.get(name)
+        if block is None:
+            block = Block(
+                [
+                    ("Event-Name", name),
+                    ("Core-UUID", self.core_uuid),
+                    ("FreeSWITCH-Hostname", self.hostname),
+                    ("FreeSWITCH-Switchname", self.hostname),
+                    ("FreeSWITCH-IPv4", self.ipv4),
+                    ("FreeSWITCH-IPv6", self.ipv6),
+                ]
+            )
+            self._heads[name] = block
+        return block
+
+    def _dates(self, ts_us: int) -> Block:
+        second = ts_us // 1_000_000
+        if second != self._dates_second:
+            self._dates_second = second
+            self._dates_block = Block(
+                [("Event-Date-Local", local_stamp(second)), ("Event-Date-GMT", gmt_stamp(second))]
+            )
+        return self._dates_block
+
+    def standard_blocks(
+        self, name: str, calling: tuple[str, str, str] | None = None, subclass: str | None = None
+    ) -> list[Block]:
+        """The 13 standard headers (plus Event-Subclass for CUSTOM), as FreeSWITCH orders them."""
+        self.sequence += 1
+        ts = now_us()
+        file, func, line = calling or CALLING.get(
+            name, ("switch_event.c", "switch_event_fire", "0")
+        )
+        tail = [
+            ("Event-Date-Timestamp", str(ts)),
+            ("Event-Calling-File", file),
+            ("Event-Calling-Function", func),
+            ("Event-Calling-Line-Number", line),
+            ("Event-Sequence", str(self.sequence)),
+        ]
+        if subclass is not None:
+            tail.append(("Event-Subclass", subclass))
+        return [self._head(name), self._dates(ts), Block(tail)]
+
+    def deliver(self, event: WireEvent, targets: Iterable[Listener]) -> None:
+        for listener in targets:
+            listener.offer(event)
+
+    def fire(
+        self,
+        name: str,
+        headers: Sequence[tuple[str, str]] = (),
+        body: str | None = None,
+        subclass: str | None = None,
+        calling: tuple[str, str, str] | None = None,
+    ) -> None:
+        """Fire a non-channel event (API, HEARTBEAT, BACKGROUND_JOB, CUSTOM...)."""
+        if self.muted:
+            return
+        targets = self.targets(name, subclass)
+        if not targets:
+            self.sequence += 1
+            return
+        blocks = self.standard_blocks(name, calling, subclass)
+        if headers:
+            blocks.append(Block(list(headers)))
+        self.deliver(WireEvent(name, blocks, body, subclass), targets)
+
+    def fire_channel(
+        self,
+        name: str,
+        channel: SimChannel,
+        pre: Sequence[tuple[str, str]] = (),
+        post: Sequence[tuple[str, str]] = (),
+        with_vars: bool | None = None,
+        calling: tuple[str, str, str] | None = None,
+        subclass: str | None = None,
+    ) -> None:
+        """Fire an event carrying a channel's data: ``pre`` headers before it, ``post`` after."""
+        if self.muted:
+            return
+        targets = self.targets(name, subclass)
+        if not targets:
+            self.sequence += 1
+            return
+        blocks = self.standard_blocks(name, calling, subclass)
+        if pre:
+            blocks.append(Block(list(pre)))
+        if with_vars is None:
+            with_vars = name in VARIABLE_EVENTS
+        blocks.extend(channel.data_blocks(with_vars))
+        if post:
+            blocks.append(Block(list(post)))
+        self.deliver(WireEvent(name, blocks, None, subclass, channel.uuid), targets)
+
+    def channel_data_event(self, channel: SimChannel) -> WireEvent:
+        """A CHANNEL_DATA event for uuid_dump (built even when nobody subscribes)."""
+        blocks = self.standard_blocks("CHANNEL_DATA")
+        blocks.extend(channel.data_blocks(True))
+        return WireEvent("CHANNEL_DATA", blocks, None, None, channel.uuid)
+
+    def log(self, level: int, file: str, func: str, line: int, uuid: str, text: str) -> None:
+        """Send one log line to every listener whose ``log`` level admits it."""
+        if self.muted or not any(lst.log_level >= level for lst in self.listeners):
+            return
+        from fsmonitor.sim.wire import log_data
+
+        names = {1: "ALERT", 2: "CRIT", 3: "ERR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG"}
+        ts = now_us()
+        stamp = f"{local_stamp(ts // 1_000_000)}.{ts % 1_000_000:06d}"
+        line_text = f"{stamp} 98.00% [{names.get(level, 'CONSOLE')}] {file}:{line} {text}\n"
+        frame = log_data(level, 3, file, func, line, uuid, line_text)
+        for listener in list(self.listeners):
+            if listener.log_level >= level:
+                listener.offer_log(level, frame)
