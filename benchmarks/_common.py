@@ -18,6 +18,14 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CAPTURES = REPO_ROOT.parent / "shared" / "esl-captures"
+LEGS_PER_CALL = 0.85 * (1 + 0.6)
+"""Live legs per generated call with the simulator's defaults: 85 % answered, 60 % of those
+bridged out (two legs), unanswered calls short-lived. Steady state ≈ cps × hold × this."""
+
+
+def hold_for(channels: int, cps: float) -> float:
+    """The ``--hold`` that keeps about ``channels`` legs alive at ``cps``."""
+    return max(channels / (max(cps, 1e-9) * LEGS_PER_CALL), 1.0)
 
 
 def use_repo_package() -> None:

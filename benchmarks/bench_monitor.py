@@ -6,11 +6,11 @@ Run from the repository root::
     python3 benchmarks/bench_monitor.py --find-limit
     python3 benchmarks/bench_monitor.py --scaling
 
-Three processes: the simulator (``--cps`` calls per second, each held ``channels / cps``
-seconds, preloaded so the live count starts at its steady state), the app's main window
-offscreen in ``_monitor_app.py`` (measured, and measuring itself: see there), and this
-script, which only starts them, watches the simulator's CPU and reports. After ``--warmup``
-seconds in READY, ``--duration`` seconds are measured.
+Three processes: the simulator (``--cps`` calls per second, held long enough that about
+``--channels`` legs stay live, preloaded so the count starts at its steady state), the app's
+main window offscreen in ``_monitor_app.py`` (measured, and measuring itself: see there),
+and this script, which only starts them, watches the simulator's CPU and reports. After
+``--warmup`` seconds in READY, ``--duration`` seconds are measured.
 
 Targets at 200 CPS with ~10,000 live channels: stall p99 < 50 ms, max < 200 ms, latency
 p99 < 100 ms, RSS < 500 MB, and the store equal to ``show channels as json`` at the end.
@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import REPO_ROOT, SimulatorProcess, format_table, machine_summary
+from _common import REPO_ROOT, SimulatorProcess, format_table, hold_for, machine_summary
 
 HERE = Path(__file__).resolve().parent
 JSON_KEYS = (
@@ -72,7 +72,7 @@ def run_once(
     """One simulator + one app process; returns the app's figures plus the simulator's CPU."""
     import psutil
 
-    hold = max(channels / cps, 1.0)
+    hold = hold_for(channels, cps)
     sim = SimulatorProcess(cps=cps, hold=hold, preload=channels, seed=seed)
     sim.start()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

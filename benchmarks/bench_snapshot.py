@@ -5,12 +5,12 @@ Run from the repository root::
     python3 benchmarks/bench_snapshot.py [--channels 10000] [--rounds 3] [--json]
 
 1. The simulator runs in its own process, preloaded with ``--channels`` channels and
-   churning at ``--cps`` calls per second (``--hold`` defaults to channels / cps, so the
-   count stays level). The app's own pieces (``Monitor`` → ``ChannelStore`` →
-   ``ChannelTableModel`` → a ``QTableView``, offscreen) connect to it; we time connect →
-   authenticated → snapshot parsed (``show channels as json``) → store reconciled → every row
-   in the model. Target: under 1 s. The snapshot is also decoded, reconciled and loaded
-   into a model in isolation, to show where that second goes.
+   churning at ``--cps`` calls per second (``--hold`` defaults to what keeps the count
+   level). The app's own pieces (``Monitor`` → ``ChannelStore`` → ``ChannelTableModel`` →
+   a ``QTableView``, offscreen) connect to it; we time connect → authenticated → snapshot
+   parsed (``show channels as json``) → store reconciled → every row in the model.
+   Target: under 1 s. The snapshot is also decoded, reconciled and loaded into a model in
+   isolation, to show where that second goes.
 2. What a web panel does instead, fetching and parsing ``show channels as json`` every
    ``--interval`` seconds, against what event-driven tracking costs at the same churn:
    bytes received and client CPU per minute, both measured on the wire with a plain socket
@@ -29,7 +29,13 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from _common import SimulatorProcess, format_table, machine_summary, use_repo_package
+from _common import (
+    SimulatorProcess,
+    format_table,
+    hold_for,
+    machine_summary,
+    use_repo_package,
+)
 
 use_repo_package()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -212,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--channels", type=int, default=10_000)
     parser.add_argument("--cps", type=float, default=50.0, help="churn while measuring")
-    parser.add_argument("--hold", type=float, help="call hold time (default channels / cps)")
+    parser.add_argument("--hold", type=float, help="call hold (default: keeps --channels live)")
     parser.add_argument("--rounds", type=int, default=3, help="connects timed (best kept)")
     parser.add_argument("--interval", type=float, default=2.0, help="web panel poll period")
     parser.add_argument("--polls", type=int, default=3, help="snapshot fetches measured")
@@ -220,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    hold = args.hold if args.hold is not None else max(args.channels / max(args.cps, 1e-9), 1.0)
+    hold = args.hold if args.hold is not None else hold_for(args.channels, args.cps)
 
     sim = SimulatorProcess(cps=args.cps, hold=hold, preload=args.channels)
     sim.start()
