@@ -26,11 +26,114 @@ from fsmonitor.sim.switch import (
 )
 from fsmonitor.sim.wire import url_encode
 
-CHANNEL_COLUMNS = ["uuid", "direction", "created", "created_epoch", "name", "state", "cid_name", "cid_num", "ip_addr", "dest", "application", "application_data", "dialplan", "context", "read_codec", "read_rate", "read_bit_rate", "write_codec", "write_rate", "write_bit_rate", "secure", "hostname", "presence_id", "presence_data", "accountcode", "callstate", "callee_name", "callee_num", "callee_direction", "call_uuid", "sent_callee_name", "sent_callee_num", "initial_cid_name", "initial_cid_num", "initial_ip_addr", "initial_dest", "initial_dialplan", "initial_context"]
-CALL_A_COLUMNS = ["uuid", "direction", "created", "created_epoch", "name", "state", "cid_name", "cid_num", "ip_addr", "dest", "presence_id", "presence_data", "accountcode", "callstate", "callee_name", "callee_num", "callee_direction", "call_uuid", "hostname", "sent_callee_name", "sent_callee_num"]
-CALL_B_COLUMNS = ["uuid", "direction", "created", "created_epoch", "name", "state", "cid_name", "cid_num", "ip_addr", "dest", "presence_id", "presence_data", "accountcode", "callstate", "callee_name", "callee_num", "callee_direction", "sent_callee_name", "sent_callee_num"]
+CHANNEL_COLUMNS = [
+    "uuid",
+    "direction",
+    "created",
+    "created_epoch",
+    "name",
+    "state",
+    "cid_name",
+    "cid_num",
+    "ip_addr",
+    "dest",
+    "application",
+    "application_data",
+    "dialplan",
+    "context",
+    "read_codec",
+    "read_rate",
+    "read_bit_rate",
+    "write_codec",
+    "write_rate",
+    "write_bit_rate",
+    "secure",
+    "hostname",
+    "presence_id",
+    "presence_data",
+    "accountcode",
+    "callstate",
+    "callee_name",
+    "callee_num",
+    "callee_direction",
+    "call_uuid",
+    "sent_callee_name",
+    "sent_callee_num",
+    "initial_cid_name",
+    "initial_cid_num",
+    "initial_ip_addr",
+    "initial_dest",
+    "initial_dialplan",
+    "initial_context",
+]
+CALL_A_COLUMNS = [
+    "uuid",
+    "direction",
+    "created",
+    "created_epoch",
+    "name",
+    "state",
+    "cid_name",
+    "cid_num",
+    "ip_addr",
+    "dest",
+    "presence_id",
+    "presence_data",
+    "accountcode",
+    "callstate",
+    "callee_name",
+    "callee_num",
+    "callee_direction",
+    "call_uuid",
+    "hostname",
+    "sent_callee_name",
+    "sent_callee_num",
+]
+CALL_B_COLUMNS = [
+    "uuid",
+    "direction",
+    "created",
+    "created_epoch",
+    "name",
+    "state",
+    "cid_name",
+    "cid_num",
+    "ip_addr",
+    "dest",
+    "presence_id",
+    "presence_data",
+    "accountcode",
+    "callstate",
+    "callee_name",
+    "callee_num",
+    "callee_direction",
+    "sent_callee_name",
+    "sent_callee_num",
+]
 CALL_COLUMNS = [*CALL_A_COLUMNS, *(f"b_{c}" for c in CALL_B_COLUMNS), "call_created_epoch"]
-REGISTRATION_COLUMNS = ["reg_user", "realm", "token", "url", "expires", "network_ip", "network_port", "network_proto", "hostname", "metadata"]
+REGISTRATION_COLUMNS = [
+    "reg_user",
+    "realm",
+    "token",
+    "url",
+    "expires",
+    "network_ip",
+    "network_port",
+    "network_proto",
+    "hostname",
+    "metadata",
+]
+
+
+SHOW_USAGE = (
+    "-USAGE: codec|endpoint|application|api|dialplan|file|timer|calls [count]|"
+    "channels [count|like <match string>]|calls|detailed_calls|bridged_calls|"
+    "detailed_bridged_calls|aliases|complete|chat|management|modules|nat_map|say|interfaces|"
+    "interface_types|tasks|limits|status\n"
+)
+RECORD_USAGE = (
+    "-USAGE: <uuid> [start|stop|mask|unmask|pause|resume] <path> [<limit>] [<recording_vars>]\n"
+)
 
 
 def _plural(value: int, unit: str) -> str:
@@ -207,7 +310,7 @@ class Api:
     def show(self, args: str) -> str:
         words = args.split()
         if not words:
-            return "-USAGE: codec|endpoint|application|api|dialplan|file|timer|calls [count]|channels [count|like <match string>]|calls|detailed_calls|bridged_calls|detailed_bridged_calls|aliases|complete|chat|management|modules|nat_map|say|interfaces|interface_types|tasks|limits|status\n"
+            return SHOW_USAGE
         what = words[0].lower()
         fmt, delim = "delim", ","
         rest = words[1:]
@@ -422,7 +525,7 @@ class Api:
     def uuid_record(self, args: str) -> str:
         words = args.split()
         if len(words) < 3:
-            return "-USAGE: <uuid> [start|stop|mask|unmask|pause|resume] <path> [<limit>] [<recording_vars>]\n"
+            return RECORD_USAGE
         ch = self._channel(words[0])
         if ch is None:
             return "-ERR Cannot locate session!\n"
@@ -441,7 +544,7 @@ class Api:
             return "+OK Success\n"
         if action in ("mask", "unmask", "pause", "resume"):
             return "+OK Success\n"
-        return "-USAGE: <uuid> [start|stop|mask|unmask|pause|resume] <path> [<limit>] [<recording_vars>]\n"
+        return RECORD_USAGE
 
     def uuid_send_dtmf(self, args: str) -> str:
         words = args.split()

@@ -46,7 +46,7 @@ SQL_SKIPPED_STATES = frozenset({"CS_NEW", "CS_INIT", "CS_HANGUP", "CS_REPORTING"
 
 
 def str2cause(text: str) -> str:
-    """FreeSWITCH's switch_channel_str2cause: a name (any case) or a number; else NORMAL_CLEARING."""
+    """switch_channel_str2cause: a cause name (any case) or number; else NORMAL_CLEARING."""
     text = text.strip()
     if text[:1].isdigit():
         wanted = int("".join(ch for ch in text if ch.isdigit()) or "16")
@@ -134,7 +134,7 @@ class Calls:
             times={"Profile-Created-Time": created, "Channel-Created-Time": created},
         )
         session_id = sw.next_session_id()
-        ch = SimChannel(leg_uuid, name, direction, profile, session_id, kind, codec)
+        ch = SimChannel(leg_uuid, name, direction, profile, session_id, kind=kind, codec=codec)
         ch.variables.update(
             {
                 "direction": direction,
@@ -153,9 +153,7 @@ class Calls:
         sw.add_channel(ch)
         sw.log(
             5,
-            "switch_channel.c",
-            "switch_channel_set_name",
-            1142,
+            ("switch_channel.c", "switch_channel_set_name", 1142),
             leg_uuid,
             f"New Channel {name} [{leg_uuid}]",
         )
@@ -168,16 +166,14 @@ class Calls:
         self.sw.fire_channel("CHANNEL_STATE", ch)
         self.sw.log(
             7,
-            "switch_core_state_machine.c",
-            "switch_core_session_run",
-            581,
+            ("switch_core_state_machine.c", "switch_core_session_run", 581),
             ch.uuid,
             f"({ch.name}) Running State Change {state}",
         )
 
     def callstate(self, ch: SimChannel, new: str) -> None:
         old = ch.callstate
-        if old == new or old == "HANGUP":
+        if old in (new, "HANGUP"):
             return
         ch.set_callstate(new)
         if new not in ("DOWN", "HANGUP"):
@@ -192,9 +188,7 @@ class Calls:
         )
         self.sw.log(
             7,
-            "switch_channel.c",
-            "switch_channel_perform_set_callstate",
-            301,
+            ("switch_channel.c", "switch_channel_perform_set_callstate", 301),
             ch.uuid,
             f"({ch.name}) Callstate Change {old} -> {new}",
         )
@@ -253,7 +247,8 @@ class Calls:
             ("Channel-Read-Codec-Rate", str(rate)),
             ("Channel-Read-Codec-Bit-Rate", str(bits)),
         ]
-        read = sw.standard_blocks("CODEC") + [
+        read = [
+            *sw.standard_blocks("CODEC"),
             Block(basic),
             Block(
                 [
@@ -270,9 +265,9 @@ class Calls:
             ("Channel-Write-Codec-Rate", str(rate)),
             ("Channel-Write-Codec-Bit-Rate", str(bits)),
         ]
-        write = sw.standard_blocks(
-            "CODEC", ("switch_core_codec.c", "switch_core_session_set_write_codec", "450")
-        ) + [
+        write_calling = ("switch_core_codec.c", "switch_core_session_set_write_codec", "450")
+        write = [
+            *sw.standard_blocks("CODEC", write_calling),
             Block(write_basic),
             Block(
                 [
@@ -297,9 +292,7 @@ class Calls:
         self.sw.fire_channel("CHANNEL_EXECUTE", ch, post=post)
         self.sw.log(
             7,
-            "switch_core_session.c",
-            "switch_core_session_exec",
-            2944,
+            ("switch_core_session.c", "switch_core_session_exec", 2944),
             ch.uuid,
             f"{ch.name} Execute [depth=0] {app}({data})",
         )
@@ -424,9 +417,7 @@ class Calls:
         self.sw.fire_channel("CHANNEL_HANGUP", ch)
         self.sw.log(
             5,
-            "switch_channel.c",
-            "switch_channel_perform_hangup",
-            3445,
+            ("switch_channel.c", "switch_channel_perform_hangup", 3445),
             ch.uuid,
             f"Hangup {ch.name} [CS_EXECUTE] [{cause}]",
         )
@@ -784,9 +775,10 @@ class Calls:
         b = fut.result()
         if b.hangup_cause is not None:
             return
+        p = b.profile
         a.set_vars(
             {
-                "originated_legs": f"{b.uuid};{b.profile.caller_id_name};{b.profile.caller_id_number}",
+                "originated_legs": f"{b.uuid};{p.caller_id_name};{p.caller_id_number}",
                 "originate_disposition": "SUCCESS",
                 "DIALSTATUS": "SUCCESS",
                 "originate_causes": f"{b.uuid};NONE",

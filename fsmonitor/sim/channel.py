@@ -171,6 +171,7 @@ class SimChannel:
         direction: str,
         profile: CallerProfile,
         session_id: int,
+        *,
         kind: str = "sofia",
         codec: tuple[str, int, int] = ("PCMU", 8000, 64000),
     ) -> None:

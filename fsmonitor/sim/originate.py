@@ -9,6 +9,7 @@ with ``CHAN_NOT_IMPLEMENTED``. Only the first leg of a ``,``/``|`` list is diall
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from fsmonitor.sim.calls import (
@@ -143,10 +144,8 @@ def parse_originate(args: str) -> OriginateRequest | None:
         except ValueError:
             req.timeout = 60.0
     if "originate_timeout" in variables:
-        try:
+        with contextlib.suppress(ValueError):
             req.timeout = float(variables["originate_timeout"])
-        except ValueError:
-            pass
     return req
 
 
@@ -175,9 +174,11 @@ def start_leg(
         fut.set_exception(OriginateFailed("CHAN_NOT_IMPLEMENTED"))
         return fut
     if tech == "loopback":
-        script = _loopback(calls, req, rest, originator, fut, ring_ready_ok)
+        script = _loopback(calls, req, rest, originator=originator, fut=fut, ring_ok=ring_ready_ok)
     else:
-        script = _sip(calls, req, tech, rest, originator, fut, ring_ready_ok)
+        script = _sip(
+            calls, req, f"{tech}/{rest}", originator=originator, fut=fut, ring_ok=ring_ready_ok
+        )
     calls.sched.spawn(script)
     return fut
 
@@ -227,6 +228,7 @@ def _watch(
     calls: Calls,
     leg: SimChannel,
     fut: asyncio.Future[SimChannel],
+    *,
     ring_ok: bool,
     timeout: float,
     originator: SimChannel | None,
@@ -250,6 +252,7 @@ def _loopback(
     calls: Calls,
     req: OriginateRequest,
     rest: str,
+    *,
     originator: SimChannel | None,
     fut: asyncio.Future[SimChannel],
     ring_ok: bool,
@@ -281,7 +284,7 @@ def _loopback(
     if originator is not None:
         _attach_originator(calls, a, originator)
     a.set_vars({"originate_early_media": "true", "originate_endpoint": "loopback"})
-    _watch(calls, a, fut, ring_ok, req.timeout, originator)
+    _watch(calls, a, fut, ring_ok=ring_ok, timeout=req.timeout, originator=originator)
     _outgoing(calls, a, originator)
     calls.state(a, "CS_INIT")
     b = calls.new_leg(
@@ -324,14 +327,15 @@ def _loopback(
 def _sip(
     calls: Calls,
     req: OriginateRequest,
-    tech: str,
-    rest: str,
+    endpoint: str,
+    *,
     originator: SimChannel | None,
     fut: asyncio.Future[SimChannel],
     ring_ok: bool,
 ) -> Script:
+    tech, _, rest = endpoint.partition("/")
     if tech == "sofia" and rest.startswith("gateway/"):
-        _, gateway, number = (rest.split("/", 2) + ["", ""])[:3]
+        _, gateway, number = [*rest.split("/", 2), "", ""][:3]
         name = f"sofia/gateway/{gateway}/{number}"
         dest = number
         profile = "external"
@@ -373,7 +377,7 @@ def _sip(
             "sip_call_id": f"{calls.sw.new_uuid()}@{calls.sw.ipv4}",
         }
     )
-    _watch(calls, leg, fut, ring_ok, req.timeout, originator)
+    _watch(calls, leg, fut, ring_ok=ring_ok, timeout=req.timeout, originator=originator)
     _outgoing(calls, leg, originator)
     calls.create(leg)
     calls.state(leg, "CS_ROUTING")

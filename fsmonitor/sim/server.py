@@ -57,6 +57,7 @@ class SimServer:
         host: str = "127.0.0.1",
         port: int = 0,
         password: str = "ClueCon",
+        *,
         cps: float = 0.0,
         hold: float = 30.0,
         seed: int | None = None,
@@ -87,10 +88,11 @@ class SimServer:
             cps=cps, hold=hold, answer_ratio=answer_ratio, bridged_share=bridged_share
         )
         self.listeners: set[Listener] = set()
+        self._stop_task: asyncio.Future[None] | None = None
         self.port = 0
         self._server: asyncio.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopped = asyncio.Event() if False else None  # created in start()
+        self._stopped: asyncio.Event | None = None
         self.switch: Switch
         self.calls: Calls
         self.api: Api
@@ -157,7 +159,7 @@ class SimServer:
         asyncio.get_running_loop().call_later(0.05, self._finish_shutdown)
 
     def _finish_shutdown(self) -> None:
-        asyncio.ensure_future(self.stop())
+        self._stop_task = asyncio.ensure_future(self.stop())
 
     # -- Python API for tests and --demo ---------------------------------------------------
     @property

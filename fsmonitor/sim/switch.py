@@ -342,6 +342,7 @@ class Switch:
         self,
         name: str,
         headers: Sequence[tuple[str, str]] = (),
+        *,
         body: str | None = None,
         subclass: str | None = None,
         calling: tuple[str, str, str] | None = None,
@@ -362,6 +363,7 @@ class Switch:
         self,
         name: str,
         channel: SimChannel,
+        *,
         pre: Sequence[tuple[str, str]] = (),
         post: Sequence[tuple[str, str]] = (),
         with_vars: bool | None = None,
@@ -391,7 +393,7 @@ class Switch:
         blocks.extend(channel.data_blocks(True))
         return WireEvent("CHANNEL_DATA", blocks, None, None, channel.uuid)
 
-    def log(self, level: int, file: str, func: str, line: int, uuid: str, text: str) -> None:
+    def log(self, level: int, where: tuple[str, str, int], uuid: str, text: str) -> None:
         """Send one log line to every listener whose ``log`` level admits it."""
         if self.muted or not any(lst.log_level >= level for lst in self.listeners):
             return
@@ -400,8 +402,9 @@ class Switch:
         names = {1: "ALERT", 2: "CRIT", 3: "ERR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG"}
         ts = now_us()
         stamp = f"{local_stamp(ts // 1_000_000)}.{ts % 1_000_000:06d}"
+        file, _, line = where
         line_text = f"{stamp} 98.00% [{names.get(level, 'CONSOLE')}] {file}:{line} {text}\n"
-        frame = log_data(level, 3, file, func, line, uuid, line_text)
+        frame = log_data(level, channel=3, where=where, user_data=uuid, text=line_text)
         for listener in list(self.listeners):
             if listener.log_level >= level:
                 listener.offer_log(level, frame)

@@ -99,6 +99,10 @@ class TrafficGenerator:
         number = f"+1{rng.randrange(200, 999)}{rng.randrange(200, 999)}{rng.randrange(10000):04d}"
         return rng.choice(FIRST_NAMES), number, number[1:]
 
+    def _public_number(self) -> str:
+        rng = self.rng
+        return f"1{rng.randrange(200, 999)}{rng.randrange(200, 999)}{rng.randrange(10000):04d}"
+
     def _cause(self) -> str:
         causes = self.profile.causes
         return self.rng.choices(list(causes), weights=list(causes.values()))[0]
@@ -115,7 +119,7 @@ class TrafficGenerator:
         ip = f"10.0.{rng.randrange(256)}.{rng.randrange(1, 255)}"
         bridged = rng.random() < profile.bridged_share
         if bridged:
-            dest = f"1{rng.randrange(200, 999)}{rng.randrange(200, 999)}{rng.randrange(10000):04d}"
+            dest = self._public_number()
         else:
             dest = rng.choice(("7000", "9664", "9196", "3000", "5000"))
         a = calls.new_leg(
@@ -148,13 +152,16 @@ class TrafficGenerator:
         hold = self.hold_time()
         outcome = None if answered else self._cause()
         self.started += 1
-        calls.sched.spawn(self._inbound(a, dest, bridged, outcome, ring, hold))
+        calls.sched.spawn(
+            self._inbound(a, dest, bridged=bridged, outcome=outcome, ring=ring, hold=hold)
+        )
         return a
 
     def _inbound(
         self,
         a: SimChannel,
         dest: str,
+        *,
         bridged: bool,
         outcome: str | None,
         ring: float,
@@ -245,7 +252,7 @@ class TrafficGenerator:
     def inbound_call_silent(self) -> SimChannel:
         calls = self.calls
         name, number, user = self._caller()
-        dest = f"1{self.rng.randrange(200, 999)}{self.rng.randrange(200, 999)}{self.rng.randrange(10000):04d}"
+        dest = self._public_number()
         a = calls.new_leg(
             name=f"sofia/internal/{user}@{self.sw.ipv4}",
             direction="inbound",

@@ -88,10 +88,7 @@ class Block:
     def json(self) -> str:
         text = self._json
         if text is None:
-            if not self.pairs:
-                text = ""
-            else:
-                text = orjson.dumps(dict(self.pairs)).decode()[1:-1]
+            text = orjson.dumps(dict(self.pairs)).decode()[1:-1] if self.pairs else ""
             self._json = text
         return text
 
@@ -241,8 +238,9 @@ def bound_disconnect_notice(uuid: str, text: str) -> bytes:
 
 
 def log_data(
-    level: int, channel: int, file: str, func: str, line: int, user_data: str, text: str
+    level: int, *, channel: int, where: tuple[str, str, int], user_data: str, text: str
 ) -> bytes:
+    file, func, line = where
     data = text.encode()
     return (
         f"Content-Type: log/data\nContent-Length: {len(data)}\nLog-Level: {level}\n"
