@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 
 class Sparkline(pg.PlotWidget):
-    """``add(t, value)`` appends a sample; the x axis shows seconds before now."""
+    """``add(t, value)`` appends a sample; the x axis shows seconds before now (negative)."""
 
     def __init__(
         self,
@@ -40,7 +40,6 @@ class Sparkline(pg.PlotWidget):
             axis = item.getAxis(name)
             axis.setTextPen(text)
             axis.setPen(QColor(text.red(), text.green(), text.blue(), 90))
-        item.getAxis("bottom").setLabel("seconds ago")
         self.setMouseEnabled(x=False, y=False)
         self.setMinimumHeight(110)
         fill = QColor(colour)

@@ -126,7 +126,7 @@ class OriginateDialog(QDialog):
         ext_row.addWidget(self.context, 1)
         app_row = QHBoxLayout()
         app_row.addWidget(self.mode_application)
-        app_row.addWidget(QLabel("&&"))
+        app_row.addWidget(QLabel("&"))
         app_row.addWidget(self.application, 1)
         app_row.addWidget(QLabel("("))
         app_row.addWidget(self.application_args, 2)

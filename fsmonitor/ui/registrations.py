@@ -39,6 +39,7 @@ from fsmonitor.ui._widgets_reply import Reply
 from fsmonitor.ui._widgets_run import connection_of, run_bgapi, signal_of
 
 REFRESH_DELAY_MS = 1000
+EXPIRY_TICK_MS = 5000
 SHOW_REGISTRATIONS = "show registrations as json"
 REGISTRATION_EVENTS = frozenset({"sofia::register", "sofia::unregister", "sofia::expire"})
 CUSTOM = "CUSTOM"
@@ -78,6 +79,9 @@ def _expires_text(value: str, now: float) -> str:
     return f"{at} (in {int(left)} s)" if left >= 0 else f"{at} (expired)"
 
 
+EXPIRES_COLUMN = 3
+
+
 class RegistrationModel(QAbstractTableModel):
     """The registrations as rows: user, contact, network, expiry, host."""
 
@@ -92,6 +96,13 @@ class RegistrationModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def tick(self) -> None:
+        """Repaint the expiry column, whose "in N s" depends on the time."""
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, EXPIRES_COLUMN), self.index(len(self.rows) - 1, EXPIRES_COLUMN)
+            )
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -110,7 +121,7 @@ class RegistrationModel(QAbstractTableModel):
             ip, port = row.get(NETWORK_IP, ""), row.get(NETWORK_PORT, "")
             proto = row.get(NETWORK_PROTO, "")
             return f"{ip}:{port}" + (f" ({proto})" if proto else "") if ip else ""
-        if column == 3:
+        if column == EXPIRES_COLUMN:
             return _expires_text(row.get(EXPIRES, ""), time.time())
         if column == 4:
             return row.get(HOSTNAME, "")
@@ -123,7 +134,7 @@ class RegistrationModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(row, index.column())
         if role == SortRole:
-            if index.column() == 3:
+            if index.column() == EXPIRES_COLUMN:
                 try:
                     return int(row.get(EXPIRES, "0"))
                 except ValueError:
@@ -174,10 +185,11 @@ class RegistrationsView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((170, 300, 170, 170, 110)):
+        for column, width in enumerate((170, 290, 160, 150, 80)):
             header.resizeSection(column, width)
 
         bar = QHBoxLayout()
@@ -194,6 +206,12 @@ class RegistrationsView(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(REFRESH_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
+        # "expires in N s" counts down between refreshes: one tick repaints that column only.
+        self._clock = QTimer(self)
+        self._clock.setObjectName("registrationsClock")
+        self._clock.setInterval(EXPIRY_TICK_MS)
+        self._clock.timeout.connect(self.model.tick)
+        self._clock.start()
 
         batched = getattr(connection_of(monitor), "eventsReceived", None)
         if batched is not None:
