@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
+    QLineEdit,
     QMenu,
     QPlainTextEdit,
     QTableWidget,
@@ -534,7 +535,13 @@ class VariablesDialog(QDialog):
             table.setItem(row, 0, QTableWidgetItem(name))
             table.setItem(row, 1, QTableWidgetItem(value))
         table.setSortingEnabled(True)
+        table.sortItems(0, Qt.SortOrder.AscendingOrder)
+        table.verticalHeader().setDefaultSectionSize(22)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter variables…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
         raw = QPlainTextEdit(dump)
         raw.setReadOnly(True)
         raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -543,8 +550,16 @@ class VariablesDialog(QDialog):
         tabs.addTab(raw, "Raw")
         self.table = table
         layout = QVBoxLayout(self)
+        layout.addWidget(self.filter)
         layout.addWidget(tabs)
         self.resize(720, 560)
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.table.rowCount()):
+            cells = (self.table.item(row, 0), self.table.item(row, 1))
+            shown = not needle or any(c is not None and needle in c.text().lower() for c in cells)
+            self.table.setRowHidden(row, not shown)
 
 
 def parse_dump(text: str) -> dict[str, str]:

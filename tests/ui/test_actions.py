@@ -204,6 +204,10 @@ def test_dump_dialog_lists_variables(qtbot) -> None:
     dialog = VariablesDialog(A, dump)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 3
+    assert dialog.table.item(0, 0).text() == "Channel-State"  # sorted by name
+    dialog.filter.setText("sip_user")
+    shown = [r for r in range(3) if not dialog.table.isRowHidden(r)]
+    assert [dialog.table.item(r, 1).text() for r in shown] == ["1000"]
 
 
 def test_hangup_from_actions_removes_the_channel(qtbot, sim_session: SimSession) -> None:
