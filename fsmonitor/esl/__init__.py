@@ -11,14 +11,16 @@ Reading::
 
 An :class:`Event` reads the same whatever the format: ``event.name``, ``event.subclass``,
 ``event["Unique-ID"]``, ``event.get(...)``, ``event.get_list(...)``, ``event.body``.
-Plain values are URL-decoded lazily, when first read. Bytes that are not valid UTF-8 never
-raise (see :mod:`fsmonitor.esl.text`). Bad framing raises :class:`EslProtocolError` from
+Nothing is decoded until ``frame.event()`` is first called (then it is cached); plain
+values are split first and URL-decoded after. Bytes that are not valid UTF-8 never raise
+(see :mod:`fsmonitor.esl.text`). Bad framing raises :class:`EslProtocolError` from
 ``feed``; an event body that does not decode raises it from ``frame.event()``.
 
 Writing::
 
     bytes(Command.api("status")) == b"api status\\n\\n"
-    Command.bgapi(Originate(endpoint="user/1000", extension="7000").dial_command())
+    Command.bgapi("status")                # adds a Job-UUID header (uuid4), kept as .job_uuid
+    Originate("user/1000", application="park", caller_id_name="Alice Smith").command()
 
 Builders refuse CR/LF and anything else that would change the meaning of a command line
 with :class:`EslCommandError` (a ``ValueError``) whose ``field`` names the bad argument.
@@ -26,16 +28,20 @@ with :class:`EslCommandError` (a ``ValueError``) whose ``field`` names the bad a
 
 from __future__ import annotations
 
+from .commands import Command
 from .errors import EslCommandError, EslProtocolError
 from .event import Event, LogRecord
 from .frame import Frame
+from .originate import Originate
 from .parser import EslParser
 
 __all__ = [
+    "Command",
     "EslCommandError",
     "EslParser",
     "EslProtocolError",
     "Event",
     "Frame",
     "LogRecord",
+    "Originate",
 ]
