@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
+from fsmonitor.ui.channel_table import visible_source_rows
 from fsmonitor.ui.models import CallsTableModel, ChannelRole, SortRole, call_legs
 
 
@@ -41,6 +42,7 @@ class CallsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
+        self.model.add_visible_rows_provider(lambda: visible_source_rows(self.table, self.proxy))
 
     def set_store(self, store: Any) -> None:
         self.model.set_store(store)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +56,20 @@ DEFAULT_WIDTHS = {
     ChannelTableModel.COL_CREATED: 70,
     ChannelTableModel.COL_HOSTNAME: 80,
 }
+
+
+def visible_source_rows(table: QTableView, proxy: QSortFilterProxyModel) -> list[int]:
+    """Source rows of the proxy rows ``table`` currently shows (none while hidden)."""
+    if not table.isVisible():
+        return []
+    count = proxy.rowCount()
+    if not count:
+        return []
+    top = table.rowAt(0)
+    bottom = table.rowAt(table.viewport().height() - 1)
+    top = 0 if top < 0 else top
+    bottom = count - 1 if bottom < 0 else bottom
+    return [proxy.mapToSource(proxy.index(r, 0)).row() for r in range(top, bottom + 1)]
 
 
 class ChannelTableView(QWidget):
@@ -125,6 +147,12 @@ class ChannelTableView(QWidget):
         self.proxy.layoutChanged.connect(self._update_count)
         self._last_selection: list[str] = []
         self._update_count()
+        model.add_visible_rows_provider(self.visible_rows)
+        self.destroyed.connect(lambda *_: model.remove_visible_rows_provider(self.visible_rows))
+
+    def visible_rows(self) -> list[int]:
+        """The model rows on screen: the only ones the duration clock needs to repaint."""
+        return visible_source_rows(self.table, self.proxy)
 
     # -- filters ------------------------------------------------------------------------
     def _on_state_filter(self, index: int) -> None:

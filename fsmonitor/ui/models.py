@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-MAX_FLUSH_HZ = 25
+MAX_FLUSH_HZ = 20
 """Upper bound on view updates per second, whatever the event rate."""
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -39,6 +39,22 @@ AlertRole = Qt.ItemDataRole.UserRole + 4
 """Role returning the alert raised by the row (``"long_call"``, ``"long_ring"``) or ``None``."""
 
 _Index = QModelIndex | QPersistentModelIndex
+
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        SortRole,
+        ChannelRole,
+        KeyRole,
+        AlertRole,
+    }
+)
+"""Roles the models answer; any other role is rejected before touching the row."""
+_ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 # Colours per call state: soft backgrounds so text stays readable in light and dark themes.
 STATE_COLOURS: Mapping[str, QColor] = {
@@ -54,6 +70,11 @@ STATE_COLOURS: Mapping[str, QColor] = {
 STATE_TEXT = QColor(33, 33, 33)
 ALERT_COLOUR = QColor(239, 154, 154)
 LOST_COLOUR = QColor(189, 189, 189)
+# Brushes built once: data() hands them out for every painted cell.
+_STATE_BRUSHES = {state: QBrush(colour) for state, colour in STATE_COLOURS.items()}
+_TEXT_BRUSH = QBrush(STATE_TEXT)
+_ALERT_BRUSH = QBrush(ALERT_COLOUR)
+_LOST_BRUSH = QBrush(LOST_COLOUR)
 
 RINGING_STATES = frozenset({"RINGING", "EARLY", "RING_WAIT", "DOWN"})
 CALL_STATES = ("RINGING", "EARLY", "ACTIVE", "HELD", "RING_WAIT", "HANGUP", "DOWN")
@@ -156,6 +177,7 @@ class KeyedTableModel(QAbstractTableModel):
         self._index: dict[Hashable, int] = {}
         self.update_count = 0
         self._now: Callable[[], float] = time.time
+        self._visible_providers: list[Callable[[], Iterable[int] | None]] = []
 
     # -- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -184,10 +206,12 @@ class KeyedTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        # Called thousands of times per repaint: cheap rejections first, no parent() lookup
+        # (a flat table's indexes never have one; an invalid index has row -1).
+        if role not in _ROLES:
             return None
         row, col = index.row(), index.column()
-        if not (0 <= row < len(self._items) and 0 <= col < len(self._columns)):
+        if row < 0 or col < 0 or row >= len(self._items) or col >= len(self._columns):
             return None
         item = self._items[row]
         column = self._columns[col]
@@ -201,8 +225,8 @@ class KeyedTableModel(QAbstractTableModel):
             return item
         if role == KeyRole:
             return self._keys[row]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGN_RIGHT if column.align_right else None
         return self._item_data(item, col, role)
 
     def _item_data(self, item: Any, col: int, role: int) -> Any:
@@ -225,6 +249,47 @@ class KeyedTableModel(QAbstractTableModel):
 
     def column_titles(self) -> list[str]:
         return [c.title for c in self._columns]
+
+    # -- clock ------------------------------------------------------------------------------
+    def add_visible_rows_provider(self, provider: Callable[[], Iterable[int] | None]) -> None:
+        """Let a view say which source rows it shows, so the clock repaints only those.
+
+        A sorting ``QSortFilterProxyModel`` re-checks the order of every row named in a
+        ``dataChanged`` (several ``data()`` calls per row), so a whole-column tick over
+        10,000 rows would cost a good part of a second, every second. ``provider`` returns
+        the rows, or ``None`` for "all of them"; a provider whose view is gone is dropped.
+        """
+        self._visible_providers.append(provider)
+
+    def remove_visible_rows_provider(self, provider: Callable[[], Iterable[int] | None]) -> None:
+        if provider in self._visible_providers:
+            self._visible_providers.remove(provider)
+
+    def _tick_column(self, column: int) -> None:
+        """``dataChanged`` for ``column`` only: whole column, or the rows views show."""
+        count = len(self._items)
+        if not count:
+            return
+        wanted: set[int] = set()
+        for provider in list(self._visible_providers):
+            try:
+                rows = provider()
+            except RuntimeError:  # its widget was deleted
+                self._visible_providers.remove(provider)
+                continue
+            if rows is None:
+                wanted = set(range(count))
+                break
+            wanted.update(rows)
+        roles = [Qt.ItemDataRole.DisplayRole]
+        if not self._visible_providers:
+            self.dataChanged.emit(self.index(0, column), self.index(count - 1, column), roles)
+            return
+        valid = sorted(r for r in wanted if 0 <= r < count)
+        if not valid:
+            return
+        for first, last in _ranges_ascending(valid):
+            self.dataChanged.emit(self.index(first, column), self.index(last, column), roles)
 
     # -- incremental update -------------------------------------------------------------
     def _sync(
@@ -489,14 +554,9 @@ class ChannelTableModel(KeyedTableModel):
 
     def tick(self) -> None:
         """Once a second: durations move on; rows crossing an alert threshold repaint."""
-        rows = len(self._items)
-        if not rows:
+        if not self._items:
             return
-        self.dataChanged.emit(
-            self.index(0, self.COL_DURATION),
-            self.index(rows - 1, self.COL_DURATION),
-            [Qt.ItemDataRole.DisplayRole],
-        )
+        self._tick_column(self.COL_DURATION)
         th = self._thresholds
         if th.long_call_minutes <= 0 and th.long_ring_seconds <= 0:
             return
@@ -523,14 +583,13 @@ class ChannelTableModel(KeyedTableModel):
     # -- roles --------------------------------------------------------------------------
     def _item_data(self, item: Any, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole:
-            if self._alerts.get(item.uuid):
-                return QBrush(ALERT_COLOUR)
+            if self._alerts and item.uuid in self._alerts:
+                return _ALERT_BRUSH
             if item.lost:
-                return QBrush(LOST_COLOUR)
-            colour = STATE_COLOURS.get(item.call_state or "")
-            return QBrush(colour) if colour is not None else None
+                return _LOST_BRUSH
+            return _STATE_BRUSHES.get(item.call_state)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(STATE_TEXT)
+            return _TEXT_BRUSH
         if role == AlertRole:
             return self._alerts.get(item.uuid)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -714,13 +773,7 @@ class CallsTableModel(KeyedTableModel):
         self._sync(removed, fresh)
 
     def tick(self) -> None:
-        rows = len(self._items)
-        if rows:
-            self.dataChanged.emit(
-                self.index(0, self.COL_DURATION),
-                self.index(rows - 1, self.COL_DURATION),
-                [Qt.ItemDataRole.DisplayRole],
-            )
+        self._tick_column(self.COL_DURATION)
 
     def stop_clock(self) -> None:
         self._clock.stop()
@@ -728,11 +781,9 @@ class CallsTableModel(KeyedTableModel):
     def _item_data(self, item: Any, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole:
             legs = call_legs(item)
-            state = legs[0].call_state if legs else ""
-            colour = STATE_COLOURS.get(state or "")
-            return QBrush(colour) if colour is not None else None
+            return _STATE_BRUSHES.get(legs[0].call_state) if legs else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(STATE_TEXT)
+            return _TEXT_BRUSH
         return None
 
     def bridged_at(self, row: int) -> float | None:

@@ -248,3 +248,32 @@ def test_ten_thousand_rows_at_200_cps_stay_cheap(store: Any):
     model.tick()
     assert time.perf_counter() - t0 < 0.5
     assert model.index(0, 0, QModelIndex()).isValid()
+
+
+def test_clock_repaints_only_rows_views_show(store: Any):
+    for _ in range(50):
+        store.add()
+    model = make_model(store)
+    spans: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda tl, br, roles=(): spans.append((tl.row(), tl.column(), br.row(), br.column()))
+    )
+    model.add_visible_rows_provider(lambda: [3, 4, 5, 20])
+    model.add_visible_rows_provider(lambda: [6, 99])  # out-of-range rows are ignored
+    model.tick()
+    col = ChannelTableModel.COL_DURATION
+    assert spans == [(3, col, 6, col), (20, col, 20, col)]
+
+
+def test_sorted_proxy_does_not_resort_on_the_clock(store: Any):
+    """The clock must stay cheap under a sorting proxy with 10,000 rows."""
+    for _ in range(10_000):
+        store.add()
+    model = make_model(store)
+    proxy = ChannelFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(ChannelTableModel.COL_DURATION)
+    model.add_visible_rows_provider(lambda: range(40))
+    t0 = time.perf_counter()
+    model.tick()
+    assert time.perf_counter() - t0 < 0.05
