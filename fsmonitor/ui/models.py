@@ -356,11 +356,9 @@ class KeyedTableModel(QAbstractTableModel):
 
     def _emit_rows_changed(self, rows: list[int]) -> None:
         last_col = len(self._columns) - 1
-        runs = list(_ranges_ascending(rows))
-        if len(runs) > 32:
-            # Many scattered rows: one span is cheaper for the view than dozens of signals.
-            runs = [(rows[0], rows[-1])]
-        for first, last in runs:
+        # One signal per contiguous run, never a span over untouched rows: a sorting proxy
+        # re-checks the position of every row a dataChanged names.
+        for first, last in _ranges_ascending(rows):
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
 
     def _replace_all(self, keyed: Mapping[Hashable, Any]) -> None:
