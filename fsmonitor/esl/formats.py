@@ -174,8 +174,9 @@ _XML_FORBIDDEN: Final = (b"<!DOCTYPE", b"<!ENTITY")
 def decode_xml(body: bytes, offset: int) -> Event:
     """``text/event-xml``: ``<event><headers><Name>url-encoded</Name>…</headers><body>``.
 
-    Repeated elements are a multi-valued header. The body is cut to the ``Content-Length``
-    element, dropping the indentation FreeSWITCH's pretty-printer adds before ``</body>``.
+    Repeated elements with different values are a multi-valued header. The body is cut to
+    the ``Content-Length`` element, dropping the indentation FreeSWITCH's pretty-printer
+    adds before ``</body>``.
     Documents with a DTD are refused: FreeSWITCH never sends one, and entities are a risk.
     """
     if any(marker in body for marker in _XML_FORBIDDEN):
@@ -190,14 +191,17 @@ def decode_xml(body: bytes, offset: int) -> Event:
     header_element = root.find(_XML_HEADERS)
     if header_element is None:
         raise EslProtocolError("XML event without <headers>", offset)
-    lists: dict[str, list[str]] = {}
+    lists_all: dict[str, list[str]] = {}
     for element in header_element:
-        lists.setdefault(element.tag, []).append(url_decode(element.text or ""))
+        lists_all.setdefault(element.tag, []).append(url_decode(element.text or ""))
+    # A repeated element is either a multi-valued header or a header FreeSWITCH added
+    # twice (Hangup-Cause, Channel-Write-Codec-*), always with equal values: equal values
+    # are read as one header, like the plain and JSON formats do.
+    lists = {name: values for name, values in lists_all.items() if len(set(values)) > 1}
     headers = {
-        name: values[0] if len(values) == 1 else _join_array(values)
-        for name, values in lists.items()
+        name: _join_array(lists[name]) if name in lists else values[0]
+        for name, values in lists_all.items()
     }
-    lists = {name: values for name, values in lists.items() if len(values) > 1}
     event_body = ""
     body_element = root.find(_XML_BODY)
     if body_element is not None and body_element.text:
