@@ -105,6 +105,7 @@ class Calls:
         context: str = "default",
         dialplan: str = "XML",
         callee: tuple[str, str] = ("", ""),
+        orig: tuple[str, str] | None = None,
         network_addr: str = "",
         username: str = "",
         uuid: str | None = None,
@@ -121,8 +122,8 @@ class Calls:
             destination_number=dest,
             caller_id_name=cid_name,
             caller_id_number=cid_num,
-            orig_caller_id_name=cid_name,
-            orig_caller_id_number=cid_num,
+            orig_caller_id_name=cid_name if orig is None else orig[0],
+            orig_caller_id_number=cid_num if orig is None else orig[1],
             callee_id_name=callee[0],
             callee_id_number=callee[1],
             username=username,
@@ -325,6 +326,7 @@ class Calls:
             return
         ch.set_time("Channel-Progress-Media-Time", now_us())
         ch.set_answer_state("early")
+        ch.set_var("endpoint_disposition", "EARLY MEDIA")
         self.sw.fire_channel("CHANNEL_PROGRESS_MEDIA", ch)
         self.callstate(ch, "EARLY")
 
@@ -382,6 +384,8 @@ class Calls:
                     "bridge_uuid": other.uuid,
                     "signal_bond": other.uuid,
                     "last_bridge_role": role,
+                    "last_sent_callee_id_name": other.profile.caller_id_name or None,
+                    "last_sent_callee_id_number": other.profile.caller_id_number or None,
                 }
             )
         self.sw.fire_channel(
@@ -399,6 +403,10 @@ class Calls:
         if b.bridged_to is a:
             b.bridged_to = None
         a.set_var("bridge_to", None)
+        cause = b.hangup_cause or a.hangup_cause or "NORMAL_CLEARING"
+        for leg in (a, b):
+            leg.set_var("bridge_hangup_cause", cause)
+            leg.set_var("last_bridge_hangup_cause", cause)
         self.sw.fire_channel(
             "CHANNEL_UNBRIDGE",
             a,
@@ -453,15 +461,7 @@ class Calls:
             ch.parked = False
             sw.fire_channel("CHANNEL_UNPARK", ch)
         if ch.playing:
-            sw.fire_channel(
-                "PLAYBACK_STOP",
-                ch,
-                post=(
-                    ("Playback-File-Path", ch.playing),
-                    ("Playback-Status", "break"),
-                ),
-            )
-            ch.playing = ""
+            self.stop_playback(ch, "break")
         for path in ch.recordings:
             sw.fire_channel("RECORD_STOP", ch, post=(("Record-File-Path", path),))
         ch.recordings.clear()
@@ -484,6 +484,30 @@ class Calls:
         self.state(ch, "CS_DESTROY")
         ch.peer = None
         ch.bridged_to = None
+
+    def stop_playback(self, ch: SimChannel, status: str) -> None:
+        """PLAYBACK_STOP with the playback_* variables FreeSWITCH sets when a file ends."""
+        started = ch.profile.times.get("Channel-Answered-Time", 0) or now_us()
+        ms = max((now_us() - started) // 1000, 0)
+        ch.set_vars(
+            {
+                "playback_last_offset_pos": str(ms * 8),
+                "playback_seconds": str(ms // 1000),
+                "playback_ms": str(ms),
+                "playback_samples": str(ms * 8),
+            }
+        )
+        loops = "-1" if "loops=-1" in ch.playing or "local_stream" in ch.playing else "1"
+        self.sw.fire_channel(
+            "PLAYBACK_STOP",
+            ch,
+            post=(
+                ("Playback-File-Path", ch.playing),
+                ("Playback-Status", status),
+                ("loops", loops),
+            ),
+        )
+        ch.playing = ""
 
     def _hangup_variables(self, ch: SimChannel) -> None:
         cause = ch.hangup_cause or "NORMAL_CLEARING"
@@ -559,6 +583,7 @@ class Calls:
             "waitusec": since(bridge or answer, 1),
             "progress_mediausec": since(media, 1),
             "flow_billusec": str(bill),
+            "is_loopback": "1" if ch.kind == "loopback" else None,
         }
         for name, value in values.items():
             ch.set_var(name, value)
@@ -627,16 +652,7 @@ class Calls:
                 yield 3.0
                 if not self._alive(ch, token):
                     return
-                ch.playing = ""
-                self.sw.fire_channel(
-                    "PLAYBACK_STOP",
-                    ch,
-                    post=(
-                        ("Playback-File-Path", data),
-                        ("Playback-Status", "done"),
-                        ("loops", loops),
-                    ),
-                )
+                self.stop_playback(ch, "done")
                 self.execute_complete(ch, "FILE PLAYED")
             elif app == "hangup":
                 self.execute(ch, "hangup", data)
@@ -732,12 +748,7 @@ class Calls:
             self.hangup(partner, "NORMAL_CLEARING")
         else:
             if ch.playing:
-                self.sw.fire_channel(
-                    "PLAYBACK_STOP",
-                    ch,
-                    post=(("Playback-File-Path", ch.playing), ("Playback-Status", "break")),
-                )
-                ch.playing = ""
+                self.stop_playback(ch, "break")
             self.execute_complete(ch)
         ch.set_time("Channel-Transfer-Time", now_us())
         ch.profile.destination_number = dest

@@ -183,6 +183,14 @@ def start_leg(
     return fut
 
 
+def _orig_id(req: OriginateRequest, originator: SimChannel | None) -> tuple[str, str] | None:
+    """A bridged leg's original caller id is its originator's original one."""
+    if originator is None or "origination_caller_id_number" in req.variables:
+        return None
+    p = originator.profile
+    return p.orig_caller_id_name, p.orig_caller_id_number
+
+
 def _caller_id(req: OriginateRequest, originator: SimChannel | None) -> tuple[str, str]:
     name = req.variables.get("origination_caller_id_name") or req.cid_name
     number = req.variables.get("origination_caller_id_number") or req.cid_num
@@ -272,6 +280,7 @@ def _loopback(
         context=context,
         dialplan="xml",
         callee=callee,
+        orig=_orig_id(req, originator),
         codec=LOOPBACK_CODEC,
     )
     calls.codec_events(a)
@@ -360,6 +369,7 @@ def _sip(
         cid_num=cid_num,
         context=req.context,
         callee=("Outbound Call", dest),
+        orig=_orig_id(req, originator),
         network_addr=GATEWAY_ADDR if gateway else "",
     )
     _apply_uuid(calls, leg, req)

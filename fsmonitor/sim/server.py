@@ -88,6 +88,8 @@ class SimServer:
             cps=cps, hold=hold, answer_ratio=answer_ratio, bridged_share=bridged_share
         )
         self.listeners: set[Listener] = set()
+        self.jobs: dict[str, str] = {}
+        """Finished bgapi jobs: Job-UUID → output (what its BACKGROUND_JOB carried)."""
         self._stop_task: asyncio.Future[None] | None = None
         self.port = 0
         self._server: asyncio.Server | None = None
@@ -208,6 +210,9 @@ class SimServer:
             self.fire_api_event(command, args)
             if text is None:
                 text = f"-ERR {command} Command not found!\n"
+            self.jobs[job] = text
+            if len(self.jobs) > 10_000:
+                self.jobs.pop(next(iter(self.jobs)))
             headers = [("Job-UUID", job), ("Job-Command", command)]
             if args:
                 headers.append(("Job-Command-Arg", args))
