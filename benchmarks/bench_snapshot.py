@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import statistics
 import sys
@@ -161,36 +162,59 @@ def breakdown(port: int, password: str) -> Breakdown:
     return Breakdown(len(body), len(rows), t1 - t0, t2 - t1, t3 - t2)
 
 
-def polling_cost(port: int, password: str, interval: float, polls: int) -> WireCost:
-    """A web panel: the whole list every ``interval`` s; measured over ``polls`` fetches."""
+def polling_costs(port: int, password: str, interval: float, polls: int) -> list[WireCost]:
+    """A web panel: the whole list every ``interval`` s; measured over ``polls`` fetches.
+
+    Two CPU figures: parsing alone (the least a panel does), and parsing plus reconciling
+    into a ``ChannelStore`` (what it takes to know what changed, as the app's table needs).
+    """
+    from fsmonitor.core import ChannelStore
+
+    store = ChannelStore()
     with WireClient("127.0.0.1", port, password) as client:
         total_bytes = 0
-        cpu = 0.0
+        parse_cpu = reconcile_cpu = 0.0
         for _ in range(polls):
             before = client.received
             frame = client.api(SNAPSHOT_COMMAND)
             total_bytes += client.received - before
             c0 = time.process_time()
             rows = orjson.loads(frame.body).get("rows", [])
-            by_uuid = {row["uuid"]: row for row in rows}
-            cpu += time.process_time() - c0
-            del by_uuid
+            c1 = time.process_time()
+            store.resync(rows, at=time.time())
+            c2 = time.process_time()
+            parse_cpu += c1 - c0
+            reconcile_cpu += c2 - c1
     per_min = 60.0 / interval / polls
-    return WireCost(
-        f"poll every {interval:g} s",
-        total_bytes * per_min,
-        cpu * per_min,
-        f"up to {interval:g} s",
-    )
+    stale = f"up to {interval:g} s; calls shorter than that unseen"
+    return [
+        WireCost(
+            f"poll every {interval:g} s, parse", total_bytes * per_min, parse_cpu * per_min, stale
+        ),
+        WireCost(
+            f"poll every {interval:g} s, parse + reconcile",
+            total_bytes * per_min,
+            (parse_cpu + reconcile_cpu) * per_min,
+            stale,
+        ),
+    ]
 
 
-def events_cost(port: int, password: str, seconds: float) -> tuple[WireCost, int]:
+@dataclass(slots=True)
+class EventMix:
+    """Events received while following, by name: how many and how many bytes."""
+
+    counts: dict[str, int]
+    bytes: dict[str, int]
+
+
+def events_cost(port: int, password: str, seconds: float) -> tuple[WireCost, EventMix]:
     """fsmonitor's way: the event stream the Monitor subscribes to, applied to a store."""
     from fsmonitor.core import ChannelStore
     from fsmonitor.net.monitor import STORE_EVENTS, STORE_SUBCLASSES
 
     store = ChannelStore()
-    events = 0
+    mix = EventMix({}, {})
     cpu = 0.0
     with WireClient("127.0.0.1", port, password) as client:
         words = [*STORE_EVENTS, "CUSTOM", *STORE_SUBCLASSES]
@@ -199,19 +223,24 @@ def events_cost(port: int, password: str, seconds: float) -> tuple[WireCost, int
         start_bytes = client.received
 
         def on_frames(frames: list[Any]) -> None:
-            nonlocal events, cpu
+            nonlocal cpu
             c0 = time.process_time()
             for frame in frames:
                 event = frame.event()
                 if event is not None:
-                    events += 1
                     store.apply(event)
             cpu += time.process_time() - c0
+            for frame in frames:  # bookkeeping, outside the CPU figure
+                event = frame.event()
+                if event is not None:
+                    name = event.name
+                    mix.counts[name] = mix.counts.get(name, 0) + 1
+                    mix.bytes[name] = mix.bytes.get(name, 0) + len(frame.body)
 
         client.follow(seconds, on_frames)
         received = client.received - start_bytes
     per_min = 60.0 / seconds
-    return WireCost("events (fsmonitor)", received * per_min, cpu * per_min, "milliseconds"), events
+    return WireCost("events (fsmonitor)", received * per_min, cpu * per_min, "milliseconds"), mix
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,16 +265,21 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.rounds)
         ]
         parts = breakdown(sim.port, sim.password)
-        poll = polling_cost(sim.port, sim.password, args.interval, args.polls)
-        events, event_count = events_cost(sim.port, sim.password, args.window)
+        polls = polling_costs(sim.port, sim.password, args.interval, args.polls)
+        events, mix = events_cost(sim.port, sim.password, args.window)
     finally:
         sim.stop()
 
     complete = [t.table_complete for t in timings if t.table_complete == t.table_complete]
     best = min(complete) if complete else float("nan")
     met = bool(complete) and best < TARGET_S
-    saving_bytes = poll.bytes_per_min / events.bytes_per_min if events.bytes_per_min else 0.0
-    saving_cpu = poll.cpu_s_per_min / events.cpu_s_per_min if events.cpu_s_per_min else 0.0
+    parse_only, reconcile = polls
+    # Event traffic grows with the churn, polling with the channel count: where they cross.
+    per_cps_bytes = events.bytes_per_min / args.cps
+    per_cps_cpu = events.cpu_s_per_min / args.cps
+    even_bytes = parse_only.bytes_per_min / per_cps_bytes if per_cps_bytes else math.inf
+    even_cpu = reconcile.cpu_s_per_min / per_cps_cpu if per_cps_cpu else math.inf
+    total_events = sum(mix.counts.values())
     summary = {
         "machine": machine_summary(),
         "channels": args.channels,
@@ -257,11 +291,13 @@ def main(argv: list[str] | None = None) -> int:
         "target_met": met,
         "rounds": [asdict(t) for t in timings],
         "breakdown": asdict(parts),
-        "polling": asdict(poll),
+        "polling": [asdict(p) for p in polls],
         "events": asdict(events),
-        "events_measured": event_count,
-        "polling_vs_events_bytes": saving_bytes,
-        "polling_vs_events_cpu": saving_cpu,
+        "event_mix": asdict(mix),
+        "events_per_call": total_events / (args.cps * args.window),
+        "bytes_per_call": events.bytes_per_min / (args.cps * 60),
+        "break_even_cps_bytes": even_bytes,
+        "break_even_cps_cpu": even_cpu,
     }
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -270,15 +306,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine_summary()}")
     print(
         f"simulator: {args.channels:,} channels preloaded, churn {args.cps:g} cps, "
-        f"hold {hold:g} s\n"
+        f"hold {hold:.0f} s\n"
     )
     print(
         f"connect -> complete table: best {best:.3f} s of {args.rounds} "
         f"(target < {TARGET_S:g} s: {'met' if met else 'MISSED'})"
     )
     print(
-        f"polling costs {saving_bytes:,.0f}x the bytes and {saving_cpu:,.1f}x the client CPU "
-        f"of following events, at {args.cps:g} cps\n"
+        f"following events beats polling {args.channels:,} channels every {args.interval:g} s "
+        f"below {even_bytes:.0f} cps in bytes and below {even_cpu:.0f} cps in client CPU "
+        f"(polling with reconcile); {summary['events_per_call']:.1f} events, "
+        f"{summary['bytes_per_call'] / 1000:.0f} KB per call\n"
     )
     print(
         format_table(
@@ -310,12 +348,40 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     print()
+    rows: list[tuple[object, ...]] = [
+        (w.approach, w.bytes_per_min / 1e6, w.cpu_s_per_min, w.staleness) for w in polls
+    ]
+    rows.append(
+        (
+            f"events at {args.cps:g} cps (measured)",
+            events.bytes_per_min / 1e6,
+            events.cpu_s_per_min,
+            events.staleness,
+        )
+    )
+    for churn in (5, 20, 100, 200):
+        if churn != args.cps:
+            rows.append(
+                (
+                    f"events at {churn:g} cps (scaled)",
+                    per_cps_bytes * churn / 1e6,
+                    per_cps_cpu * churn,
+                    events.staleness,
+                )
+            )
+    print(format_table(["approach", "MB/min", "client CPU s/min", "staleness"], rows))
+    print()
     print(
         format_table(
-            ["approach", "MB/min", "client CPU s/min", "staleness"],
+            ["event", "count", "share of bytes %", "bytes each"],
             [
-                (w.approach, w.bytes_per_min / 1e6, w.cpu_s_per_min, w.staleness)
-                for w in (poll, events)
+                (
+                    name,
+                    mix.counts[name],
+                    100 * size / max(sum(mix.bytes.values()), 1),
+                    size / mix.counts[name],
+                )
+                for name, size in sorted(mix.bytes.items(), key=lambda kv: -kv[1])[:8]
             ],
         )
     )
