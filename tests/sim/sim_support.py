@@ -1,0 +1,271 @@
+"""Test helpers for the simulator: an independent raw ESL client and capture replay.
+
+The client here deliberately shares no code with ``fsmonitor.esl``: it is a plain asyncio socket
+reader that splits header blocks and bodies itself, so the simulator is checked against the
+protocol, not against our own parser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import unquote
+
+from fsmonitor.sim import SimServer
+
+T = TypeVar("T")
+TIMEOUT = 10.0
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def run(coro_fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Run one async test body on a fresh loop (no pytest-asyncio)."""
+    return asyncio.run(asyncio.wait_for(coro_fn(*args), 60))
+
+
+@dataclass
+class RawFrame:
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def get(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        return self.get("Content-Type") or ""
+
+    @property
+    def is_event(self) -> bool:
+        return self.content_type.startswith("text/event-")
+
+    def event_headers(self) -> list[tuple[str, str]]:
+        """The event's own headers, decoded, in wire order (duplicates kept)."""
+        kind = self.content_type
+        if kind == "text/event-json":
+            pairs = json.loads(self.body, object_pairs_hook=lambda p: p)
+            return [(k, v) for k, v in pairs if k != "_body"]
+        if kind == "text/event-xml":
+            text = self.body.decode()
+            inner = text.split("<headers>", 1)[1].split("</headers>", 1)[0]
+            return [(m[0], unquote(m[1])) for m in re.findall(r"<([^>/]+)>([^<]*)</\1>", inner)]
+        head = self.body.decode().split("\n\n", 1)[0]
+        out = []
+        for line in head.split("\n"):
+            key, _, value = line.partition(": ")
+            out.append((key, unquote(value)))
+        return out
+
+    def event(self) -> dict[str, str]:
+        return dict(self.event_headers())
+
+    @property
+    def event_name(self) -> str:
+        return self.event().get("Event-Name", "")
+
+
+def split_frames(data: bytes) -> tuple[list[RawFrame], bytes]:
+    """Complete frames in ``data`` and the unparsed rest."""
+    frames: list[RawFrame] = []
+    pos = 0
+    while True:
+        end = data.find(b"\n\n", pos)
+        if end < 0:
+            break
+        headers = []
+        for line in data[pos:end].decode().split("\n"):
+            key, _, value = line.partition(": ")
+            headers.append((key, value))
+        length = next((int(v) for k, v in headers if k == "Content-Length"), 0)
+        if end + 2 + length > len(data):
+            break
+        frames.append(RawFrame(headers, data[end + 2 : end + 2 + length]))
+        pos = end + 2 + length
+    return frames, data[pos:]
+
+
+class RawClient:
+    """A minimal ESL client over asyncio streams."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.frames: list[RawFrame] = []
+        self.raw = bytearray()
+        self._rest = b""
+        self._index = 0
+        self.closed = False
+
+    @classmethod
+    async def connect(cls, port: int) -> RawClient:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(reader, writer)
+
+    async def send(self, command: str) -> None:
+        self.writer.write(command.encode() + b"\n\n")
+        await self.writer.drain()
+
+    async def _read_more(self, timeout: float) -> bool:
+        try:
+            data = await asyncio.wait_for(self.reader.read(65536), timeout)
+        except TimeoutError:
+            return False
+        if not data:
+            self.closed = True
+            return False
+        self.raw += data
+        frames, self._rest = split_frames(self._rest + data)
+        self.frames.extend(frames)
+        return True
+
+    async def next_frame(
+        self, match: Callable[[RawFrame], bool] = lambda f: True, timeout: float = TIMEOUT
+    ) -> RawFrame:
+        """The next unread frame that matches (frames before it are consumed)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            while self._index < len(self.frames):
+                frame = self.frames[self._index]
+                self._index += 1
+                if match(frame):
+                    return frame
+            left = deadline - loop.time()
+            if left <= 0 or self.closed:
+                raise AssertionError("expected frame did not arrive")
+            await self._read_more(left)
+
+    async def reply(self, timeout: float = TIMEOUT) -> RawFrame:
+        return await self.next_frame(
+            lambda f: f.content_type in ("command/reply", "api/response"), timeout
+        )
+
+    async def command(self, command: str) -> RawFrame:
+        await self.send(command)
+        return await self.reply()
+
+    async def event(self, name: str, timeout: float = TIMEOUT, **headers: str) -> RawFrame:
+        def match(frame: RawFrame) -> bool:
+            if not frame.is_event:
+                return False
+            ev = frame.event()
+            if ev.get("Event-Name") != name:
+                return False
+            return all(ev.get(k.replace("_", "-")) == v for k, v in headers.items())
+
+        return await self.next_frame(match, timeout)
+
+    async def drain_until_closed(self, timeout: float = TIMEOUT) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.closed:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise AssertionError("server did not close the connection")
+            await self._read_more(left)
+
+    async def settle(self, quiet: float = 0.3, limit: float = 5.0) -> None:
+        """Read until nothing arrives for ``quiet`` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        while loop.time() < deadline and not self.closed:
+            if not await self._read_more(quiet):
+                return
+
+    async def close(self) -> None:
+        self.writer.close()
+        with contextlib.suppress(ConnectionError, OSError):
+            await self.writer.wait_closed()
+
+    def events(self) -> list[RawFrame]:
+        return [f for f in self.frames if f.is_event]
+
+
+async def authed(port: int, password: str = "ClueCon") -> RawClient:
+    client = await RawClient.connect(port)
+    first = await client.next_frame()
+    assert first.content_type == "auth/request"
+    reply = await client.command(f"auth {password}")
+    assert reply.get("Reply-Text") == "+OK accepted"
+    return client
+
+
+async def wait_for(predicate: Callable[[], bool], timeout: float = TIMEOUT) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.01)
+
+
+# -- capture replay ------------------------------------------------------------------------
+
+
+def read_capture(path: Path) -> list[RawFrame]:
+    frames, rest = split_frames(path.read_bytes())
+    assert not rest
+    return frames
+
+
+def sent_commands(path: Path) -> list[str]:
+    return [block for block in path.read_text().split("\n\n") if block.strip()]
+
+
+async def replay_script(server: SimServer, commands: list[str]) -> list[RawFrame]:
+    """Send a capture's commands the way its recording client did: one at a time, each after
+    the previous reply; after a bgapi, wait for its job to finish and the call to settle."""
+    client = await RawClient.connect(server.port)
+    await client.next_frame()
+    for command in commands:
+        await client.send(command)
+        if command.startswith("exit") or command == "auth WrongPassword":
+            await client.drain_until_closed()
+            break
+        reply = await client.reply()
+        if command.startswith("bgapi"):
+            job = reply.get("Job-UUID") or ""
+            await wait_for(lambda job=job: job in server.jobs)
+            await client.settle(0.25)
+        elif command.startswith(("api uuid_kill", "sendmsg", "api hupall")):
+            await client.settle(0.25)
+    await client.settle(0.2)
+    await client.close()
+    return client.frames
+
+
+def normalise(text: str) -> str:
+    """Reply text with uuids and numbers blanked, for shape comparisons."""
+    text = UUID_RE.sub("<uuid>", text)
+    text = re.sub(r"\d+", "<n>", text)
+    return re.sub(r"<n> (year|day|hour|minute|second|millisecond|microsecond)s\b", r"<n> \1", text)
+
+
+def reply_shape(frame: RawFrame) -> tuple[str, ...]:
+    """What must match between a recorded reply and the simulator's."""
+    kind = frame.content_type
+    if kind == "command/reply":
+        return (kind, normalise(frame.get("Reply-Text") or ""), *[k for k, _ in frame.headers])
+    if kind == "api/response":
+        body = frame.body.decode()
+        if body.startswith("{"):
+            data = json.loads(body)
+            if "row_count" not in data:
+                keys = tuple(sorted(k for k in data if not k.startswith("variable_")))
+                return (kind, "event-json", *keys)
+            rows = data.get("rows", [])
+            keys = tuple(sorted({k for row in rows for k in row}))
+            return (kind, "json", str(data["row_count"]), *keys)
+        if body.startswith(("uuid,", "\n")):
+            return (kind, "delim", body.split("\n", 1)[0], body.rsplit("\n\n", 1)[-1])
+        return (kind, normalise(body))
+    return (kind, *[k for k, _ in frame.headers], normalise(frame.body.decode()))
