@@ -51,7 +51,7 @@ class Call:
         return self.a_leg.duration(now)
 
 
-def _a_leg_first(legs: list[Channel]) -> list[Channel]:
+def a_leg_first(legs: list[Channel]) -> list[Channel]:
     """Order legs A first: the leg others name as their call uuid, else the oldest."""
     members = {leg.uuid for leg in legs}
     named = {leg.call_uuid for leg in legs if leg.call_uuid != leg.uuid} & members
@@ -64,7 +64,11 @@ def _a_leg_first(legs: list[Channel]) -> list[Channel]:
 
 
 def group_calls(live: Mapping[str, Channel], links: LegLinks) -> list[Call]:
-    """Connected components of the live legs, in the order the legs joined the store."""
+    """All connected components of the live legs, from scratch.
+
+    The store keeps its calls up to date incrementally; this full computation is the
+    reference the tests compare it with.
+    """
     calls: list[Call] = []
     seen: set[str] = set()
     for uuid, ch in live.items():
@@ -86,6 +90,83 @@ def group_calls(live: Mapping[str, Channel], links: LegLinks) -> list[Call]:
                 if other not in seen:
                     seen.add(other)
                     stack.append(other)
-        ordered = _a_leg_first(group)
+        ordered = a_leg_first(group)
         calls.append(Call(ordered[0].uuid, tuple(ordered)))
     return calls
+
+
+class CallIndex:
+    """The live calls, regrouped only around legs whose links changed.
+
+    Reading the calls of 10,000 channels must not mean walking them all at every repaint, so
+    each leg maps to the key (A-leg uuid) of its call, and a change of links rebuilds just the
+    few small components it touches.
+    """
+
+    __slots__ = ("_call_of", "_calls", "dirty")
+
+    def __init__(self, dirty: set[str]) -> None:
+        self._calls: dict[str, Call] = {}
+        self._call_of: dict[str, str] = {}
+        self.dirty = dirty
+        """Legs to regroup (shared with `LegLinks.touched`)."""
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def calls(self) -> list[Call]:
+        return list(self._calls.values())
+
+    def call_of(self, uuid: str) -> Call | None:
+        key = self._call_of.get(uuid)
+        return self._calls.get(key) if key is not None else None
+
+    def forget(self, uuid: str) -> None:
+        """A leg leaves the live set: drop its call, and regroup the legs that remain."""
+        key = self._call_of.pop(uuid, None)
+        if key is None:
+            return
+        call = self._calls.pop(key, None)
+        if call is None:
+            return
+        for leg in call.legs:
+            if leg.uuid != uuid:
+                self._call_of.pop(leg.uuid, None)
+                self.dirty.add(leg.uuid)
+
+    def regroup(self, live: Mapping[str, Channel], links: LegLinks) -> None:
+        """Rebuild the calls of every dirty live leg."""
+        dirty = self.dirty
+        calls = self._calls
+        call_of = self._call_of
+        while dirty:
+            seed = dirty.pop()
+            if seed not in live:
+                continue
+            members = [seed]
+            seen = {seed}
+            partners = links.partners(seed)
+            if partners:
+                stack = [seed]
+                while stack:
+                    for other in links.partners(stack.pop()) or ():
+                        if other not in seen and other in live:
+                            seen.add(other)
+                            members.append(other)
+                            stack.append(other)
+                dirty.difference_update(seen)
+            for uuid in members:
+                key = call_of.pop(uuid, None)
+                old = calls.pop(key, None) if key is not None else None
+                if old is not None:
+                    for leg in old.legs:
+                        if leg.uuid not in seen and leg.uuid in live:
+                            call_of.pop(leg.uuid, None)  # split off: regrouped on its own
+                            dirty.add(leg.uuid)
+            legs = [live[uuid] for uuid in members]
+            if len(legs) > 1:
+                legs = a_leg_first(legs)
+            key = legs[0].uuid
+            calls[key] = Call(key, tuple(legs))
+            for uuid in members:
+                call_of[uuid] = key

@@ -9,6 +9,7 @@ what the headers mean.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from sys import intern
 
 from fsmonitor.core import headers as H
 from fsmonitor.core.causes import q850_code
@@ -123,9 +124,16 @@ def apply_channel_data(ch: Channel, h: Mapping[str, str], fresh: bool) -> None:
 
 
 def apply_variables(ch: Channel, h: Mapping[str, str]) -> None:
-    """Refresh the raw headers kept for the detail view, in place (no new dictionary)."""
+    """Refresh the raw headers kept for the detail view, in place (no new dictionary).
+
+    The first time, header names are interned: every channel then shares one copy of each
+    name instead of keeping its own (later updates keep the keys already there).
+    """
     variables = ch.variables
-    variables.update(h)
+    if variables:
+        variables.update(h)
+    else:
+        variables.update(zip(map(intern, h), h.values(), strict=True))
     for name in H.EVENT_ONLY_HEADERS:
         variables.pop(name, None)
     if h.get(H.VAR_SECURE_MEDIA_CONFIRMED) == "true":

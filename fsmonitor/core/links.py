@@ -2,9 +2,8 @@
 
 Legs are linked when bridged (CHANNEL_BRIDGE until CHANNEL_UNBRIDGE) and when one leg's
 Channel-Call-UUID names another live leg (a B-leg while its A-leg dials it). Both ends may report
-the same pair, so pairs are reference-counted. Calls are then the connected components; since
-legs link in pairs and chains, the number of calls is ``legs - distinct pairs``, which lets the
-statistics read it in O(1) instead of walking the graph.
+the same pair, so pairs are reference-counted. Calls are then the connected components, which
+the store regroups only around the legs whose links changed (`touched`).
 """
 
 from __future__ import annotations
@@ -17,11 +16,13 @@ def _key(a: str, b: str) -> tuple[str, str]:
 class LegLinks:
     """An undirected multigraph of leg uuids with reference-counted edges."""
 
-    __slots__ = ("_adj", "_refs")
+    __slots__ = ("_adj", "_refs", "touched")
 
-    def __init__(self) -> None:
+    def __init__(self, touched: set[str] | None = None) -> None:
         self._refs: dict[tuple[str, str], int] = {}
         self._adj: dict[str, set[str]] = {}
+        self.touched: set[str] = touched if touched is not None else set()
+        """Legs whose set of partners changed; the owner regroups them and clears it."""
 
     @property
     def pair_count(self) -> int:
@@ -42,6 +43,8 @@ class LegLinks:
         if count == 0:
             self._adj.setdefault(a, set()).add(b)
             self._adj.setdefault(b, set()).add(a)
+            self.touched.add(a)
+            self.touched.add(b)
 
     def discard(self, a: str, b: str) -> None:
         """Drop one reference to the pair; the pair goes when no reference is left."""
@@ -55,6 +58,8 @@ class LegLinks:
         del self._refs[key]
         self._unlink(a, b)
         self._unlink(b, a)
+        self.touched.add(a)
+        self.touched.add(b)
 
     def drop(self, uuid: str) -> set[str]:
         """Remove a leg and every pair it is part of; returns its former partners."""
@@ -62,6 +67,7 @@ class LegLinks:
         for other in partners:
             del self._refs[_key(uuid, other)]
             self._unlink(other, uuid)
+        self.touched.update(partners)
         return partners
 
     def rename(self, old: str, new: str) -> None:
@@ -69,6 +75,8 @@ class LegLinks:
         partners = self._adj.pop(old, None)
         if not partners:
             return
+        self.touched.update(partners)
+        self.touched.add(new)
         for other in partners:
             count = self._refs.pop(_key(old, other))
             self._unlink(other, old)

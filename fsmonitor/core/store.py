@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from fsmonitor.core import headers as H
-from fsmonitor.core.calls import Call, group_calls
+from fsmonitor.core.calls import Call, CallIndex
 from fsmonitor.core.change import Change
 from fsmonitor.core.channel import Channel, TimelineEntry
 from fsmonitor.core.events import (
@@ -68,6 +68,7 @@ class ChannelStore:
     """
 
     __slots__ = (
+        "_calls",
         "_clock",
         "_ended",
         "_fs_time",
@@ -106,6 +107,7 @@ class ChannelStore:
         self._ended: OrderedDict[str, None] = OrderedDict()
         self._renamed: OrderedDict[str, str] = OrderedDict()
         self._links = LegLinks()
+        self._calls = CallIndex(self._links.touched)
         self._stats = StatsTracker(stats_window, top_causes)
         self._clock = clock
         self._wall_clock = wall_clock
@@ -128,12 +130,18 @@ class ChannelStore:
     @property
     def stats(self) -> Stats:
         """Current statistics; cheap enough to read at every repaint."""
-        live = len(self._live)
-        return self._stats.snapshot(self.now(), live, live - self._links.pair_count)
+        return self._stats.snapshot(self.now(), len(self._live), len(self._calls))
 
     def calls(self) -> list[Call]:
-        """Live legs grouped into calls (bridged legs, and B-legs with the A-leg dialling them)."""
-        return group_calls(self._live, self._links)
+        """Live legs grouped into calls (bridged legs, and B-legs with the A-leg dialling them).
+
+        Maintained as events arrive: reading costs a list copy, not a walk over the legs.
+        """
+        return self._calls.calls()
+
+    def call_of(self, uuid: str) -> Call | None:
+        """The call a live leg belongs to."""
+        return self._calls.call_of(uuid)
 
     def now(self) -> float:
         """FreeSWITCH's current time in epoch seconds, as best known.
@@ -156,7 +164,12 @@ class ChannelStore:
 
     def apply(self, event: ChannelEvent) -> list[Change]:
         """Apply one event; returns the changes to the live set (often one "updated")."""
-        h = event.headers
+        changes = self._apply(event.headers)
+        if self._calls.dirty:
+            self._calls.regroup(self._live, self._links)
+        return changes
+
+    def _apply(self, h: Mapping[str, str]) -> list[Change]:
         get = h.get
         when = us_to_seconds(get(H.EVENT_DATE_TIMESTAMP))
         if when is not None:
@@ -212,12 +225,14 @@ class ChannelStore:
         ch.b_leg = h.get(H.OTHER_TYPE) == H.OTHER_TYPE_ORIGINATOR
         live = self._live
         live[uuid] = ch
+        self._calls.dirty.add(uuid)
         changes = [Change("added", uuid, ch)]
         self._update(ch, h, changes, name=name, when=when, seq=seq, fresh=True)
         if name == H.CHANNEL_HANGUP_COMPLETE:
             # we only heard its end: it goes to history and the statistics, never live
             del live[uuid]
             self._links.drop(uuid)
+            self._calls.forget(uuid)
             self._finish(ch, when, lost=False)
             return []
         self._stats.channel_added(
@@ -366,12 +381,15 @@ class ChannelStore:
         if new in live:
             # both exist (a repeated rename): keep the new row, drop the old one quietly
             self._links.drop(old)
+            self._calls.forget(old)
             del live[old]
             changes.append(Change("removed", old, ch))
             return changes + self._apply_known(new, name, h, when, seq)
         del live[old]
+        self._calls.forget(old)
         ch.uuid = new
         live[new] = ch
+        self._calls.dirty.add(new)
         self._links.rename(old, new)
         for other in self._links.partners(new) or ():
             leg = live.get(other)
@@ -412,6 +430,7 @@ class ChannelStore:
         """Take a live channel out of the live set into history; tell its partners."""
         uuid = ch.uuid
         del self._live[uuid]
+        self._calls.forget(uuid)
         for other in self._links.drop(uuid):
             leg = self._live.get(other)
             if leg is None:
@@ -493,6 +512,7 @@ class ChannelStore:
                 ch = channel_from_row(uuid, row)
                 ch.updated_at = at
                 live[uuid] = ch
+                self._calls.dirty.add(uuid)
                 self._stats.channel_added(
                     ch.created_at if ch.created_at is not None else at, self.now(), len(live)
                 )
@@ -513,4 +533,5 @@ class ChannelStore:
                 continue  # too young for the snapshot to know it
             changes.append(Change("removed", uuid, ch))
             self._end(ch, at, changes, lost=True)
+        self._calls.regroup(live, self._links)
         return changes

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from core_support import Switch
+from pathlib import Path
 
-from fsmonitor.core import ChannelStore
+from core_support import Switch, capture_events
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fsmonitor.core import Call, ChannelStore
+from fsmonitor.core.calls import group_calls
 
 
 def _groups(store: ChannelStore) -> list[list[str]]:
@@ -143,3 +148,62 @@ def test_a_leg_comes_first_even_when_younger() -> None:
     (call,) = store.calls()
     assert [leg.uuid for leg in call.legs] == ["A", "B"]
     assert call.uuid == "A"
+
+
+def _partition(calls: list[Call]) -> set[frozenset[str]]:
+    return {frozenset(leg.uuid for leg in call.legs) for call in calls}
+
+
+def _reference(store: ChannelStore) -> set[frozenset[str]]:
+    """The calls recomputed from scratch (the store keeps its own incrementally)."""
+    return _partition(group_calls(store.channels, store._links))
+
+
+def test_incremental_calls_match_a_full_recompute_over_a_capture(captures_dir: Path) -> None:
+    store = _store()
+    for event in capture_events(captures_dir / "event_json_all.recv"):
+        store.apply(event)
+        assert _partition(store.calls()) == _reference(store)
+        assert store.stats.active_calls == len(store.calls())
+        for call in store.calls():
+            for leg in call.legs:
+                assert store.call_of(leg.uuid) is call
+
+
+_LEGS = ["a", "b", "c", "d", "e"]
+_ops = st.lists(
+    st.tuples(
+        st.sampled_from(["create", "bridge", "unbridge", "call_uuid", "hangup", "rename"]),
+        st.sampled_from(_LEGS),
+        st.sampled_from(_LEGS),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ops)
+def test_incremental_calls_match_a_full_recompute_for_any_sequence(
+    ops: list[tuple[str, str, str]],
+) -> None:
+    fs, store = Switch(), _store()
+    renamed = 0
+    for op, x, y in ops:
+        if op == "create":
+            store.apply(fs.event("CHANNEL_CREATE", x))
+        elif op == "bridge":
+            bridge = {"Bridge-A-Unique-ID": x, "Bridge-B-Unique-ID": y}
+            store.apply(fs.event("CHANNEL_BRIDGE", x, **bridge))
+        elif op == "unbridge":
+            bridge = {"Bridge-A-Unique-ID": x, "Bridge-B-Unique-ID": y}
+            store.apply(fs.event("CHANNEL_UNBRIDGE", x, **bridge))
+        elif op == "call_uuid":
+            store.apply(fs.event("CHANNEL_STATE", x, **{"Channel-Call-UUID": y}))
+        elif op == "hangup":
+            store.apply(fs.event("CHANNEL_HANGUP_COMPLETE", x, **{"Hangup-Cause": "NONE"}))
+        else:
+            renamed += 1
+            store.apply(fs.event("CHANNEL_UUID", f"{x}{renamed}", **{"Old-Unique-ID": x}))
+        assert _partition(store.calls()) == _reference(store)
+        assert store.stats.active_calls == len(store.calls())
+        assert {leg.uuid for call in store.calls() for leg in call.legs} == set(store.channels)
