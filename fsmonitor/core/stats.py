@@ -9,7 +9,8 @@ Definitions (the dashboard shows these numbers, so they are spelt out here):
 * **Calls** for ASR, hangup causes and average duration are call *attempts*: every ended channel
   except B-legs (legs another channel created to reach its destination; they are part of that
   channel's call) and except channels ended as lost by a resync (their outcome is unknown).
-  They count over a sliding window of ``window`` seconds of FreeSWITCH time.
+  They count over a sliding window of ``window`` seconds of FreeSWITCH time (by whole
+  seconds of their end, so memory does not grow with the call rate).
 * **ASR** = answered attempts / ended attempts in the window (None when there were none).
 * **Average duration** = mean of created→hung-up over the ended attempts in the window.
 * **Peak** = the most channels live at once since the store was made (or `reset_peak`).
@@ -22,6 +23,19 @@ from collections import Counter, deque
 from dataclasses import dataclass
 
 _SLOTS = 64  # one-second CPS buckets: more than the longest window (60 s) plus one
+
+
+class _Second:
+    """Call attempts that ended within one second of FreeSWITCH time."""
+
+    __slots__ = ("answered", "causes", "duration_sum", "ended", "second")
+
+    def __init__(self, second: int) -> None:
+        self.second = second
+        self.ended = 0
+        self.answered = 0
+        self.duration_sum = 0.0
+        self.causes: dict[str, int] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +66,7 @@ class StatsTracker:
         "_counts",
         "_duration_sum",
         "_ended",
+        "_ended_count",
         "_stamps",
         "channels_total",
         "peak_channels",
@@ -66,8 +81,10 @@ class StatsTracker:
         self.channels_total = 0
         self._stamps = [-1] * _SLOTS
         self._counts = [0] * _SLOTS
-        # (ended at, answered, duration, cause) of attempts still inside the window
-        self._ended: deque[tuple[float, bool, float, str]] = deque()
+        # attempts still inside the window, aggregated per second so memory stays flat
+        # whatever the call rate: at most one bucket per second of the window
+        self._ended: deque[_Second] = deque()
+        self._ended_count = 0
         self._answered = 0
         self._duration_sum = 0.0
         self._causes: Counter[str] = Counter()
@@ -88,7 +105,18 @@ class StatsTracker:
 
     def call_ended(self, ended_at: float, answered: bool, duration: float, cause: str) -> None:
         """A call attempt ended (callers filter out B-legs and lost channels)."""
-        self._ended.append((ended_at, answered, duration, cause))
+        second = int(ended_at)
+        ended = self._ended
+        if ended and ended[-1].second >= second:
+            bucket = ended[-1]  # same second (or a late one: counted with the newest)
+        else:
+            bucket = _Second(second)
+            ended.append(bucket)
+        bucket.ended += 1
+        bucket.answered += answered
+        bucket.duration_sum += duration
+        bucket.causes[cause] = bucket.causes.get(cause, 0) + 1
+        self._ended_count += 1
         self._answered += answered
         self._duration_sum += duration
         self._causes[cause] += 1
@@ -100,15 +128,18 @@ class StatsTracker:
         """Forget attempts that ended before the window (amortised O(1))."""
         cutoff = now - self.window
         ended = self._ended
-        while ended and ended[0][0] < cutoff:
-            _, answered, duration, cause = ended.popleft()
-            self._answered -= answered
-            self._duration_sum -= duration
-            left = self._causes[cause] - 1
-            if left:
-                self._causes[cause] = left
-            else:
-                del self._causes[cause]
+        while ended and ended[0].second + 1 <= cutoff:
+            bucket = ended.popleft()
+            self._ended_count -= bucket.ended
+            self._answered -= bucket.answered
+            self._duration_sum -= bucket.duration_sum
+            causes = self._causes
+            for cause, count in bucket.causes.items():
+                left = causes[cause] - count
+                if left:
+                    causes[cause] = left
+                else:
+                    del causes[cause]
         if not ended:
             self._duration_sum = 0.0  # no float drift survives an empty window
 
@@ -126,7 +157,7 @@ class StatsTracker:
 
     def snapshot(self, now: float, active_channels: int, active_calls: int) -> Stats:
         self.expire(now)
-        ended = len(self._ended)
+        ended = self._ended_count
         causes = tuple(
             heapq.nlargest(self.top_causes, self._causes.items(), key=lambda item: item[1])
         )

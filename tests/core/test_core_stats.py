@@ -146,3 +146,16 @@ def test_peak_and_reset() -> None:
 def test_empty_store_stats() -> None:
     stats = ChannelStore().stats
     assert stats == Stats(window_seconds=900.0)
+
+
+def test_statistics_memory_does_not_grow_with_the_call_rate() -> None:
+    from fsmonitor.core.stats import StatsTracker
+
+    tracker = StatsTracker(window=60)
+    for i in range(20_000):  # 2,000 calls a second for 10 seconds
+        tracker.call_ended(T0 + i / 2000, answered=i % 2 == 0, duration=1.0, cause="NONE")
+    assert len(tracker._ended) == 10
+    stats = tracker.snapshot(T0 + 10, 0, 0)
+    assert stats.ended_calls == 20_000
+    assert stats.asr == 0.5
+    assert tracker.snapshot(T0 + 75, 0, 0).ended_calls == 0
