@@ -84,8 +84,17 @@ def advance(rows: list[dict[str, Any]], later: list[Any]) -> dict[str, dict[str,
 class Probe:
     """Everything measured in the app process; owns no app object, only listens."""
 
-    def __init__(self, app: QApplication, window: Any, warmup: float, duration: float) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        window: Any,
+        warmup: float,
+        duration: float,
+        profile_path: str | None = None,
+    ) -> None:
         self.app = app
+        self.profile_path = profile_path
+        self.profiler: Any = None
         self.window = window
         self.warmup = warmup
         self.duration = duration
@@ -111,6 +120,8 @@ class Probe:
         conn = self.monitor.connection
         conn.eventsReceived.connect(self._on_batch_applied)
         conn.stateChanged.connect(self._on_state)
+        self.errors: list[str] = []
+        conn.error.connect(self.errors.append)
 
     # -- phases ---------------------------------------------------------------------------
     def _on_state(self, state: Any) -> None:
@@ -118,7 +129,7 @@ class Probe:
             self.ready_at = time.monotonic()
             QTimer.singleShot(int(self.warmup * 1000), self._start_window)
         elif self.ready_at is not None and state is not ConnectionState.READY:
-            self._finish(error=f"connection left READY: {state}")
+            self._finish(error=f"connection left READY: {state}: {'; '.join(self.errors)}")
 
     def _start_window(self) -> None:
         print("measuring", flush=True)
@@ -126,6 +137,11 @@ class Probe:
         self.cpu0, self.wall0 = time.process_time(), time.monotonic()
         self.last_tick = time.monotonic()
         self.tick.start()
+        if self.profile_path:
+            from pyinstrument import Profiler
+
+            self.profiler = Profiler(interval=0.001)
+            self.profiler.start()
         QTimer.singleShot(int(self.duration * 1000), self._end_window)
 
     def _end_window(self) -> None:
@@ -133,6 +149,11 @@ class Probe:
         self.tick.stop()
         self.window_s = time.monotonic() - self.wall0
         self.cpu_pct = 100.0 * (time.process_time() - self.cpu0) / self.window_s
+        if self.profiler is not None and self.profile_path:
+            self.profiler.stop()
+            Path(self.profile_path).write_text(
+                self.profiler.output_text(unicode=False, color=False), encoding="utf-8"
+            )
         # Per-event listening starts only now: it would cost the app time inside the window.
         self.monitor.connection.eventReceived.connect(self._on_event)
         request = self.monitor.connection.api(SNAPSHOT_COMMAND, timeout=60.0)
@@ -233,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=8.0)
     parser.add_argument("--duration", type=float, default=25.0)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--profile", help="write a pyinstrument profile of the window here")
     args = parser.parse_args(argv)
 
     from fsmonitor.app import load_stylesheet
@@ -250,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         window.resize(1400, 900)
         window.show()
         window.connect_profile(Profile("bench", "127.0.0.1", args.port), password=args.password)
-        probe = Probe(app, window, args.warmup, args.duration)
+        probe = Probe(app, window, args.warmup, args.duration, args.profile)
         QTimer.singleShot(
             int(args.timeout * 1000), lambda: probe._finish(error="timed out before the end")
         )

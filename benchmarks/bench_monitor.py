@@ -67,7 +67,14 @@ def _num(value: Any) -> float:
 
 
 def run_once(
-    cps: float, channels: int, *, warmup: float, duration: float, seed: int, timeout: float
+    cps: float,
+    channels: int,
+    *,
+    warmup: float,
+    duration: float,
+    seed: int,
+    timeout: float,
+    profile: str | None = None,
 ) -> dict[str, Any]:
     """One simulator + one app process; returns the app's figures plus the simulator's CPU."""
     import psutil
@@ -92,6 +99,7 @@ def run_once(
                 str(duration),
                 "--timeout",
                 str(timeout),
+                *(["--profile", profile] if profile else []),
             ],
             cwd=REPO_ROOT,
             env=env,
@@ -204,7 +212,14 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--find-limit", action="store_true", help="raise CPS until a target breaks")
     mode.add_argument("--scaling", action="store_true", help="1k/5k/10k/20k live channels")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument(
+        "--profile", action="store_true", help="pyinstrument profile of the app's GUI thread"
+    )
     args = parser.parse_args(argv)
+
+    profile_path = None
+    if args.profile:
+        profile_path = str(Path(tempfile.gettempdir()) / f"fsmonitor-bench-{os.getpid()}.txt")
 
     def run(cps: float, channels: int) -> dict[str, Any]:
         if not args.json:
@@ -216,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             duration=args.duration,
             seed=args.seed,
             timeout=args.timeout,
+            profile=profile_path,
         )
 
     if not args.json:
@@ -268,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(public(result)))
     else:
         print_run(result)
+    if profile_path and Path(profile_path).exists():
+        print(Path(profile_path).read_text(encoding="utf-8"), file=sys.stderr)
+        Path(profile_path).unlink()
     return 0
 
 
