@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fsmonitor.core.headers import ANSWER_STATE_ANSWERED
-
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
@@ -80,6 +78,9 @@ class Channel:
     b_leg: bool = False
     """Created by another channel's bridge/originate (Other-Type ``originator``): part of that
     channel's call rather than a call attempt of its own."""
+    answered: bool = False
+    """Whether the leg was ever answered; unlike Answer-State it stays true after hangup, and
+    unlike ``answered_at`` it is known for channels seen only in a snapshot."""
     ended: bool = False
     """True once the channel left the live set (hangup complete, destroyed or lost)."""
     updated_at: float | None = None
@@ -102,8 +103,3 @@ class Channel:
             return 0.0
         end = self.hungup_at if self.hungup_at is not None else now
         return max(0.0, end - self.answered_at)
-
-    @property
-    def answered(self) -> bool:
-        """Whether the leg was ever answered (kept after hangup, unlike Answer-State)."""
-        return self.answered_at is not None or self.answer_state == ANSWER_STATE_ANSWERED

@@ -70,6 +70,8 @@ def apply_channel_data(ch: Channel, h: Mapping[str, str], fresh: bool) -> None:
         value = get(H.ANSWER_STATE)
         if value and ch.answer_state != H.ANSWER_STATE_HANGUP:
             ch.answer_state = value
+            if value == H.ANSWER_STATE_ANSWERED:
+                ch.answered = True
         value = get(H.CHANNEL_NAME)
         if value:
             ch.name = value
@@ -116,6 +118,8 @@ def apply_channel_data(ch: Channel, h: Mapping[str, str], fresh: bool) -> None:
         ch.created_at = us_to_seconds(get(H.CREATED_TIME))
     if ch.answered_at is None:
         ch.answered_at = us_to_seconds(get(H.ANSWERED_TIME))
+        if ch.answered_at is not None:
+            ch.answered = True
     value = get(H.BRIDGED_TIME)
     if value and value != "0":
         ch.bridged_at = us_to_seconds(value)

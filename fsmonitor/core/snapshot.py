@@ -60,6 +60,8 @@ def update_from_row(ch: Channel, row: Mapping[str, object]) -> None:
         guess = answer_state_for(value)
         if guess and ch.answer_state != H.ANSWER_STATE_ANSWERED:
             ch.answer_state = guess
+        if guess == H.ANSWER_STATE_ANSWERED:
+            ch.answered = True
         ch.held = value == H.CALLSTATE_HELD
     value = _text(row, H.COL_APPLICATION)
     if value:

@@ -282,8 +282,10 @@ class ChannelStore:
             elif name == H.CALL_SECURE:
                 ch.secure = True
                 ch.secure_type = h.get(H.SECURE_TYPE) or ch.secure_type
-        if name == H.CHANNEL_ANSWER and ch.answered_at is None:
-            ch.answered_at = when
+        if name == H.CHANNEL_ANSWER:
+            ch.answered = True
+            if ch.answered_at is None:
+                ch.answered_at = when
         elif name in (H.CHANNEL_HANGUP, H.CHANNEL_HANGUP_COMPLETE):
             finish_hangup(ch, when)
         add_timeline(ch, TimelineEntry(when, name, describe(name, h), seq))

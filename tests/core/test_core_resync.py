@@ -145,3 +145,24 @@ def test_resync_with_nothing_ends_everything_old() -> None:
     changes = store.resync([], at=fs.now_us / 1e6 + 60)
     assert sorted(c.uuid for c in changes if c.kind == "removed") == [f"c{i}" for i in range(5)]
     assert not store.channels
+
+
+def test_a_snapshot_channel_answered_before_we_connected_counts_as_answered() -> None:
+    fs, store = Switch(), _store()
+    store.resync([_row("s", T0 - 100, callstate="ACTIVE")], at=T0 - 1)
+    store.apply(
+        fs.event(
+            "CHANNEL_HANGUP", "s", **{"Answer-State": "hangup", "Hangup-Cause": "NORMAL_CLEARING"}
+        )
+    )
+    store.apply(
+        fs.event(
+            "CHANNEL_HANGUP_COMPLETE",
+            "s",
+            **{"Answer-State": "hangup", "Hangup-Cause": "NORMAL_CLEARING"},
+        )
+    )
+    (ended,) = store.history
+    assert ended.answered and ended.answered_at is None
+    assert store.stats.asr == 1.0
+    assert store.stats.average_duration == 100
