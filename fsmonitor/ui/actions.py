@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.esl import EslCommandError, Originate
-from fsmonitor.ui import _widgets_refcount  # noqa: F401 - guards against a PySide6 6.12 bug
 from fsmonitor.ui._widgets_fields import unsafe_reason
 from fsmonitor.ui._widgets_prompts import FieldSpec, Prompter
 from fsmonitor.ui._widgets_reply import Reply

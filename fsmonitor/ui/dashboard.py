@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core.causes import describe_cause
-from fsmonitor.ui import _widgets_refcount  # noqa: F401 - guards against a PySide6 6.12 bug
 from fsmonitor.ui._widgets_run import signal_of
 from fsmonitor.ui._widgets_sparkline import Sparkline
 

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core import headers as h
-from fsmonitor.ui import _widgets_refcount  # noqa: F401 - guards against a PySide6 6.12 bug
 from fsmonitor.ui._widgets_ring import Column, RingTableModel
 from fsmonitor.ui._widgets_run import connection_of, signal_of
 

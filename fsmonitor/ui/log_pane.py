@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.esl import Command
 from fsmonitor.net import ConnectionState
-from fsmonitor.ui import _widgets_refcount  # noqa: F401 - guards against a PySide6 6.12 bug
 from fsmonitor.ui._widgets_reply import failure_text
 from fsmonitor.ui._widgets_ring import Column, RingTableModel
 from fsmonitor.ui._widgets_run import connection_of, signal_of

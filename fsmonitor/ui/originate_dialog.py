@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.core.causes import describe_cause
 from fsmonitor.esl import EslCommandError, Originate
-from fsmonitor.ui import _widgets_refcount  # noqa: F401 - guards against a PySide6 6.12 bug
 from fsmonitor.ui._widgets_fields import mark_error, unsafe_reason
 from fsmonitor.ui._widgets_reply import Reply
 from fsmonitor.ui._widgets_run import run_bgapi, signal_of

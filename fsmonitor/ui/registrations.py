@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.net import ConnectionState
-from fsmonitor.ui import _widgets_refcount  # noqa: F401 - guards against a PySide6 6.12 bug
 from fsmonitor.ui._widgets_reply import Reply
 from fsmonitor.ui._widgets_run import connection_of, run_bgapi, signal_of
 

@@ -20,7 +20,6 @@ from fsmonitor.core import headers as h
 from fsmonitor.core.store import ChannelStore
 from fsmonitor.esl import Event
 from fsmonitor.net import ConnectionState
-from fsmonitor.ui import _widgets_refcount  # noqa: F401 - guards against a PySide6 6.12 bug
 
 WAIT_MS = 10_000
 """Generous: the test machine is small and shared."""

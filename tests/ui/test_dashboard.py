@@ -83,12 +83,11 @@ def test_dashboard_settings_round_trip(qtbot, tmp_settings: QSettings) -> None:
 def test_dashboard_follows_the_simulator(qtbot, sim_session: SimSession) -> None:
     dashboard = DashboardWidget(sim_session.monitor)
     qtbot.addWidget(dashboard)
+
+    def channels_shown() -> int:
+        return int(dashboard.channels.value.text().replace(",", ""))
+
+    qtbot.waitUntil(lambda: channels_shown() > 0, timeout=WAIT_MS)
     qtbot.waitUntil(
-        lambda: int(dashboard.channels.value.text().replace(",", "")) > 0, timeout=WAIT_MS
-    )
-    qtbot.waitUntil(
-        lambda: (
-            dashboard.concurrency_chart.values() and max(dashboard.concurrency_chart.values()) > 0
-        ),
-        timeout=WAIT_MS,
+        lambda: max(dashboard.concurrency_chart.values(), default=0) > 0, timeout=WAIT_MS
     )

@@ -9,9 +9,92 @@ from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_
 from PySide6.QtCore import QSettings
 
 from fsmonitor.esl import Originate
-from fsmonitor.sim.originate import parse_originate
 from fsmonitor.ui._widgets_fields import error_of
 from fsmonitor.ui.originate_dialog import RETURN_RING_READY_HELP, OriginateDialog
+
+# ------------------------------------------------------------------------------ reference parser
+# FreeSWITCH's own reading of an originate line (switch_utils.c: switch_separate_string and
+# cleanup_separated_string; switch_event_create_brackets), transcribed so the preview can be
+# checked against the switch's rules rather than against the builder that made it.
+_UNESCAPE = {"n": "\n", "r": "\r", "t": "\t", "s": " "}
+
+
+def _cleanup(text: str, delim: str) -> str:
+    text = text.lstrip(" ")
+    out: list[str] = []
+    end = 0
+    inside = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        escaped = False
+        if ch == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt in "'\"\\" or (delim and nxt == delim) or nxt in _UNESCAPE:
+                out.append(_UNESCAPE.get(nxt, nxt))
+                end = len(out)
+                i += 1
+                escaped = True
+        if not escaped:
+            if ch == "'" and (inside or "'" in text[i + 1 :]):
+                inside = not inside
+                if inside:
+                    end = len(out)
+            else:
+                out.append(ch)
+                if ch != " " or inside:
+                    end = len(out)
+        i += 1
+    return "".join(out[:end])
+
+
+def _separate(buf: str, delim: str, limit: int = 64) -> list[str]:
+    blank = delim == " "
+    starts: list[int] = []
+    ends: list[int] = []
+    inside = False
+    i = 0
+    while i < len(buf) and len(starts) < limit:
+        if blank and len(starts) == len(ends) and buf[i] in " \t":
+            i += 1  # runs of blanks between words
+            continue
+        if len(starts) == len(ends):
+            starts.append(i)
+            continue
+        ch = buf[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "'" and (inside or "'" in buf[i + 1 :]):
+            inside = not inside
+        elif (ch in " \t" if blank else ch == delim) and not inside:
+            ends.append(i)
+        i += 1
+    ends += [len(buf)] * (len(starts) - len(ends))
+    return [_cleanup(buf[a:b], "" if blank else delim) for a, b in zip(starts, ends, strict=True)]
+
+
+def _closing_brace(text: str) -> int:
+    depth = 0
+    for index, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0:
+            return index
+    return len(text)
+
+
+def freeswitch_reads(args: str) -> tuple[list[str], dict[str, str]]:
+    """originate's arguments and the {} variables, as FreeSWITCH would see them."""
+    argv = _separate(args, " ")
+    dial = argv[0]
+    variables: dict[str, str] = {}
+    if dial.startswith("{"):
+        end = _closing_brace(dial)
+        for pair in _separate(dial[1:end], ","):
+            parts = _separate(pair, "=", limit=2)
+            if len(parts) == 2:
+                variables[parts[0]] = parts[1]
+        dial = dial[end + 1 :]
+    return [dial, *argv[1:]], variables
 
 
 @pytest.fixture
@@ -54,23 +137,36 @@ def test_preview_is_exactly_what_the_builder_makes(qtbot) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["a,b", "two words", 'say "hi"', "it's", "x=y", "{braces}", "a,'b c',d"],
+    ["a,b", "two words", 'say "hi"', "it's", "x=y", "{braces}", "a,'b c',d", "C:\\dir\\", "50%"],
 )
-def test_preview_of_tricky_variables_parses_back_to_the_same_values(qtbot, value: str) -> None:
+def test_preview_of_tricky_variables_reads_back_to_the_same_values(qtbot, value: str) -> None:
     dialog = _dialog(qtbot)
     dialog.endpoint.setText("loopback/9196")
     dialog.extension.setText("9196")
     dialog.caller_id_name.setText("Alice Smith")
     dialog.add_variable("sip_h_X-Note", value)
     dialog.add_variable("effective_caller_id_name", "Bob, Jr.")
-    request = parse_originate(_preview_args(dialog))
-    assert request is not None
-    assert request.variables["sip_h_X-Note"] == value
-    assert request.variables["effective_caller_id_name"] == "Bob, Jr."
-    assert request.variables["origination_uuid"] == dialog.origination_uuid.text()
-    assert request.endpoint == "loopback/9196"
-    assert request.exten == "9196"
-    assert request.cid_name == "Alice Smith"
+    assert dialog.is_valid, dialog.message.text()
+    argv, variables = freeswitch_reads(_preview_args(dialog))
+    assert argv == ["loopback/9196", "9196"]
+    assert variables["sip_h_X-Note"] == value
+    assert variables["effective_caller_id_name"] == "Bob, Jr."
+    assert variables["origination_caller_id_name"] == "Alice Smith"
+    assert variables["origination_uuid"] == dialog.origination_uuid.text()
+
+
+def test_reference_parser_reads_the_captured_originate() -> None:
+    # The line sent in the event_plain_all capture (ESL captures README).
+    argv, variables = freeswitch_reads(
+        "{origination_uuid=u1,return_ring_ready=true,"
+        "origination_caller_id_name='Alice Smith'}loopback/7001/default &park()"
+    )
+    assert argv == ["loopback/7001/default", "&park()"]
+    assert variables == {
+        "origination_uuid": "u1",
+        "return_ring_ready": "true",
+        "origination_caller_id_name": "Alice Smith",
+    }
 
 
 def test_application_destination(qtbot) -> None:
@@ -79,9 +175,8 @@ def test_application_destination(qtbot) -> None:
     dialog.mode_application.setChecked(True)
     dialog.application.setText("playback")
     dialog.application_args.setText("/tmp/a b.wav")
-    request = parse_originate(_preview_args(dialog))
-    assert request is not None
-    assert (request.app, request.app_args) == ("playback", "/tmp/a b.wav")
+    argv, _variables = freeswitch_reads(_preview_args(dialog))
+    assert argv[:2] == ["user/1000", "&playback(/tmp/a b.wav)"]
     assert not dialog.extension.isEnabled()
 
 
