@@ -34,11 +34,11 @@ class RawFrame:
     headers: list[tuple[str, str]]
     body: bytes
 
-    def get(self, name: str) -> str | None:
+    def get(self, name: str, default: str | None = None) -> str | None:
         for key, value in self.headers:
             if key == name:
                 return value
-        return None
+        return default
 
     @property
     def content_type(self) -> str:
@@ -172,6 +172,7 @@ class RawClient:
             if left <= 0:
                 raise AssertionError("server did not close the connection")
             await self._read_more(left)
+        await self.close()
 
     async def settle(self, quiet: float = 0.3, limit: float = 5.0) -> None:
         """Read until nothing arrives for ``quiet`` seconds."""
