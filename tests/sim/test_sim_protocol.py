@@ -328,7 +328,7 @@ def test_a_slow_client_is_cut_off_without_stalling_the_others() -> None:
         seen = 0
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20
-        listener = next(l for l in server.listeners if l.fmt == "plain")
+        listener = next(x for x in server.listeners if x.fmt == "plain")
         while not listener.closing and loop.time() < deadline:
             await fast.event("CHANNEL_CREATE")
             seen += 1
