@@ -43,7 +43,9 @@ class EslParser:
     @property
     def buffered(self) -> int:
         """Bytes received but not yet part of a complete frame."""
-        return len(self._buffer)
+        if self._pending is None:
+            return len(self._buffer)
+        return self._consumed + len(self._buffer) - self._pending[2]
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
         """Consume ``data``; return the frames it completes, oldest first."""

@@ -1,0 +1,277 @@
+"""Framing and decoding rules, one at a time, on small hand-made streams."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, unquote
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fsmonitor.esl import EslParser, EslProtocolError
+from fsmonitor.esl.formats import decode_plain
+
+API_STATUS = b"Content-Type: api/response\nContent-Length: 3\n\n+OK"
+REPLY = b"Content-Type: command/reply\nReply-Text: +OK accepted\n\n"
+
+
+def plain_event(*lines: str, body: bytes = b"") -> bytes:
+    inner = "".join(f"{line}\n" for line in lines).encode()
+    if body:
+        inner += f"Content-Length: {len(body)}\n\n".encode() + body
+    else:
+        inner += b"\n"
+    return f"Content-Length: {len(inner)}\nContent-Type: text/event-plain\n\n".encode() + inner
+
+
+def test_partial_input_gives_nothing_until_complete() -> None:
+    parser = EslParser()
+    assert parser.feed(API_STATUS[:10]) == []
+    assert parser.feed(API_STATUS[10:-1]) == []
+    assert parser.buffered == len(API_STATUS) - 1
+    [frame] = parser.feed(API_STATUS[-1:])
+    assert frame.content_type == "api/response"
+    assert frame.body == b"+OK"
+    assert frame.headers == {"Content-Type": "api/response", "Content-Length": "3"}
+    assert parser.buffered == 0
+
+
+def test_several_frames_in_one_chunk_keep_order_and_offsets() -> None:
+    stream = REPLY + API_STATUS + REPLY
+    frames = EslParser().feed(stream)
+    assert [f.content_type for f in frames] == ["command/reply", "api/response", "command/reply"]
+    assert [f.offset for f in frames] == [0, len(REPLY), len(REPLY) + len(API_STATUS)]
+    assert frames[1].body_offset == len(REPLY) + len(API_STATUS) - 3
+    assert frames[0].reply_text == "+OK accepted"
+    assert frames[1].reply_text is None
+
+
+def test_content_length_counts_bytes_not_characters() -> None:
+    body = "é€😀".encode() + b"\xff"
+    stream = f"Content-Type: api/response\nContent-Length: {len(body)}\n\n".encode() + body
+    [frame] = EslParser().feed(stream + REPLY)[:1]
+    assert frame.body == body
+    assert frame.text == "é€😀\ufffd"
+
+
+def test_body_may_contain_blank_lines_and_header_like_text() -> None:
+    body = b"Content-Type: command/reply\n\n\n\nReply-Text: no\n"
+    stream = f"Content-Type: api/response\nContent-Length: {len(body)}\n\n".encode() + body
+    frames = EslParser().feed(stream + REPLY)
+    assert [f.body for f in frames] == [body, b""]
+
+
+def test_stray_line_ends_between_frames_are_skipped() -> None:
+    frames = EslParser().feed(b"\n\n" + REPLY + b"\r\n" + REPLY)
+    assert len(frames) == 2
+
+
+def test_crlf_header_blocks_are_accepted() -> None:
+    stream = b"Content-Type: api/response\r\nContent-Length: 2\r\n\r\nok"
+    parser = EslParser()
+    frames = [
+        frame for byte in range(len(stream)) for frame in parser.feed(stream[byte : byte + 1])
+    ]
+    assert [(f.content_type, f.body) for f in frames] == [("api/response", b"ok")]
+
+
+@pytest.mark.parametrize(
+    ("stream", "message", "offset"),
+    [
+        (REPLY + b"Content-Type: api/response\nContent-Length: -5\n\n", "not a number", len(REPLY)),
+        (b"Content-Type: api/response\nContent-Length: 12a\n\n", "not a number", 0),
+        (b"Content-Type: api/response\nContent-Length: \xd9\xa3\n\n", "not a number", 0),
+        (REPLY + b"Content-Type: api/response\nbogus line\n\n", "without ': '", len(REPLY) + 27),
+        (b"Content-Type:command/reply\n\n", "without ': '", 0),
+        (b"Reply-Text: +OK\n\n", "without Content-Type", 0),
+        (b"Content-Type: api/response\nContent-Length: 99999999999\n\n", "implausibly", 0),
+    ],
+)
+def test_malformed_framing_raises_with_offset(stream: bytes, message: str, offset: int) -> None:
+    parser = EslParser()
+    with pytest.raises(EslProtocolError) as caught:
+        parser.feed(stream)
+    assert message in str(caught.value)
+    assert caught.value.offset == offset
+    assert f"at byte {offset}" in str(caught.value)
+
+
+def test_error_keeps_frames_already_completed_and_parser_stays_failed() -> None:
+    parser = EslParser()
+    with pytest.raises(EslProtocolError) as caught:
+        parser.feed(REPLY + b"garbage\n\n")
+    assert [f.reply_text for f in caught.value.frames] == ["+OK accepted"]
+    with pytest.raises(EslProtocolError):
+        parser.feed(REPLY)
+
+
+def test_header_block_without_end_is_bounded() -> None:
+    parser = EslParser()
+    with pytest.raises(EslProtocolError, match="too long"):
+        for _ in range(100):
+            parser.feed(b"X-Header: " + b"a" * 1000 + b"\n")
+
+
+def test_plain_event_splits_lines_before_url_decoding() -> None:
+    [frame] = EslParser().feed(
+        plain_event(
+            "Event-Name: CUSTOM",
+            "Event-Subclass: sofia%3A%3Aregister",
+            "Text: one%0ATwo: three",
+            "Plus: a+b%2Bc",
+            "Percent: 100%25%20sure",
+            "Stray: 50% off",
+            "Lower: %3a%2f",
+        )
+    )
+    event = frame.event()
+    assert event is not None
+    assert event.name == "CUSTOM"
+    assert event.subclass == "sofia::register"
+    assert event["Text"] == "one\nTwo: three"
+    assert "Two" not in event
+    assert event["Plus"] == "a+b+c"
+    assert event["Percent"] == "100% sure"
+    assert event["Stray"] == "50% off"
+    assert event["Lower"] == ":/"
+    assert frame.event() is event  # decoded once, cached
+
+
+def test_plain_event_with_inner_body() -> None:
+    [frame] = EslParser().feed(
+        plain_event("Event-Name: BACKGROUND_JOB", "Job-UUID: 1234", body=b"-ERR USER_BUSY\n")
+    )
+    event = frame.event()
+    assert event is not None
+    assert event.body == "-ERR USER_BUSY\n"
+    assert dict(event.headers) == {"Event-Name": "BACKGROUND_JOB", "Job-UUID": "1234"}
+
+
+def test_undecodable_bytes_never_raise() -> None:
+    # U+1F600 as two UTF-8-encoded surrogate halves, then a lone half, then a stray byte.
+    [frame] = EslParser().feed(
+        plain_event(
+            "Event-Name: CUSTOM",
+            "Emoji: %ED%A0%BD%ED%B8%80",
+            "Half: x%ED%A0%BDy",
+            "Byte: %FF",
+            "Ok: %F0%9F%98%80",
+        )
+    )
+    event = frame.event()
+    assert event is not None
+    assert event["Emoji"] == "😀"
+    assert event["Ok"] == "😀"
+    assert event["Half"] == "x\ufffd\ufffd\ufffdy"
+    assert event["Byte"] == "\ufffd"
+    for value in event.headers.values():
+        value.encode("utf-8")
+
+
+def test_json_event_arrays_and_body() -> None:
+    body = (
+        b'{"Event-Name":"CHANNEL_DATA","variable_transfer_history":["a|b","c"],'
+        b'"Caller-Caller-ID-Name":"Alice Smith","Content-Length":"3","_body":"ok\\n"}'
+    )
+    stream = f"Content-Length: {len(body)}\nContent-Type: text/event-json\n\n".encode() + body
+    [frame] = EslParser().feed(stream)
+    event = frame.event()
+    assert event is not None
+    assert event.get_list("variable_transfer_history") == ["a|b", "c"]
+    assert event["variable_transfer_history"] == "ARRAY::a|b|:c"
+    assert event.body == "ok\n"
+    assert "Content-Length" not in event
+    assert event["Caller-Caller-ID-Name"] == "Alice Smith"
+
+
+def test_json_event_with_invalid_utf8_decodes() -> None:
+    body = b'{"Event-Name":"CUSTOM","Name":"a\xed\xa0\xbd\xed\xb8\x80b","Bad":"\xff"}'
+    stream = f"Content-Length: {len(body)}\nContent-Type: text/event-json\n\n".encode() + body
+    event = EslParser().feed(stream)[0].event()
+    assert event is not None
+    assert event["Name"] == "a😀b"
+    assert event["Bad"] == "\ufffd"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "message"),
+    [
+        ("text/event-json", b"{not json", "not JSON"),
+        ("text/event-json", b"[1, 2]", "not an object"),
+        ("text/event-json", b'{"Event-Name": 5}', "not a string"),
+        ("text/event-xml", b"<event><headers>", "not XML"),
+        ("text/event-xml", b"<event></event>", "without <headers>"),
+        ("text/event-xml", b'<!DOCTYPE x [<!ENTITY a "b">]><event/>', "DTD"),
+        ("text/event-plain", b"\n\n", "without headers"),
+        ("text/event-plain", b"Event-Name: X\nno colon here\n\n", "without ': '"),
+        ("text/event-plain", b"Event-Name: X\nContent-Length: 9\n\nshort", "shorter"),
+        ("text/event-plain", b"Event-Name: X\nContent-Length: x\n\n", "not a number"),
+    ],
+)
+def test_bad_event_bodies_raise_at_event_time(content_type: str, body: bytes, message: str) -> None:
+    stream = f"Content-Length: {len(body)}\nContent-Type: {content_type}\n\n".encode() + body
+    [frame] = EslParser().feed(stream + REPLY)[:1]  # framing itself is fine
+    with pytest.raises(EslProtocolError, match=message) as caught:
+        frame.event()
+    assert frame.body_offset <= caught.value.offset <= frame.body_offset + len(body)
+
+
+def test_xml_event_values_and_body() -> None:
+    body = (
+        b"<event>\n  <headers>\n    <Event-Name>BACKGROUND_JOB</Event-Name>\n"
+        b"    <Caller-Caller-ID-Name>Alice%20Smith</Caller-Caller-ID-Name>\n"
+        b"    <Multi>a</Multi>\n    <Multi>b</Multi>\n  </headers>\n"
+        b"  <Content-Length>15</Content-Length>\n  <body>-ERR USER_BUSY\n  </body>\n</event>"
+    )
+    stream = f"Content-Length: {len(body)}\nContent-Type: text/event-xml\n\n".encode() + body
+    event = EslParser().feed(stream)[0].event()
+    assert event is not None
+    assert event["Caller-Caller-ID-Name"] == "Alice Smith"
+    assert event.get_list("Multi") == ["a", "b"]
+    assert event.body == "-ERR USER_BUSY\n"
+
+
+def test_log_frame_with_bad_numbers_raises_at_log_time() -> None:
+    body = b"text\n"
+    stream = (
+        f"Content-Type: log/data\nContent-Length: {len(body)}\nLog-Level: high\n\n".encode() + body
+    )
+    [frame] = EslParser().feed(stream)
+    with pytest.raises(EslProtocolError, match="Log-Level"):
+        frame.log()
+
+
+_VALUE_CHARS = st.characters(codec="utf-8", exclude_characters="\x00")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[A-Za-z][A-Za-z0-9_\-]{0,20}", fullmatch=True), st.text(_VALUE_CHARS)
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_plain_decoding_equals_split_then_unquote(
+    pairs: list[tuple[str, str]], freeswitch_style: bool
+) -> None:
+    """The one-pass decoder agrees with the reference algorithm on arbitrary values.
+
+    FreeSWITCH-style blocks (every unsafe byte escaped, upper-case hex) take the fast path;
+    raw blocks (a literal "%", ": ", quotes or backslashes in values) take the other one.
+    """
+    lines = []
+    for name, value in pairs:
+        raw = quote(value, safe="!$'()*,-./_~") if freeswitch_style else value.replace("\n", " ")
+        lines.append(f"{name}: {raw}")
+    block = "\n".join(lines).encode()
+    expected = {}
+    for line in block.decode().split("\n"):
+        name, value = line.split(": ", 1)
+        if name != "Content-Length":
+            expected[name] = unquote(value, errors="replace")
+    event = decode_plain(block + b"\n\n", 0)
+    assert dict(event.headers) == expected
