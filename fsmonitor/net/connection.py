@@ -5,6 +5,7 @@ See the package docstring (:mod:`fsmonitor.net`) for the states, signals and gua
 
 from __future__ import annotations
 
+import heapq
 import logging
 import time
 import uuid
@@ -28,6 +29,9 @@ from .request import EslRequest
 from .state import ConnectionState
 
 log = logging.getLogger("fsmonitor.net")
+
+#: Above this many timeout entries, finished requests are swept out of the deadline heap.
+_PRUNE_AT = 512
 
 #: Events the connection itself needs, whatever the application subscribes to.
 ALWAYS_SUBSCRIBED: tuple[str, ...] = (names.BACKGROUND_JOB, names.HEARTBEAT)
@@ -138,6 +142,10 @@ class EslConnection(QObject):
         self._auth_timer = self._timer("esl-auth-timeout", self._on_auth_timeout)
         self._retry_timer = self._timer("esl-reconnect-backoff", self._on_retry_timer)
         self._watchdog = self._timer("esl-heartbeat-watchdog", self._on_watchdog)
+        # One timer for all request timeouts, armed for the earliest deadline.
+        self._request_timer = self._timer("esl-request-timeouts", self._on_request_deadlines)
+        self._deadlines: list[tuple[float, int, EslRequest]] = []  # heap
+        self._deadline_seq = 0
 
     # ------------------------------------------------------------------ public API
 
@@ -705,7 +713,7 @@ class EslConnection(QObject):
             # is fine, only this request fails.
             request._fail_later(EslError(ErrorKind.INVALID, f"{request.label}: {exc}"))
             return
-        request._start_timer(lambda: self._guard(lambda: self._on_request_timeout(request)))
+        self._add_deadline(request)
         if self._state is ConnectionState.READY:
             self._send_request(request)
         elif self._state in (ConnectionState.DISCONNECTED, ConnectionState.FAILED):
@@ -744,7 +752,7 @@ class EslConnection(QObject):
         request = EslRequest("command", label, timeout)
         request._on_reply = on_reply
         request._sent = True
-        request._start_timer(lambda: self._guard(lambda: self._on_request_timeout(request)))
+        self._add_deadline(request)
         self._fifo.append(request)
         log.debug("%s: → %s", self.address, label)
         self._write(wire)
@@ -776,6 +784,34 @@ class EslConnection(QObject):
         if request.job_uuid is not None:
             self._jobs.pop(request.job_uuid, None)
         request._fail(EslError(ErrorKind.REJECTED, f"{request.label}: {reply}"))
+
+    def _add_deadline(self, request: EslRequest) -> None:
+        self._deadline_seq += 1
+        deadline = time.monotonic() + max(0.0, request.timeout)
+        heapq.heappush(self._deadlines, (deadline, self._deadline_seq, request))
+        if len(self._deadlines) > _PRUNE_AT:
+            self._deadlines = [d for d in self._deadlines if not d[2].done]
+            heapq.heapify(self._deadlines)
+        self._arm_request_timer()
+
+    def _arm_request_timer(self) -> None:
+        heap = self._deadlines
+        while heap and heap[0][2].done:
+            heapq.heappop(heap)
+        if not heap:
+            self._request_timer.stop()
+            return
+        wait = heap[0][0] - time.monotonic()
+        self._request_timer.start(self._ms(wait) + 1)  # +1 ms: never early
+
+    def _on_request_deadlines(self) -> None:
+        now = time.monotonic()
+        heap = self._deadlines
+        while heap and (heap[0][2].done or heap[0][0] <= now):
+            _, _, request = heapq.heappop(heap)
+            if not request.done:
+                self._on_request_timeout(request)
+        self._arm_request_timer()
 
     def _on_request_timeout(self, request: EslRequest) -> None:
         if request.done:

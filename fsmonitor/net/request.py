@@ -51,17 +51,12 @@ class EslRequest(QObject):
         self.result: str | None = None
         self.error: EslError | None = None
         self._done = False
-        self._timer = QTimer(self)
-        self._timer.setObjectName("esl-request-timeout")
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._timed_out)
         # Set by the connection: called with the reply frame when this request heads the FIFO.
         self._on_reply: Callable[[Any], None] | None = None
         self._sent = False
         self._acknowledged = False  # bgapi: +OK Job-UUID seen, waiting for BACKGROUND_JOB
         self._deferred_error: EslError | None = None
         self._wire = b""  # what goes on the socket; never logged (it may hold a password)
-        self._on_timeout: Callable[[], None] | None = None
 
     @property
     def done(self) -> bool:
@@ -71,19 +66,11 @@ class EslRequest(QObject):
         state = "done" if self._done else "pending"
         return f"<EslRequest {self.kind} {self.label!r} {state}>"
 
-    def _start_timer(self, on_timeout: Callable[[], None]) -> None:
-        self._on_timeout = on_timeout
-        self._timer.start(max(0, round(self.timeout * 1000)))
-
-    def _timed_out(self) -> None:
-        if self._on_timeout is not None:
-            self._on_timeout()
-
     def _finish(self) -> None:
-        """Stop the timer and drop the closures that point back at the connection."""
+        """Drop the closure that points back at the connection and at this request, so the
+        request is freed by reference counting in this thread, not by the cyclic garbage
+        collector in whichever thread happens to trigger it."""
         self._done = True
-        self._timer.stop()
-        self._on_timeout = None
         self._on_reply = None
 
     def _resolve(self, result: str) -> bool:
