@@ -1,0 +1,261 @@
+"""Calls in the simulator: the channel table, API commands on live calls, the traffic generator."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+from sim_support import authed, run, wait_for
+
+from fsmonitor.sim import SimProcess, SimServer, SimThread
+
+
+async def started(**options: Any) -> SimServer:
+    options.setdefault("heartbeat_interval", 0)
+    options.setdefault("answer_delay", 0.05)
+    options.setdefault("seed", 5)
+    server = SimServer(port=0, **options)
+    await server.start()
+    return server
+
+
+async def api(server: SimServer, line: str) -> str:
+    return await server.api_command(line)
+
+
+def test_zero_row_outputs_are_exact() -> None:
+    async def body() -> None:
+        server = await started(registrations=0)
+        assert await api(server, "show channels as json") == '{"row_count": 0}\n'
+        assert await api(server, "show calls as json") == '{"row_count": 0}\n'
+        assert await api(server, "show registrations as json") == '{"row_count": 0}\n'
+        assert await api(server, "show channels") == "\n0 total.\n"
+        assert await api(server, "show channels count") == "\n0 total.\n"
+        assert await api(server, "show channels count as json") == '{"row_count":0,"rows":[]}'
+        assert await api(server, "show channels as xml") == '<result row_count="0"/>\n'
+        await server.stop()
+
+    run(body)
+
+
+def test_show_channels_is_the_live_set_through_a_busy_minute() -> None:
+    """With traffic running, every ``show channels`` equals the channels the switch holds."""
+
+    async def body() -> None:
+        server = await started(cps=60, hold=0.4, seed=9)
+        client = await authed(server.port)
+        await client.command("event json CHANNEL_CREATE CHANNEL_DESTROY")
+        for _ in range(15):
+            await client.settle(0.05, 0.1)
+            reply = await client.command("api show channels as json")
+            data = json.loads(reply.body)
+            rows = data.get("rows", [])
+            assert data["row_count"] == len(rows)
+            assert [r["uuid"] for r in rows] == list(server.channels)
+        created = {
+            f.event()["Unique-ID"] for f in client.events() if f.event_name == "CHANNEL_CREATE"
+        }
+        destroyed = {
+            f.event()["Unique-ID"] for f in client.events() if f.event_name == "CHANNEL_DESTROY"
+        }
+        assert created
+        assert set(server.channels) <= created | set(server.channels)
+        assert not (set(server.channels) & destroyed)
+        await client.close()
+        await server.stop()
+
+    run(body)
+
+
+def test_show_calls_merges_bridged_legs() -> None:
+    async def body() -> None:
+        server = await started()
+        a = (
+            await server.originate("loopback/7000/default &bridge(loopback/9196/default)")
+        ).split()[1]
+        await wait_for(lambda: server.channels[a].bridged_to is not None)
+        calls = json.loads(await api(server, "show calls as json"))
+        channels = json.loads(await api(server, "show channels as json"))
+        assert channels["row_count"] == 4
+        assert calls["row_count"] == 3
+        bridged = next(r for r in calls["rows"] if r["uuid"] == a)
+        assert bridged["b_uuid"] == server.channels[a].bridged_to.uuid  # type: ignore[union-attr]
+        plain = await api(server, "show calls")
+        assert plain.endswith("\n\n3 total.\n")
+        assert plain.split("\n", 1)[0].endswith(",b_sent_callee_num,call_created_epoch")
+        await server.stop()
+
+    run(body)
+
+
+def test_uuid_commands_on_a_live_call() -> None:
+    async def body() -> None:
+        server = await started()
+        client = await authed(server.port)
+        await client.command("event plain ALL")
+        uuid = (await server.originate("sofia/gateway/carrier1/15550001111 &park()")).split()[1]
+        assert await api(server, f"uuid_exists {uuid}") == "true"
+        assert await api(server, "uuid_exists 00000000-0000-0000-0000-000000000000") == "false"
+        assert await api(server, f"uuid_hold {uuid}") == "+OK Success\n"
+        held = await client.event("CHANNEL_HOLD", Unique_ID=uuid)
+        assert held.event()["Channel-Call-State"] == "HELD"
+        assert await api(server, f"uuid_hold {uuid}") == "-ERR Operation failed\n"
+        assert await api(server, f"uuid_hold toggle {uuid}") == "+OK Success\n"
+        await client.event("CHANNEL_UNHOLD", Unique_ID=uuid)
+        await client.event("CHANNEL_CALLSTATE", Unique_ID=uuid, Channel_Call_State="ACTIVE")
+        assert await api(server, "uuid_hold 00000000-0000-0000-0000-000000000000") == (
+            "+OK Success\n"
+        )
+        assert await api(server, f"uuid_record {uuid} start /tmp/a.wav") == "+OK Success\n"
+        await client.event("RECORD_START", Unique_ID=uuid)
+        assert await api(server, f"uuid_send_dtmf {uuid} 12") == "+OK Success\n"
+        digit = await client.event("DTMF", Unique_ID=uuid)
+        assert digit.event()["DTMF-Digit"] == "1"
+        assert await api(server, f"uuid_transfer {uuid} 9196 XML default") == "+OK\n"
+        await client.event("CHANNEL_UNPARK", Unique_ID=uuid)
+        echo = await client.event("CHANNEL_EXECUTE", Unique_ID=uuid, Application="echo")
+        assert echo.event()["Caller-Destination-Number"] == "9196"
+        dump = json.loads(await api(server, f"uuid_dump {uuid} json"))
+        assert dump["Event-Name"] == "CHANNEL_DATA"
+        assert dump["variable_current_application"] == "echo"
+        assert await api(server, f"uuid_kill {uuid} USER_BUSY") == "+OK\n"
+        await client.event("RECORD_STOP", Unique_ID=uuid)
+        hangup = await client.event("CHANNEL_HANGUP_COMPLETE", Unique_ID=uuid)
+        assert hangup.event()["variable_hangup_cause_q850"] == "17"
+        assert await api(server, f"uuid_kill {uuid}") == "-ERR No such channel!\n"
+        await client.close()
+        await server.stop()
+
+    run(body)
+
+
+def test_uuid_bridge_joins_two_parked_legs() -> None:
+    async def body() -> None:
+        server = await started()
+        client = await authed(server.port)
+        await client.command("event plain CHANNEL_BRIDGE CHANNEL_EXECUTE")
+        a = (await server.originate("sofia/gateway/carrier1/15550001111 &park()")).split()[1]
+        b = (await server.originate("sofia/gateway/carrier2/15550002222 &park()")).split()[1]
+        assert await api(server, f"uuid_bridge {a} {b}") == f"+OK {b}\n"
+        bridge = await client.event("CHANNEL_BRIDGE")
+        headers = bridge.event()
+        assert (headers["Bridge-A-Unique-ID"], headers["Bridge-B-Unique-ID"]) == (a, b)
+        assert await api(server, f"uuid_bridge {a} nope") == "-ERR Invalid uuid\n"
+        calls = json.loads(await api(server, "show calls as json"))
+        assert calls["row_count"] == 1
+        await client.close()
+        await server.stop()
+
+    run(body)
+
+
+def test_originate_failures_and_usage() -> None:
+    async def body() -> None:
+        server = await started()
+        assert await server.originate("nosuchtech/123 &park()") == "-ERR CHAN_NOT_IMPLEMENTED\n"
+        assert await server.originate("loopback/7003/default &park()") == "-ERR USER_BUSY\n"
+        assert await server.originate("user/4242 &park()") == "-ERR USER_NOT_REGISTERED\n"
+        assert (await server.originate("error/no_answer &park()")) == "-ERR NO_ANSWER\n"
+        slow = "{sim_answer_after=5}sofia/gateway/carrier1/1555 &park() XML default x y 1"
+        assert await server.originate(slow) == "-ERR NO_ANSWER\n"
+        assert (await server.originate("only-one-arg")).startswith("-USAGE: ")
+        ok = await server.originate("user/1000 7000 XML default 'Jane Doe' 2001")
+        uuid = ok.split()[1]
+        await wait_for(lambda: server.channels[uuid].parked)
+        assert server.channels[uuid].profile.orig_caller_id_name == "Jane Doe"
+        await server.stop()
+
+    run(body)
+
+
+def test_hupall_clears_everything() -> None:
+    async def body() -> None:
+        server = await started(preload=10)
+        assert len(server.channels) == 10
+        assert await api(server, "hupall") == "+OK hangup all channels with cause MANAGER_REQUEST\n"
+        await wait_for(lambda: not server.switch.channels)
+        assert await api(server, "show channels as json") == '{"row_count": 0}\n'
+        await server.stop()
+
+    run(body)
+
+
+def test_preload_creates_established_channels_silently() -> None:
+    async def body() -> None:
+        server = await started(preload=101)
+        rows = json.loads(await api(server, "show channels as json"))["rows"]
+        assert len(rows) == 101
+        assert sum(1 for r in rows if r["callstate"] == "ACTIVE") == 101
+        calls = json.loads(await api(server, "show calls as json"))
+        assert calls["row_count"] == 51  # 50 bridged pairs and one parked call
+        await server.stop()
+
+    run(body)
+
+
+def test_traffic_is_repeatable_for_a_seed() -> None:
+    async def names(seed: int) -> list[tuple[str, str, str]]:
+        server = await started(seed=seed, registrations=0)
+        legs = [server.inbound_call() for _ in range(20)]
+        await server.stop()
+        return [(ch.uuid, ch.profile.caller_id_name, ch.profile.destination_number) for ch in legs]
+
+    first = run(names, 42)
+    again = run(names, 42)
+    other = run(names, 43)
+    assert first == again
+    assert first != other
+
+
+def test_generated_calls_mix_outcomes() -> None:
+    async def body() -> None:
+        server = await started(hold=0.2, seed=3)
+        server.profile.ring_min, server.profile.ring_max = 0.05, 0.2
+        client = await authed(server.port)
+        await client.command("event plain CHANNEL_HANGUP_COMPLETE CHANNEL_BRIDGE")
+        server.set_rate(100)
+        await client.settle(1.0, 1.0)
+        server.set_rate(0)
+        await client.settle(0.5, 4)
+        causes = {f.event()["Hangup-Cause"] for f in client.events() if "Hangup-Cause" in f.event()}
+        assert "NORMAL_CLEARING" in causes
+        assert len(causes) >= 3
+        assert any(f.event_name == "CHANNEL_BRIDGE" for f in client.events())
+        await client.close()
+        await server.stop()
+
+    run(body)
+
+
+def test_registrations_are_listed() -> None:
+    async def body() -> None:
+        server = await started(registrations=3)
+        rows = json.loads(await api(server, "show registrations as json"))["rows"]
+        assert [r["reg_user"] for r in rows] == ["1000", "1001", "1002"]
+        assert "internal" in await api(server, "sofia status")
+        await server.stop()
+
+    run(body)
+
+
+def test_sim_thread_restarts_on_the_same_port() -> None:
+    first = SimThread(preload=4, heartbeat_interval=0)
+    port = first.start()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        assert sock.recv(64) == b"Content-Type: auth/request\n\n"
+        first.stop()
+    second = SimThread(port=port, preload=2, heartbeat_interval=0)
+    try:
+        assert second.start() == port
+        assert second.call(lambda s: len(s.channels)) == 2
+    finally:
+        second.stop()
+
+
+def test_sim_process_prints_its_address_first() -> None:
+    with SimProcess(cps=0, seed=1, preload=3) as proc:
+        assert proc.port > 0
+        with socket.create_connection(("127.0.0.1", proc.port), timeout=5) as sock:
+            assert sock.recv(64) == b"Content-Type: auth/request\n\n"
+    assert proc.process is None
