@@ -34,8 +34,10 @@ Guarantees
       timeout runs meanwhile); made while DISCONNECTED/FAILED they fail at once
       ("not connected"); ``close()`` fails everything pending with "disconnected".
     * Replies are matched to requests in order (ESL has no correlation id). When a reply
-      misses its timeout the request fails with ``timeout`` and, since a late reply would be
-      taken for the next request's, the connection is recycled (reconnect + new snapshot).
+      misses its timeout (one timer, ``esl-request-timeouts``, armed for the earliest
+      deadline) the request fails with ``timeout`` and, since a late reply would be taken
+      for the next request's, the connection is recycled (reconnect + new snapshot). A
+      command the builder refuses (CR/LF...) fails alone with ``invalid``; nothing is sent.
     * ``bgapi`` registers its client-generated Job-UUID before writing; BACKGROUND_JOB
       resolves it. Jobs the server acknowledged survive a reconnect until their timeout.
     * Events that arrive while the snapshot is pending are held back and delivered, in

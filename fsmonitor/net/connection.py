@@ -540,7 +540,7 @@ class EslConnection(QObject):
             self._give_up(messages.bad_credentials(self.address, exc.field), ErrorKind.AUTH)
             return
         log.debug("%s: sending %s ********", self.address, "userauth" if self.user else "auth")
-        request = EslRequest("command", "auth", self.options.auth_timeout)
+        request = EslRequest("internal", "auth", self.options.auth_timeout)
         request._on_reply = self._on_auth_reply
         self._write(wire)
         self._fifo.append(request)
@@ -563,6 +563,8 @@ class EslConnection(QObject):
         handler = request._on_reply
         if handler is not None:
             handler(frame)
+        if request.kind == "internal":
+            request._finish()  # its handler was the whole result
 
     def _on_log_frame(self, frame: Frame) -> None:
         try:
@@ -749,7 +751,7 @@ class EslConnection(QObject):
         if timeout is None:
             in_sync = self._state is ConnectionState.SYNCING
             timeout = self.options.sync_timeout if in_sync else self.options.command_timeout
-        request = EslRequest("command", label, timeout)
+        request = EslRequest("internal", label, timeout)
         request._on_reply = on_reply
         request._sent = True
         self._add_deadline(request)

@@ -29,7 +29,8 @@ class EslRequest(QObject):
     request that fails at once fails on the next turn of the event loop, after the caller
     had the chance to connect its slots.
 
-    ``kind`` is ``"api"``, ``"bgapi"`` or ``"command"``; ``job_uuid`` is set for bgapi.
+    ``kind`` is ``"api"``, ``"bgapi"`` or ``"command"`` (``"internal"`` for the
+    connection's own: auth, subscriptions, snapshot, probe); ``job_uuid`` is set for bgapi.
     """
 
     finished = Signal(object)

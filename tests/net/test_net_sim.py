@@ -177,3 +177,28 @@ def test_reconnect_and_resync_of_1000_channels(qtbot, sims, monitors, record_pro
     assert snapshots == [1000]
     assert set(mon.store.channels) == sim_uuids(qtbot, mon.connection)
     assert elapsed < 10.0
+
+
+def test_userauth_ok_and_wrong(qtbot, sims, make_conn):
+    sim = sims()
+    good = make_conn(sim.port, user="1000@default")
+    good.open()
+    wait_state(qtbot, good, S.READY)
+    bad = make_conn(sim.port, password="wrong", user="1000@default")
+    with qtbot.waitSignal(bad.error, timeout=WAIT_MS) as got:
+        bad.open()
+    assert got.args[0] == f"authentication failed for 1000@default@127.0.0.1:{sim.port}"
+    wait_state(qtbot, bad, S.FAILED)
+
+
+def test_heartbeat_figures_reach_server_info(qtbot, sims, make_conn):
+    sim = sims(heartbeat_interval=0.2)
+    conn = make_conn(sim.port)
+    conn.open()
+    with qtbot.waitSignal(
+        conn.serverInfo, timeout=WAIT_MS, check_params_cb=lambda info: "Up-Time" in info
+    ) as got:
+        pass
+    info = got.args[0]
+    for key in ("Session-Count", "Session-Per-Sec", "Idle-CPU", "FreeSWITCH-Version", "hostname"):
+        assert info[key], key
