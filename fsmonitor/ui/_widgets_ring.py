@@ -56,10 +56,12 @@ class RingTableModel(QAbstractTableModel, Generic[T]):
         parent: QObject | None = None,
         *,
         foreground: Callable[[T], QColor | None] | None = None,
+        tooltip: Callable[[T], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._foreground = foreground
+        self._tooltip = tooltip
         self._capacity = capacity
         self._seq = 0
         self._all: deque[tuple[int, T]] = deque(maxlen=capacity)
@@ -180,6 +182,8 @@ class RingTableModel(QAbstractTableModel, Generic[T]):
             return item
         if role == Qt.ItemDataRole.ForegroundRole and self._foreground is not None:
             return self._foreground(item)
+        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
+            return self._tooltip(item)
         return None
 
     def headerData(

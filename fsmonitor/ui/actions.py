@@ -178,8 +178,13 @@ class ChannelActions(QObject):
         return self._actions[key]
 
     def context_menu(self) -> QMenu:
-        """A menu of the actions for the current selection; the caller shows and owns it."""
+        """A menu of the actions for the current selection, deleted once closed.
+
+        The caller may add entries and show it (``popup``/``exec``); the actions themselves
+        belong to this object, so they outlive the menu.
+        """
         menu = QMenu(self._parent)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for key, action in self._actions.items():
             menu.addAction(action)
             if key in _SEPARATOR_AFTER:

@@ -55,10 +55,19 @@ def event_time(event: Any) -> str:
 def event_summary(event: Any) -> str:
     """The few headers that say what happened, for the table's last column."""
     parts = []
-    for header in (h.CHANNEL_NAME, h.CHANNEL_CALL_STATE, h.ANSWER_STATE, h.HANGUP_CAUSE):
+    for header in (
+        h.CHANNEL_NAME,
+        h.CHANNEL_STATE_HEADER,
+        h.CHANNEL_CALL_STATE,
+        h.ANSWER_STATE,
+        h.HANGUP_CAUSE,
+    ):
         value = event.get(header)
         if value:
             parts.append(value)
+    application = event.get(h.APPLICATION)
+    if application:
+        parts.append(f"{application}({event.get(h.APPLICATION_DATA) or ''})")
     other = event.get(h.OTHER_LEG_UNIQUE_ID)
     if other:
         parts.append(f"other leg {other}")
@@ -113,7 +122,9 @@ class EventLogView(QWidget):
         super().__init__(parent)
         self._monitor = monitor
         self._received = 0
-        self.model: RingTableModel[Any] = RingTableModel(EVENT_COLUMNS, DEFAULT_CAPACITY, self)
+        self.model: RingTableModel[Any] = RingTableModel(
+            EVENT_COLUMNS, DEFAULT_CAPACITY, self, tooltip=event_summary
+        )
 
         self.pause = QPushButton("Pause")
         self.pause.setCheckable(True)
@@ -150,7 +161,7 @@ class EventLogView(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((100, 210, 280)):
+        for column, width in enumerate((95, 200, 280)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
@@ -172,6 +183,7 @@ class EventLogView(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 120])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)

@@ -65,10 +65,17 @@ def log_text(record: Any) -> str:
     return str(record.text).rstrip("\r\n")
 
 
+def log_tooltip(record: Any) -> str:
+    """The whole line, where it was logged from and its session (cells are elided)."""
+    source = f"{record.file}:{record.line} {record.function}" if record.file else ""
+    session = f"\nsession {record.user_data}" if record.user_data else ""
+    return f"{log_text(record)}\n\n{source}{session}"
+
+
+SHORT_UUID = 8
 LOG_COLUMNS: tuple[Column[Any], ...] = (
     Column("Level", lambda r: LEVEL_NAMES.get(r.level, str(r.level))),
-    Column("Source", lambda r: f"{r.file}:{r.line}" if r.file else ""),
-    Column("UUID", lambda r: r.user_data or ""),
+    Column("Session", lambda r: (r.user_data or "")[:SHORT_UUID]),
     Column("Text", log_text),
 )
 
@@ -85,6 +92,7 @@ class LogPane(QWidget):
             DEFAULT_CAPACITY,
             self,
             foreground=lambda r: _LEVEL_COLOURS.get(r.level),
+            tooltip=log_tooltip,
         )
 
         self.level = QComboBox()
@@ -122,8 +130,10 @@ class LogPane(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((70, 190, 270)):
+        for column, width in enumerate((70, 80)):
             header.resizeSection(column, width)
+        self.table.setToolTip("Double-click a line to keep only its session (like fs_cli /uuid)")
+        self.table.doubleClicked.connect(self._follow_session)
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Level"))
@@ -188,6 +198,12 @@ class LogPane(QWidget):
         self.status.setText(f"The switch refused the log level: {failure_text(error)}")
 
     # -------------------------------------------------------------------------- view
+    def _follow_session(self, index: Any) -> None:
+        uuid = self.model.item(index.row()).user_data
+        if uuid:
+            self.uuid_filter.setText(uuid)
+            self.apply_filter()
+
     def _on_pause(self, paused: bool) -> None:
         self.pause.setText("Resume" if paused else "Pause")
         self.model.set_paused(paused)

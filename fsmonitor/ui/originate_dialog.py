@@ -89,7 +89,6 @@ class OriginateDialog(QDialog):
         self._build()
         self.new_uuid()
         signal_of(monitor, "changed").connect(self._on_changes)
-        self._refresh()
 
     # ----------------------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -261,6 +260,7 @@ class OriginateDialog(QDialog):
         """Pick a fresh origination_uuid for the next originate."""
         value = str(uuidlib.uuid4())
         self.origination_uuid.setText(value)
+        self._refresh()
         return value
 
     def add_variable(self, name: str, value: str) -> None:
@@ -419,7 +419,7 @@ class OriginateDialog(QDialog):
         if reply.ok:
             channel = self._channel(call_uuid)
             state = _state_words(channel) if channel is not None else "ringing"
-            self._set_progress(f"Started {call_uuid}: {state}")
+            self._set_progress(f"Call {call_uuid}: {state}")
         else:
             self._set_progress(f"Failed: {reply.message}", error=True)
 
@@ -438,7 +438,7 @@ class OriginateDialog(QDialog):
                 prefix = "Failed" if failed else "Ended"
                 self._set_progress(f"{prefix}: {words}", error=failed)
             else:
-                self._set_progress(f"{tracked}: {_state_words(channel)}")
+                self._set_progress(f"Call {tracked}: {_state_words(channel)}")
 
     def _channel(self, call_uuid: str) -> Any:
         store = getattr(self._monitor, "store", None)
