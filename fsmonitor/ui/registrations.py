@@ -73,9 +73,12 @@ def _expires_text(value: str, now: float) -> str:
         epoch = int(value)
     except ValueError:
         return value
-    left = epoch - now
+    left = int(epoch - now)
     at = datetime.fromtimestamp(epoch).strftime("%H:%M:%S")
-    return f"{at} (in {int(left)} s)" if left >= 0 else f"{at} (expired)"
+    if left < 0:
+        return f"{at} (expired)"
+    minutes, seconds = divmod(left, 60)
+    return f"{at} (in {minutes} min {seconds:02d} s)" if minutes else f"{at} (in {seconds} s)"
 
 
 EXPIRES_COLUMN = 3
@@ -188,7 +191,7 @@ class RegistrationsView(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((170, 290, 160, 150, 80)):
+        for column, width in enumerate((160, 290, 160, 180, 140)):
             header.resizeSection(column, width)
 
         bar = QHBoxLayout()
