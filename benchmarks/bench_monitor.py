@@ -270,15 +270,29 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         print(_summary_table(runs))
         print()
+        base = runs[0]
         print(
             format_table(
-                ["live channels", "RSS KB/channel", "CPU % per 1k events/s", "stall p99 ms"],
+                [
+                    "live channels",
+                    "RSS MB",
+                    "RSS KB per added channel",
+                    "CPU ms/1k events",
+                    "stall p99 ms",
+                    "stall max ms",
+                ],
                 [
                     (
                         r["channels"],
-                        r["rss_mb"] * 1024 / max(r["channels"], 1),
-                        r["cpu_pct"] / max(r["events_per_s"] / 1000, 1e-9),
+                        r["rss_mb"],
+                        (r["rss_mb"] - base["rss_mb"])
+                        * 1024
+                        / max(r["channels"] - base["channels"], 1)
+                        if r is not base
+                        else math.nan,
+                        cpu_per_kevent(r),
                         r["stall_p99_ms"],
+                        r["stall_max_ms"],
                     )
                     for r in runs
                 ],
