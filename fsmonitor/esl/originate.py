@@ -135,6 +135,8 @@ class Originate:
         result: dict[str, str] = {}
         if self.origination_uuid is not None:
             result[ORIGINATION_UUID] = check_token("origination_uuid", self.origination_uuid)
+        if self.return_ring_ready:
+            result[RETURN_RING_READY] = "true"
         if self.caller_id_name is not None:
             result[ORIGINATION_CALLER_ID_NAME] = self.caller_id_name
         if self.caller_id_number is not None:
@@ -144,8 +146,6 @@ class Originate:
             if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
                 raise EslCommandError("timeout", "must be a positive whole number of seconds")
             result[ORIGINATE_TIMEOUT] = str(timeout)
-        if self.return_ring_ready:
-            result[RETURN_RING_READY] = "true"
         mode = self.ignore_early_media
         if mode is True:
             result[IGNORE_EARLY_MEDIA] = "true"
