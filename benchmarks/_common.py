@@ -46,9 +46,10 @@ def machine_summary() -> str:
                     break
     except OSError:
         pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     return (
         f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
+        f"{platform.system()} {platform.release()}, load average {load:.1f} at start"
     )
 
 
