@@ -8,11 +8,13 @@ writes instead of a copy. Slots keep 10,000 of them small.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     """Something that happened to a channel, for the detail view's timeline.
+
+    A named tuple: immutable, small, and cheap to make on every event.
 
     ``time`` is FreeSWITCH's event time in epoch seconds; ``event`` the Event-Name;
     ``description`` a few words (new state, application, cause…), possibly empty;
