@@ -227,3 +227,69 @@ def test_hangup_from_actions_removes_the_channel(qtbot, sim_session: SimSession)
     ):
         actions.do_hangup("NORMAL_CLEARING")
     qtbot.waitUntil(lambda: target.uuid not in store.channels, timeout=WAIT_MS)
+
+
+def _parked_legs(qtbot, monitor: Any, count: int) -> list[Any]:
+    """Originate ``count`` loopback calls answered into park; their A legs."""
+    uuids = [f"eeeeeeee-0000-4000-8000-00000000000{i}" for i in range(count)]
+    for u in uuids:
+        monitor.connection.bgapi(f"originate {{origination_uuid={u}}}loopback/9196 &park()")
+    qtbot.waitUntil(
+        lambda: all(
+            u in monitor.store.channels and monitor.store.channels[u].call_state == "ACTIVE"
+            for u in uuids
+        ),
+        timeout=WAIT_MS,
+    )
+    return [monitor.store.channels[u] for u in uuids]
+
+
+def _outcome(qtbot, actions: ChannelActions, run: Any) -> str:
+    messages: list[str] = []
+    actions.status.connect(messages.append)
+    run()
+    qtbot.waitUntil(lambda: not actions.busy and len(messages) >= 2, timeout=WAIT_MS)
+    return messages[-1]
+
+
+def test_actions_against_the_simulator(qtbot, sim_session: SimSession) -> None:
+    monitor = sim_session.monitor
+    first, second = _parked_legs(qtbot, monitor, 2)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    actions = ChannelActions(monitor, parent)
+    actions.show_errors = False
+
+    actions.set_selection([first])
+    assert _outcome(qtbot, actions, lambda: actions.do_hold(True)).startswith("Hold: on hold")
+    qtbot.waitUntil(lambda: monitor.store.channels[first.uuid].held, timeout=WAIT_MS)
+    actions.set_selection([monitor.store.channels[first.uuid]])
+    assert _outcome(qtbot, actions, lambda: actions.do_hold(False)).startswith("Unhold: resumed")
+    qtbot.waitUntil(lambda: not monitor.store.channels[first.uuid].held, timeout=WAIT_MS)
+
+    assert "sent 12#" in _outcome(qtbot, actions, lambda: actions.do_send_dtmf("12#"))
+    assert "recording" in _outcome(qtbot, actions, lambda: actions.do_record_start("/tmp/x.wav"))
+    assert "stopped" in _outcome(qtbot, actions, actions.do_record_stop)
+    assert "variables read" in _outcome(qtbot, actions, actions.do_dump)
+    assert actions.last_dump is not None
+    assert actions.last_dump.variables.get("Unique-ID") == first.uuid
+
+    outcome = _outcome(qtbot, actions, lambda: actions.do_eavesdrop("loopback/9196"))
+    assert "loopback/9196 is listening" in outcome
+
+    actions.set_selection([first, second])
+    assert "bridged" in _outcome(qtbot, actions, actions.do_bridge)
+    qtbot.waitUntil(
+        lambda: monitor.store.channels[first.uuid].other_leg_uuid == second.uuid,
+        timeout=WAIT_MS,
+    )
+
+    ghost = type("Gone", (), {"uuid": "00000000-0000-4000-8000-000000000000", "name": ""})()
+    actions.set_selection([ghost])
+    with qtbot.waitSignal(actions.failed, timeout=WAIT_MS) as blocker:
+        actions.do_hangup()
+    assert blocker.args == ["Hang up failed: the channel no longer exists"]
+
+    actions.set_selection([monitor.store.channels[second.uuid]])
+    outcome = _outcome(qtbot, actions, lambda: actions.do_transfer("9196", "XML", "default"))
+    assert "transferred to 9196" in outcome

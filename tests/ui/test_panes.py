@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import orjson
-from pane_fixtures import WAIT_MS, FakeMonitor, channel_event
+import pytest
+from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings
 
 from fsmonitor.esl import Event, LogRecord
@@ -14,6 +16,12 @@ from fsmonitor.ui._widgets_ring import Column, RingTableModel
 from fsmonitor.ui.event_log import DEFAULT_CAPACITY, EventLogView
 from fsmonitor.ui.log_pane import LOG_OFF, LogPane
 from fsmonitor.ui.registrations import RegistrationsView, parse_registrations
+
+
+@pytest.fixture
+def sim_session(qtbot) -> Iterator[SimSession]:
+    yield from open_sim_monitor(qtbot, cps=20.0, hold=10.0)
+
 
 UUID_A = "aaaaaaaa-0000-4000-8000-000000000001"
 UUID_B = "bbbbbbbb-0000-4000-8000-000000000002"
@@ -259,3 +267,36 @@ def test_registrations_load_and_refresh_once_per_burst(qtbot) -> None:
     shows = [c for c in monitor.connection.bgapi_commands() if c.startswith("show registrations")]
     assert shows == ["show registrations as json"] * 2
     assert "1 registrations" in view.status.text()
+
+
+# ------------------------------------------------------------------------------ simulator
+def test_panes_follow_the_simulator(qtbot, sim_session: SimSession) -> None:
+    monitor = sim_session.monitor
+    events = EventLogView(monitor)
+    log = LogPane(monitor)
+    registrations = RegistrationsView(monitor)
+    for widget in (events, log, registrations):
+        qtbot.addWidget(widget)
+    log.set_log_level(7)
+    qtbot.waitUntil(lambda: events.model.rowCount() > 20, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: log.model.rowCount() > 5, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: registrations.refreshes >= 1, timeout=WAIT_MS)
+    assert registrations.model.rowCount() > 0
+    assert "registrations" in registrations.status.text()
+
+    # /uuid: only lines of one session stay
+    session = next(
+        log.model.item(r).user_data
+        for r in range(log.model.rowCount())
+        if log.model.item(r).user_data
+    )
+    log.uuid_filter.setText(session)
+    log.apply_filter()
+    assert log.model.rowCount() > 0
+    assert all(log.model.item(r).user_data == session for r in range(log.model.rowCount()))
+
+    events.name_filter.setText("CHANNEL_CREATE")
+    events.apply_filter()
+    qtbot.waitUntil(lambda: events.model.rowCount() > 0, timeout=WAIT_MS)
+    names = {events.model.item(r).name for r in range(events.model.rowCount())}
+    assert names == {"CHANNEL_CREATE"}
