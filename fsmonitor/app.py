@@ -222,6 +222,10 @@ def _demo_process_class() -> Any:
             if not self._stopping:
                 self.failed.emit(f"simulator exited with code {code}")
 
+        @property
+        def running(self) -> bool:
+            return self.process.state() != QProcess.ProcessState.NotRunning
+
         def stop(self) -> None:
             """Terminate, then kill if it lingers; never waits on the GUI thread."""
             self._stopping = True
@@ -307,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(settings, PasswordStore())
     window.show()
 
+    exit_code = 0
     demo = None
     if opts.demo:
         demo = _demo_process_class()(opts.demo_cps, opts.demo_hold, opts.demo_preload, window)
@@ -317,28 +322,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo.listening.connect(demo_ready)
         demo.failed.connect(lambda text: window.statusBar().showMessage(text))
         demo.start()
-        app.aboutToQuit.connect(demo.stop)
     else:
         profile = resolve_profile(opts, settings)
         QTimer.singleShot(
             0, lambda: window.connect_profile(profile, password_env=opts.password_env)
         )
 
-    if opts.screenshot is not None:
-        target = opts.screenshot
+    def shutdown() -> None:
+        """Last window closed: stop the simulator first, quit once it has exited."""
+        if demo is not None and demo.running:
+            demo.process.finished.connect(lambda *_: app.exit(exit_code))
+            demo.stop()
+        else:
+            app.exit(exit_code)
 
-        def shoot() -> None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            ok = window.grab().save(str(target))
-            log.info("screenshot %s: %s", "saved to" if ok else "could not be saved to", target)
-            app.exit(0 if ok else 1)
-
-        QTimer.singleShot(int(opts.after * 1000), shoot)
+    app.setQuitOnLastWindowClosed(False)
+    app.lastWindowClosed.connect(shutdown)
 
     if opts.screenshot is not None:
         window.persist = False  # a rendering run must not rewrite the user's layout
+        target = opts.screenshot
+
+        def shoot() -> None:
+            nonlocal exit_code
+            window.show_something()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            ok = window.grab().save(str(target))
+            log.info("screenshot %s %s", "saved to" if ok else "could not be saved to", target)
+            exit_code = 0 if ok else 1
+            window.close()
+
+        QTimer.singleShot(int(opts.after * 1000), shoot)
+
     code = app.exec()
-    window.close()
     if demo is not None:
         demo.stop_now()
     return int(code)

@@ -43,16 +43,16 @@ STATE_FILTERS: list[tuple[str, list[str] | None]] = [
 ]
 
 DEFAULT_WIDTHS = {
-    ChannelTableModel.COL_UUID: 110,
-    ChannelTableModel.COL_DIRECTION: 40,
-    ChannelTableModel.COL_CALLER: 150,
-    ChannelTableModel.COL_DESTINATION: 100,
+    ChannelTableModel.COL_UUID: 120,
+    ChannelTableModel.COL_DIRECTION: 36,
+    ChannelTableModel.COL_CALLER: 215,
+    ChannelTableModel.COL_DESTINATION: 110,
     ChannelTableModel.COL_STATE: 75,
     ChannelTableModel.COL_DURATION: 65,
-    ChannelTableModel.COL_CODEC: 80,
-    ChannelTableModel.COL_APPLICATION: 130,
-    ChannelTableModel.COL_OTHER_LEG: 110,
-    ChannelTableModel.COL_NAME: 190,
+    ChannelTableModel.COL_CODEC: 85,
+    ChannelTableModel.COL_APPLICATION: 180,
+    ChannelTableModel.COL_OTHER_LEG: 120,
+    ChannelTableModel.COL_NAME: 260,
     ChannelTableModel.COL_CREATED: 70,
     ChannelTableModel.COL_HOSTNAME: 80,
 }
@@ -102,7 +102,7 @@ class ChannelTableView(QWidget):
         self.table.setObjectName("channelTable")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(ChannelTableModel.COL_CREATED, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(ChannelTableModel.COL_CREATED, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(False)
@@ -145,6 +145,10 @@ class ChannelTableView(QWidget):
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+        # The proxy drops rows while the source is still *about* to remove them, so a count
+        # taken on its signals can be one step behind: recount once each batch is complete.
+        model.updatesEmitted.connect(self._update_count)
+        model.modelReset.connect(self._update_count)
         self._last_selection: list[str] = []
         self._update_count()
         model.add_visible_rows_provider(self.visible_rows)

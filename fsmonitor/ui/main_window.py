@@ -591,6 +591,15 @@ class MainWindow(QMainWindow):
         if not self.table.select_uuid(uuid):
             self._select_pending = uuid
 
+    def show_something(self) -> None:
+        """Select a talking channel if nothing is selected (rendered screenshots show detail)."""
+        if self.table.selected_channels() or not self.model.rowCount():
+            return
+        self.model.flush()
+        items = self.model.items()
+        pick = next((c for c in items if c.call_state == "ACTIVE" and c.other_leg_uuid), items[0])
+        self.table.select_uuid(pick.uuid)
+
     def _show_context_menu(self, global_pos: Any) -> None:
         menu = self._actions_obj.context_menu() if self._actions_obj is not None else QMenu(self)
         menu.addSeparator()
