@@ -210,3 +210,26 @@ def test_detail_shows_fields_variables_and_timeline(qtbot: Any):
     top = detail.fields.topLevelItem(1)
     shown = [top.child(i).text(0) for i in range(top.childCount()) if not top.child(i).isHidden()]
     assert shown == ["effective_caller_id_name"]
+
+
+def test_originated_leg_is_selected_when_it_appears(qtbot: Any, window: MainWindow, sim: SimThread):
+    from fsmonitor.ui.originate_dialog import OriginateDialog
+
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    window.open_originate()
+    dialog = window.findChild(OriginateDialog)
+    assert dialog is not None
+    dialog.endpoint.setText("sofia/gateway/carrier1/15551234567")
+    dialog.mode_application.setChecked(True)
+    dialog.application.setText("park")
+    uuid = dialog.start()
+    assert uuid
+    qtbot.waitUntil(
+        lambda: [c.uuid for c in window.table.selected_channels()] == [uuid], timeout=WAIT
+    )
+    assert window.detail.channel.uuid == uuid
+    qtbot.waitUntil(
+        lambda: window.model.item_at(window.model.row_of(uuid)).call_state == "ACTIVE",
+        timeout=WAIT,
+    )
