@@ -36,7 +36,12 @@ class Call:
 
     @property
     def bridged(self) -> bool:
-        return any(leg.bridged_to is not None for leg in self.legs)
+        """Whether the legs are bridged: we saw CHANNEL_BRIDGE, or (joined mid-call) every leg
+        reports a bridge time."""
+        legs = self.legs
+        if any(leg.bridged_to is not None for leg in legs):
+            return True
+        return len(legs) > 1 and all(leg.bridged_at is not None for leg in legs)
 
     @property
     def created_at(self) -> float | None:

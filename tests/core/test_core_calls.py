@@ -207,3 +207,16 @@ def test_incremental_calls_match_a_full_recompute_for_any_sequence(
         assert _partition(store.calls()) == _reference(store)
         assert store.stats.active_calls == len(store.calls())
         assert {leg.uuid for call in store.calls() for leg in call.legs} == set(store.channels)
+
+
+def test_pair_joined_mid_call_is_a_bridged_call() -> None:
+    fs, store = Switch(), _store()
+    bridged = {"Caller-Channel-Bridged-Time": str(fs.now_us - 10_000_000)}
+    store.apply(fs.event("CHANNEL_EXECUTE", "A", Application="bridge", **bridged))
+    store.apply(fs.event("CHANNEL_STATE", "B", **{"Channel-Call-UUID": "A", **bridged}))
+    (call,) = store.calls()
+    assert call.bridged
+    assert [leg.uuid for leg in call.legs] == ["A", "B"]
+    store.apply(fs.event("CHANNEL_CREATE", "C", **{"Channel-Call-UUID": "A"}))
+    (call,) = store.calls()
+    assert not call.bridged  # C has not been bridged (yet)
