@@ -8,7 +8,7 @@ from . import names
 from .errors import EslProtocolError
 from .formats import parse_header_block
 from .frame import Frame
-from .text import decode_text
+from .text import ERRORS
 
 # FreeSWITCH itself refuses bodies over 16 MiB from clients; api output can be larger, but
 # a length beyond this is a corrupt stream, not a reply worth buffering.
@@ -52,87 +52,99 @@ class EslParser:
         if self._error is not None:
             raise self._error
         frames: list[Frame] = []
-        if self._buffer:
-            self._buffer += data
-            work: bytes | bytearray = self._buffer
+        append = frames.append
+        buffer = self._buffer
+        work: bytes | bytearray
+        if buffer:
+            buffer += data
+            work = buffer
         else:
-            work = bytes(data)
+            work = data if type(data) is bytes else bytes(data)
         size = len(work)
         pos = 0
-        scan_from = self._scan_from
         consumed = self._consumed
+        pending = self._pending
+        need = self._need
+        scan_from = self._scan_from
         try:
             while True:
-                pending = self._pending
-                if pending is None:
-                    # Stray line ends between frames are harmless (FreeSWITCH does the same
-                    # with client commands).
-                    while pos < size and work[pos] in b"\r\n":
-                        pos += 1
-                    if pos >= size:
+                if pending is not None:
+                    if size - pos < need:
                         break
-                    end = work.find(b"\n\n", max(pos, scan_from))
-                    terminator = 2
-                    if work.find(b"\r", pos, end if end >= 0 else size) >= 0:
-                        # CR LF line ends: not what FreeSWITCH sends, accepted all the same.
-                        crlf = work.find(b"\n\r\n", max(pos, scan_from - 1))
-                        if crlf >= 0 and (end < 0 or crlf < end):
-                            end, terminator = crlf, 3
-                    if end < 0:
-                        if size - pos > MAX_HEADER_BLOCK:
-                            raise EslProtocolError("header block too long", consumed + pos)
-                        scan_from = max(pos, size - 2)
-                        break
-                    scan_from = 0
-                    content_type, headers, length = self._header_block(
-                        work[pos:end], consumed + pos
-                    )
-                    start = pos
-                    pos = end + terminator
-                    if length == 0:
-                        frames.append(
-                            Frame(content_type, headers, b"", consumed + start, consumed + pos)
-                        )
-                        continue
-                    self._pending = (content_type, headers, consumed + start)
-                    self._need = length
-                    pending = self._pending
-                need = self._need
-                if size - pos < need:
+                    content_type, headers, frame_offset = pending
+                    body = bytes(work[pos : pos + need])
+                    append(Frame(content_type, headers, body, frame_offset, consumed + pos))
+                    pos += need
+                    pending = None
+                    continue
+                # Stray line ends between frames are harmless (FreeSWITCH does the same with
+                # client commands).
+                while pos < size and work[pos] in _LINE_ENDS:
+                    pos += 1
+                if pos >= size:
                     break
-                content_type, headers, frame_offset = pending
-                body = bytes(work[pos : pos + need])
-                frames.append(Frame(content_type, headers, body, frame_offset, consumed + pos))
-                pos += need
-                self._pending = None
+                end = work.find(b"\n\n", max(pos, scan_from))
+                terminator = 2
+                if work.find(b"\r", pos, end if end >= 0 else size) >= 0:
+                    # CR LF line ends: not what FreeSWITCH sends, accepted all the same.
+                    crlf = work.find(b"\n\r\n", max(pos, scan_from - 1))
+                    if crlf >= 0 and (end < 0 or crlf < end):
+                        end, terminator = crlf, 3
+                if end < 0:
+                    if size - pos > MAX_HEADER_BLOCK:
+                        raise EslProtocolError("header block too long", consumed + pos)
+                    scan_from = max(pos, size - 2)
+                    break
+                scan_from = 0
+                start = pos
+                pos = end + terminator
+                content_type, headers, length = _header_block(
+                    bytes(work[start:end]), consumed + start
+                )
+                if length == 0:
+                    append(Frame(content_type, headers, b"", consumed + start, consumed + pos))
+                elif size - pos >= length:
+                    body = bytes(work[pos : pos + length])
+                    append(Frame(content_type, headers, body, consumed + start, consumed + pos))
+                    pos += length
+                else:
+                    pending = (content_type, headers, consumed + start)
+                    need = length
+                    break
         except EslProtocolError as error:
             error.frames = frames
             self._error = error
             raise
         finally:
+            self._pending = pending
+            self._need = need
             self._scan_from = max(0, scan_from - pos)
-        if work is self._buffer:
-            del self._buffer[:pos]
+        if work is buffer:
+            del buffer[:pos]
         else:
             self._buffer = bytearray(work[pos:]) if pos < size else bytearray()
         self._consumed = consumed + pos
         return frames
 
-    @staticmethod
-    def _header_block(block: bytes | bytearray, offset: int) -> tuple[str, dict[str, str], int]:
-        text = decode_text(bytes(block))
-        if "\r" in text:
-            text = text.replace("\r", "")
-        headers = parse_header_block(text, offset)
-        content_type = headers.get(names.CONTENT_TYPE)
-        if not content_type:
-            raise EslProtocolError("header block without Content-Type", offset)
-        length_text = headers.get(names.CONTENT_LENGTH)
-        if length_text is None:
-            return content_type, headers, 0
-        if not length_text.isascii() or not length_text.isdigit():
-            raise EslProtocolError(f"Content-Length is not a number: {length_text[:40]!r}", offset)
-        length = int(length_text)
-        if length > MAX_CONTENT_LENGTH:
-            raise EslProtocolError(f"Content-Length {length} is implausibly large", offset)
-        return content_type, headers, length
+
+_LINE_ENDS: Final = frozenset(b"\r\n")
+
+
+def _header_block(block: bytes, offset: int) -> tuple[str, dict[str, str], int]:
+    """The outer header block: its headers, Content-Type and Content-Length (0 if none)."""
+    text = block.decode("utf-8", ERRORS)
+    if "\r" in text:
+        text = text.replace("\r", "")
+    headers = parse_header_block(text, offset)
+    content_type = headers.get(names.CONTENT_TYPE)
+    if not content_type:
+        raise EslProtocolError("header block without Content-Type", offset)
+    length_text = headers.get(names.CONTENT_LENGTH)
+    if length_text is None:
+        return content_type, headers, 0
+    if not length_text.isdigit() or not length_text.isascii():
+        raise EslProtocolError(f"Content-Length is not a number: {length_text[:40]!r}", offset)
+    length = int(length_text)
+    if length > MAX_CONTENT_LENGTH:
+        raise EslProtocolError(f"Content-Length {length} is implausibly large", offset)
+    return content_type, headers, length

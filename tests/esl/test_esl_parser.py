@@ -244,7 +244,7 @@ def test_log_frame_with_bad_numbers_raises_at_log_time() -> None:
 _VALUE_CHARS = st.characters(codec="utf-8", exclude_characters="\x00")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.lists(
         st.tuples(
