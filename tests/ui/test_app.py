@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -82,3 +83,32 @@ def test_demo_screenshot_writes_a_png(tmp_path: Path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000  # a real window, not an empty image
     assert b"demo simulator listening" in result.stderr
+
+
+def test_qt_messages_go_to_python_logging(qapp: Any, caplog: Any):
+    from PySide6.QtCore import qInstallMessageHandler, qWarning
+
+    from fsmonitor.app import install_qt_message_handler
+
+    install_qt_message_handler()
+    try:
+        with caplog.at_level(logging.INFO, logger="fsmonitor.qt"):
+            qWarning("a warning from Qt")
+    finally:
+        qInstallMessageHandler(None)
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        ("fsmonitor.qt", logging.WARNING, "a warning from Qt")
+    ]
+
+
+def test_excepthook_logs_instead_of_vanishing(qapp: Any, caplog: Any, monkeypatch: Any):
+    from fsmonitor.app import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook()
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        with caplog.at_level(logging.ERROR, logger="fsmonitor"):
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert any("ValueError: boom" in r.getMessage() for r in caplog.records)
