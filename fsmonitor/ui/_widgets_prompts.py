@@ -63,7 +63,9 @@ class FieldsDialog(QDialog):
                 combo.setEditable(True)
                 combo.addItems(list(spec.choices))
                 combo.setCurrentText(spec.default)
-                edit = combo.lineEdit()
+                line = combo.lineEdit()
+                assert line is not None  # editable combos always have one
+                edit = line
                 widget: QWidget = combo
             else:
                 edit = QLineEdit(spec.default)

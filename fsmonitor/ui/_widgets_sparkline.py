@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 
-class Sparkline(pg.PlotWidget):
+class Sparkline(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no types
     """``add(t, value)`` appends a sample; the x axis shows seconds before now (negative)."""
 
     def __init__(

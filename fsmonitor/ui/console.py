@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from fsmonitor.ui._widgets_fields import mark_error, unsafe_reason
 from fsmonitor.ui._widgets_reply import Reply
 from fsmonitor.ui._widgets_run import run_bgapi
+from fsmonitor.ui._widgets_settings import list_value
 
 HISTORY_LIMIT = 500
 OUTPUT_LINE_LIMIT = 20_000
@@ -104,7 +105,8 @@ class HistoryLineEdit(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         completer = self.completer()
-        popup_open = completer is not None and completer.popup().isVisible()
+        popup = completer.popup() if completer is not None else None
+        popup_open = popup is not None and popup.isVisible()
         if not popup_open and event.key() == Qt.Key.Key_Up:
             self._walk(-1)
             return
@@ -282,7 +284,4 @@ class ApiConsole(QWidget):
 
     def restore_state(self, settings: QSettings) -> None:
         """Bring back the command history saved by :meth:`save_state`."""
-        value = settings.value(_SETTINGS_KEY, [])
-        if isinstance(value, str):
-            value = [value]
-        self.input.set_history([str(v) for v in value or []])
+        self.input.set_history(list_value(settings, _SETTINGS_KEY))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.core.causes import describe_cause
 from fsmonitor.ui._widgets_run import signal_of
+from fsmonitor.ui._widgets_settings import int_value
 from fsmonitor.ui._widgets_sparkline import Sparkline
 
 MAX_REFRESH_HZ = 4
@@ -220,10 +221,10 @@ class DashboardWidget(QWidget):
         """Bring back what :meth:`save_state` stored."""
         settings.beginGroup(_SETTINGS_GROUP)
         try:
-            index = self.window_choice.findData(int(settings.value("window", DEFAULT_WINDOW)))
+            index = self.window_choice.findData(int_value(settings, "window", DEFAULT_WINDOW))
             if index >= 0:
                 self.window_choice.setCurrentIndex(index)
-            self.asr_alert.setValue(int(settings.value("asr_alert", DEFAULT_ASR_ALERT)))
+            self.asr_alert.setValue(int_value(settings, "asr_alert", DEFAULT_ASR_ALERT))
         finally:
             settings.endGroup()
         self.refresh()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from fsmonitor.core import headers as h
 from fsmonitor.ui._widgets_ring import Column, RingTableModel
 from fsmonitor.ui._widgets_run import connection_of, signal_of
+from fsmonitor.ui._widgets_settings import str_value
 
 DEFAULT_CAPACITY = 5000
 FILTER_DELAY_MS = 250
@@ -277,8 +278,8 @@ class EventLogView(QWidget):
         """Bring back what :meth:`save_state` stored."""
         settings.beginGroup(_SETTINGS_GROUP)
         try:
-            self.name_filter.setText(str(settings.value("names", "") or ""))
-            self.uuid_filter.setText(str(settings.value("uuid", "") or ""))
+            self.name_filter.setText(str_value(settings, "names"))
+            self.uuid_filter.setText(str_value(settings, "uuid"))
             state = settings.value("header")
             if state is not None:
                 self.table.horizontalHeader().restoreState(state)

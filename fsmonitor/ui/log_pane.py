@@ -30,6 +30,7 @@ from fsmonitor.net import ConnectionState
 from fsmonitor.ui._widgets_reply import failure_text
 from fsmonitor.ui._widgets_ring import Column, RingTableModel
 from fsmonitor.ui._widgets_run import connection_of, signal_of
+from fsmonitor.ui._widgets_settings import int_value, str_value
 
 DEFAULT_CAPACITY = 5000
 FILTER_DELAY_MS = 250
@@ -255,9 +256,9 @@ class LogPane(QWidget):
         """Bring back what :meth:`save_state` stored (and ask the switch for that level)."""
         settings.beginGroup(_SETTINGS_GROUP)
         try:
-            level = int(settings.value("level", LOG_OFF))
-            self.uuid_filter.setText(str(settings.value("uuid", "") or ""))
-            self.text_filter.setText(str(settings.value("text", "") or ""))
+            level = int_value(settings, "level", LOG_OFF)
+            self.uuid_filter.setText(str_value(settings, "uuid"))
+            self.text_filter.setText(str_value(settings, "text"))
             state = settings.value("header")
             if state is not None:
                 self.table.horizontalHeader().restoreState(state)

@@ -42,6 +42,7 @@ from fsmonitor.esl import EslCommandError, Originate
 from fsmonitor.ui._widgets_fields import mark_error, unsafe_reason
 from fsmonitor.ui._widgets_reply import Reply
 from fsmonitor.ui._widgets_run import run_bgapi, signal_of
+from fsmonitor.ui._widgets_settings import bool_value, int_value, list_value, str_value
 
 RETURN_RING_READY_HELP = (
     "Return as soon as the far end rings (return_ring_ready=true).\n"
@@ -402,12 +403,11 @@ class OriginateDialog(QDialog):
         call_uuid = self.origination_uuid.text()
         self._tracked_uuid = call_uuid
         self._set_progress(f"Originating {call_uuid}…")
-        run_bgapi(
-            self._monitor,
-            f"originate {originate.api_args()}",
-            lambda reply, u=call_uuid: self._on_reply(u, reply),
-            context=self,
-        )
+
+        def on_reply(reply: Reply) -> None:
+            self._on_reply(call_uuid, reply)
+
+        run_bgapi(self._monitor, f"originate {originate.api_args()}", on_reply, context=self)
         self.originated.emit(call_uuid)
         # The next originate from this dialog must not reuse the uuid of the one just started.
         self.new_uuid()
@@ -473,16 +473,16 @@ class OriginateDialog(QDialog):
         settings.beginGroup(_SETTINGS_GROUP)
         try:
             for name, edit in self._line_edits().items():
-                edit.setText(str(settings.value(name, edit.text()) or ""))
-            application = settings.value("mode", "ext") == "application"
+                edit.setText(str_value(settings, name, edit.text()))
+            application = str_value(settings, "mode", "ext") == "application"
             (self.mode_application if application else self.mode_extension).setChecked(True)
-            self.timeout.setValue(int(settings.value("timeout", DEFAULT_TIMEOUT_S)))
-            self.return_ring_ready.setChecked(_bool(settings.value("return_ring_ready", False)))
-            early = str(settings.value("ignore_early_media", EARLY_MEDIA_CHOICES[0]))
+            self.timeout.setValue(int_value(settings, "timeout", DEFAULT_TIMEOUT_S))
+            self.return_ring_ready.setChecked(bool_value(settings, "return_ring_ready"))
+            early = str_value(settings, "ignore_early_media", EARLY_MEDIA_CHOICES[0])
             if early in EARLY_MEDIA_CHOICES:
                 self.ignore_early_media.setCurrentText(early)
-            names = _list(settings.value("variable_names", []))
-            values = _list(settings.value("variable_values", []))
+            names = list_value(settings, "variable_names")
+            values = list_value(settings, "variable_values")
             self.variables.setRowCount(0)
             for name, value in zip(names, values, strict=False):
                 self.add_variable(name, value)
@@ -520,17 +520,3 @@ def _reason(exc: EslCommandError) -> str:
 def _state_words(channel: Any) -> str:
     call_state = str(getattr(channel, "call_state", "") or "").upper()
     return _CALL_STATE_WORDS.get(call_state, call_state.lower() or "created")
-
-
-def _bool(value: object) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("true", "1", "yes")
-    return bool(value)
-
-
-def _list(value: object) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]  # type: ignore[attr-defined]

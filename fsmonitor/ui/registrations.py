@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from fsmonitor.net import ConnectionState
 from fsmonitor.ui._widgets_reply import Reply
 from fsmonitor.ui._widgets_run import connection_of, run_bgapi, signal_of
+from fsmonitor.ui._widgets_settings import str_value
 
 REFRESH_DELAY_MS = 1000
 EXPIRY_TICK_MS = 5000
@@ -277,7 +278,7 @@ class RegistrationsView(QWidget):
         """Bring back what :meth:`save_state` stored."""
         settings.beginGroup(_SETTINGS_GROUP)
         try:
-            self.filter.setText(str(settings.value("filter", "") or ""))
+            self.filter.setText(str_value(settings, "filter"))
             state = settings.value("header")
             if state is not None:
                 self.table.horizontalHeader().restoreState(state)
