@@ -133,7 +133,7 @@ class Originate:
     def global_variables(self) -> dict[str, str]:
         """Every variable of the ``{...}`` block, the named fields first."""
         result: dict[str, str] = {}
-        if self.origination_uuid is not None:
+        if self.origination_uuid:  # "" (a cleared form field) means "let FreeSWITCH choose"
             result[ORIGINATION_UUID] = check_token("origination_uuid", self.origination_uuid)
         if self.return_ring_ready:
             result[RETURN_RING_READY] = "true"

@@ -83,6 +83,9 @@ def test_application_arguments_with_spaces_are_quoted() -> None:
 
 def test_no_variables_means_no_braces() -> None:
     assert Originate("user/1000", extension="7000").dial_string() == "user/1000"
+    assert Originate("user/1000", extension="7000", origination_uuid="").dial_string() == (
+        "user/1000"
+    )
     assert Originate("user/1000", extension="7000", dialplan="XML").api_args() == (
         "user/1000 7000 XML"
     )
