@@ -50,7 +50,13 @@ class FieldsDialog(QDialog):
     """
 
     def __init__(
-        self, title: str, specs: Sequence[FieldSpec], parent: QWidget | None = None
+        self,
+        title: str,
+        specs: Sequence[FieldSpec],
+        parent: QWidget | None = None,
+        *,
+        ok_text: str = "",
+        question: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -84,7 +90,14 @@ class FieldsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        if ok_text:
+            ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            ok_button.setText(ok_text)
         layout = QVBoxLayout(self)
+        if question:
+            prompt = QLabel(question)
+            prompt.setWordWrap(True)
+            layout.addWidget(prompt)
         layout.addLayout(form)
         layout.addWidget(self.reason)
         layout.addWidget(self.buttons)
@@ -142,9 +155,15 @@ class Prompter:
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def form(self, title: str, specs: Sequence[FieldSpec]) -> dict[str, str] | None:
-        """Fill a :class:`FieldsDialog`; the values, or None if cancelled."""
-        dialog = FieldsDialog(title, specs, self._parent)
+    def form(
+        self, title: str, specs: Sequence[FieldSpec], *, ok_text: str = "", question: str = ""
+    ) -> dict[str, str] | None:
+        """Fill a :class:`FieldsDialog`; the values, or None if cancelled.
+
+        With ``ok_text`` (e.g. "Hang up") and a ``question`` the form is also the confirmation
+        of a destructive action: one dialog instead of a form followed by "are you sure?".
+        """
+        dialog = FieldsDialog(title, specs, self._parent, ok_text=ok_text, question=question)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None

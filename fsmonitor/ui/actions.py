@@ -222,8 +222,9 @@ class ChannelActions(QObject):
     def _ask_hangup(self) -> None:
         if not self._selection:
             return
+        who = self._describe(self._selection)
         values = self.prompter.form(
-            f"Hang up {self._describe(self._selection)}",
+            f"Hang up {who}",
             [
                 FieldSpec(
                     "cause",
@@ -234,11 +235,10 @@ class ChannelActions(QObject):
                     help="Sent as the hangup cause; the far end sees its Q.850 code",
                 )
             ],
+            ok_text="Hang up",
+            question=f"Hang up {who}? The call ends for everyone on it.",
         )
-        if values is None:
-            return
-        question = f"Hang up {self._describe(self._selection)} with {values['cause']}?"
-        if self.prompter.confirm("Hang up", question):
+        if values is not None:
             self.do_hangup(values["cause"])
 
     def _ask_transfer(self) -> None:

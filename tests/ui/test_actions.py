@@ -30,8 +30,10 @@ class ScriptedPrompter:
         self.asked.append(text)
         return self.confirm_answer
 
-    def form(self, title: str, specs: Sequence[FieldSpec]) -> dict[str, str] | None:
-        self.asked.append(title)
+    def form(
+        self, title: str, specs: Sequence[FieldSpec], *, ok_text: str = "", question: str = ""
+    ) -> dict[str, str] | None:
+        self.asked.append(question or title)
         return self.form_answer
 
     def error(self, title: str, text: str) -> None:
@@ -128,16 +130,41 @@ def test_copy_uuid_puts_it_on_the_clipboard(qtbot) -> None:
     assert QGuiApplication.clipboard().text() == A
 
 
-def test_hangup_asks_for_the_cause_and_confirms(qtbot) -> None:
+def test_hangup_asks_for_the_cause_in_a_confirming_form(qtbot) -> None:
     monitor, actions = _setup(qtbot)
-    prompter = ScriptedPrompter({"cause": "CALL_REJECTED"}, confirm=False)
+    prompter = ScriptedPrompter(None)
     actions.prompter = prompter  # type: ignore[assignment]
     actions.action("hangup").trigger()
-    assert monitor.connection.sent == []  # declined at the confirmation
-    prompter.confirm_answer = True
+    assert monitor.connection.sent == []  # cancelled
+    assert prompter.asked[-1].startswith("Hang up loopback/aaaa-a?")
+    prompter.form_answer = {"cause": "CALL_REJECTED"}
     actions.action("hangup").trigger()
     assert monitor.connection.bgapi_commands() == [f"uuid_kill {A} CALL_REJECTED"]
-    assert "CALL_REJECTED" in prompter.asked[-1]
+
+
+def test_park_and_bridge_confirm_first(qtbot) -> None:
+    monitor, actions = _setup(qtbot, count=2)
+    prompter = ScriptedPrompter(confirm=False)
+    actions.prompter = prompter  # type: ignore[assignment]
+    actions.action("bridge").trigger()
+    actions.set_selection([monitor.store.channels[A]])
+    actions.action("park").trigger()
+    assert monitor.connection.sent == []
+    assert len(prompter.asked) == 2
+    prompter.confirm_answer = True
+    actions.action("park").trigger()
+    assert monitor.connection.bgapi_commands() == [f"uuid_park {A}"]
+
+
+def test_hangup_form_is_its_own_confirmation(qtbot) -> None:
+    dialog = FieldsDialog(
+        "Hang up",
+        [FieldSpec("cause", "Hangup cause", "NORMAL_CLEARING", choices=("NORMAL_CLEARING",))],
+        ok_text="Hang up",
+        question="Hang up x?",
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).text() == "Hang up"
 
 
 def test_err_replies_are_reported_in_plain_words(qtbot) -> None:
@@ -293,3 +320,30 @@ def test_actions_against_the_simulator(qtbot, sim_session: SimSession) -> None:
     actions.set_selection([monitor.store.channels[second.uuid]])
     outcome = _outcome(qtbot, actions, lambda: actions.do_transfer("9196", "XML", "default"))
     assert "transferred to 9196" in outcome
+
+
+def test_the_real_hangup_dialog_sends_the_chosen_cause(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from fsmonitor.ui._widgets_prompts import Prompter
+
+    monitor, actions = _setup(qtbot)
+    actions.prompter = Prompter(actions.parent())  # type: ignore[arg-type]
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, FieldsDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog.windowTitle())
+        dialog.edits["cause"].setText("USER_BUSY\nexit")
+        assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+        dialog.edits["cause"].setText("USER_BUSY")
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, answer)
+    actions.action("hangup").trigger()
+    assert seen == ["Hang up loopback/aaaa-a"]
+    assert monitor.connection.bgapi_commands() == [f"uuid_kill {A} USER_BUSY"]
