@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--bridged-share", type=float, default=0.6, help="share of calls bridged to a gateway"
     )
     parser.add_argument("--registrations", type=int, default=5, help="registered SIP users")
-    parser.add_argument("--max-queue", type=int, default=20_000, help="per-client event backlog")
+    parser.add_argument("--max-queue", type=int, default=100_000, help="per-client event backlog")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
     return parser
 

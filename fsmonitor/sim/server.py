@@ -67,7 +67,7 @@ class SimServer:
         bridged_share: float = 0.6,
         registrations: int = 5,
         answer_delay: float = 0.2,
-        max_queue: int = 20_000,
+        max_queue: int = 100_000,
         max_missed: int = 500,
         auth_timeout: float = 25.0,
         hostname: str = "fsmonitor-sim",

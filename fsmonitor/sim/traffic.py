@@ -62,6 +62,7 @@ class TrafficGenerator:
         self.profile = profile
         self.rng = random.Random(seed if seed is None else seed + 1)
         self._credit = 0.0
+        self._last_tick = 0.0
         self._running = False
         self.started = 0
 
@@ -73,6 +74,7 @@ class TrafficGenerator:
     def start(self) -> None:
         if not self._running:
             self._running = True
+            self._last_tick = self.calls.sched.time()
             self.calls.sched.call_later(self.TICK, self._tick)
 
     def stop(self) -> None:
@@ -81,7 +83,10 @@ class TrafficGenerator:
     def _tick(self) -> None:
         if not self._running:
             return
-        self._credit += self.profile.cps * self.TICK
+        now = self.calls.sched.time()
+        # Credit by the time that really passed, so a late tick does not lower the rate.
+        self._credit += self.profile.cps * min(now - self._last_tick, 1.0)
+        self._last_tick = now
         while self._credit >= 1.0:
             self._credit -= 1.0
             self.inbound_call()
