@@ -28,8 +28,8 @@ class EslParser:
     Malformed framing (a header line without ``": "``, a missing Content-Type, a negative
     or non-numeric Content-Length) raises :class:`EslProtocolError` carrying the stream
     offset; nothing else escapes. After such an error the stream cannot be resynchronised,
-    so the parser stays failed and every later ``feed`` raises the same error; frames that
-    the failing chunk completed before the bad one are on the exception as ``frames``.
+    so the parser stays failed and every later ``feed`` raises again (same offset); frames
+    that the failing chunk completed before the bad one are on the exception as ``frames``.
     """
 
     def __init__(self) -> None:
@@ -50,7 +50,9 @@ class EslParser:
     def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
         """Consume ``data``; return the frames it completes, oldest first."""
         if self._error is not None:
-            raise self._error
+            raise EslProtocolError(
+                f"stream already broken: {self._error.message}", self._error.offset
+            )
         frames: list[Frame] = []
         append = frames.append
         buffer = self._buffer

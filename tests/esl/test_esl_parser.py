@@ -101,8 +101,10 @@ def test_error_keeps_frames_already_completed_and_parser_stays_failed() -> None:
     with pytest.raises(EslProtocolError) as caught:
         parser.feed(REPLY + b"garbage\n\n")
     assert [f.reply_text for f in caught.value.frames] == ["+OK accepted"]
-    with pytest.raises(EslProtocolError):
+    with pytest.raises(EslProtocolError, match="already broken") as again:
         parser.feed(REPLY)
+    assert again.value.offset == caught.value.offset == len(REPLY)
+    assert again.value.frames == []
 
 
 def test_header_block_without_end_is_bounded() -> None:
