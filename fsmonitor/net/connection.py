@@ -335,10 +335,11 @@ class EslConnection(QObject):
         sock.errorOccurred.connect(lambda err: self._guard(lambda: self._on_socket_error(err)))
         sock.disconnected.connect(lambda: self._guard(self._on_disconnected))
         self._socket = sock
-        self._set_state(ConnectionState.CONNECTING)
+        self._drop_leftovers()
         self._connect_timer.start(self._ms(self.options.connect_timeout))
         log.info("connecting to %s", self.address)
         sock.connectToHost(self.host, self.port)
+        self._set_state(ConnectionState.CONNECTING)
 
     def _connect_now(self) -> None:
         if self._state in (ConnectionState.DISCONNECTED, ConnectionState.FAILED):
@@ -348,10 +349,14 @@ class EslConnection(QObject):
 
     def _stop_trying(self) -> None:
         if self._state is ConnectionState.RECONNECTING:
+            self._generation += 1
             self._retry_timer.stop()
             self._next_retry_at = None
-            self._fail_all(EslError(ErrorKind.DISCONNECTED, "gave up reconnecting"))
-            self._set_state(ConnectionState.DISCONNECTED)
+            self._finish_transition(
+                ConnectionState.DISCONNECTED,
+                self._take_all(),
+                EslError(ErrorKind.DISCONNECTED, "gave up reconnecting"),
+            )
 
     def _close(self) -> None:
         self._stop_timers()
@@ -365,8 +370,12 @@ class EslConnection(QObject):
             self._teardown_socket()
         self._parser = None
         self._sync_events = None
-        self._fail_all(EslError(ErrorKind.DISCONNECTED, f"disconnected from {self.address}"))
-        self._set_state(ConnectionState.DISCONNECTED)
+        self._probe = None
+        self._finish_transition(
+            ConnectionState.DISCONNECTED,
+            self._take_all(),
+            EslError(ErrorKind.DISCONNECTED, f"disconnected from {self.address}"),
+        )
 
     def _say_goodbye(self, sock: QTcpSocket) -> None:
         """Send ``exit`` and let the socket drain and close on its own, without us."""
@@ -391,36 +400,90 @@ class EslConnection(QObject):
         """The connection can no longer be trusted: report, drop, and retry with back-off."""
         if not self._state.is_live:
             return
-        self._last_error_kind = kind
-        self._report(message)
-        self._stop_timers()
-        self._teardown_socket()
-        self._parser = None
-        self._sync_events = None
-        self._probe = None
-        self._fail_fifo(EslError(ErrorKind.DISCONNECTED, f"connection lost: {message}"))
+        self._drop(message, kind)
+        doomed = self._take_fifo()
         if not self.options.reconnect:
-            self._fail_all(EslError(ErrorKind.DISCONNECTED, f"connection lost: {message}"))
-            self._set_state(ConnectionState.DISCONNECTED)
+            doomed += self._take_all()
+            self._finish_transition(
+                ConnectionState.DISCONNECTED,
+                doomed,
+                EslError(ErrorKind.DISCONNECTED, f"connection lost: {message}"),
+                message,
+            )
             return
         delay = self._backoff.next_delay()
         self._next_retry_at = time.time() + delay
         self._retry_timer.start(self._ms(delay))
         log.info("%s: next attempt in %.2f s", self.address, delay)
-        self._set_state(ConnectionState.RECONNECTING)
-        emit(self.retryScheduled, self._next_retry_at)
+        generation = self._generation
+        self._finish_transition(
+            ConnectionState.RECONNECTING,
+            doomed,
+            EslError(ErrorKind.DISCONNECTED, f"connection lost: {message}"),
+            message,
+        )
+        if generation == self._generation and self._next_retry_at is not None:
+            emit(self.retryScheduled, self._next_retry_at)
 
     def _give_up(self, message: str, kind: ErrorKind) -> None:
         """A failure retrying cannot fix (wrong password, ACL): stop in FAILED."""
+        self._drop(message, kind)
+        self._next_retry_at = None
+        doomed = self._take_fifo() + self._take_all()
+        self._finish_transition(ConnectionState.FAILED, doomed, EslError(kind, message), message)
+
+    def _drop(self, message: str, kind: ErrorKind) -> None:
+        """Forget the socket and everything tied to it, without telling anyone yet."""
         self._last_error_kind = kind
-        self._report(message)
+        self._last_error = message
         self._stop_timers()
         self._teardown_socket()
         self._parser = None
         self._sync_events = None
-        self._next_retry_at = None
-        self._fail_all(EslError(kind, message))
-        self._set_state(ConnectionState.FAILED)
+        self._probe = None
+        self._batch = []
+
+    def _take_fifo(self) -> list[EslRequest]:
+        """Requests sent on the lost socket: their replies will never come."""
+        fifo, self._fifo = list(self._fifo), deque()
+        for request in fifo:
+            if request.job_uuid is not None:
+                self._jobs.pop(request.job_uuid, None)
+        return fifo
+
+    def _take_all(self) -> list[EslRequest]:
+        taken = self._take_fifo() + self._waiting + list(self._jobs.values())
+        self._waiting, self._jobs = [], {}
+        return taken
+
+    def _drop_leftovers(self) -> None:
+        """A new socket starts with an empty FIFO, whatever happened before."""
+        leftovers = self._take_fifo()
+        for request in leftovers:
+            request._fail(EslError(ErrorKind.DISCONNECTED, "connection replaced"))
+
+    def _finish_transition(
+        self,
+        state: ConnectionState,
+        doomed: list[EslRequest],
+        error: EslError,
+        message: str | None = None,
+    ) -> None:
+        """Enter ``state`` first, then tell the world: error, failed requests, new state.
+
+        The state is consistent before any slot runs, so a slot that calls back (close(),
+        api()...) sees the new state; if it starts another transition, ours stops notifying.
+        """
+        generation = self._generation
+        previous, self._state = self._state, state
+        if message is not None:
+            log.warning("%s", message)
+            emit(self.error, message)
+        for request in doomed:
+            request._fail(error)
+        if generation == self._generation and self._state is state and previous is not state:
+            log.info("%s: %s → %s", self.address, previous.value, state.value)
+            emit(self.stateChanged, state)
 
     def _on_retry_timer(self) -> None:
         if self._state is ConnectionState.RECONNECTING:
@@ -430,8 +493,8 @@ class EslConnection(QObject):
 
     def _on_connected(self) -> None:
         self._connect_timer.stop()
-        self._set_state(ConnectionState.AUTHENTICATING)
         self._auth_timer.start(self._ms(self.options.auth_timeout))
+        self._set_state(ConnectionState.AUTHENTICATING)
 
     def _on_connect_timeout(self) -> None:
         if self._state is ConnectionState.CONNECTING:
@@ -633,7 +696,7 @@ class EslConnection(QObject):
     # ------------------------------------------------------------------ sync stage
 
     def _begin_sync(self) -> None:
-        self._set_state(ConnectionState.SYNCING)
+        self._state = ConnectionState.SYNCING  # announced once the requests are out
         self._sync_events = []
         self._watchdog.start(self._watchdog_ms())
         self._send_subscription()
@@ -647,6 +710,8 @@ class EslConnection(QObject):
             lambda frame: self._on_snapshot(frame, at),
             timeout=self.options.sync_timeout,
         )
+        log.info("%s: authenticating → syncing", self.address)
+        emit(self.stateChanged, ConnectionState.SYNCING)
 
     def _send_subscription(self) -> None:
         event_names = list(ALWAYS_SUBSCRIBED) + [
@@ -697,13 +762,13 @@ class EslConnection(QObject):
         if generation != self._generation:
             return
         self._backoff.reset()
-        self._set_state(ConnectionState.READY)
+        self._state = ConnectionState.READY  # announced below, after the queue went out
         waiting, self._waiting = self._waiting, []
         for request in waiting:
-            if generation != self._generation or self._state is not ConnectionState.READY:
-                self._waiting.append(request)
-            elif not request.done:
+            if not request.done:
                 self._send_request(request)
+        log.info("%s: syncing → ready", self.address)
+        emit(self.stateChanged, ConnectionState.READY)
 
     # ------------------------------------------------------------------ requests
 
@@ -735,6 +800,9 @@ class EslConnection(QObject):
             request._on_reply = lambda frame: self._on_api_reply(request, frame)
         else:
             request._on_reply = lambda frame: self._on_command_reply(request, frame)
+        if self._socket is None:  # a slot closed the connection meanwhile
+            request._fail(EslError(ErrorKind.DISCONNECTED, messages.not_connected(self.address)))
+            return
         request._sent = True
         self._fifo.append(request)
         log.debug("%s: → %s", self.address, request.label)
@@ -754,6 +822,9 @@ class EslConnection(QObject):
         request = EslRequest("internal", label, timeout)
         request._on_reply = on_reply
         request._sent = True
+        if self._socket is None:  # a slot closed the connection meanwhile
+            request._finish()
+            return request
         self._add_deadline(request)
         self._fifo.append(request)
         log.debug("%s: → %s", self.address, label)
@@ -838,21 +909,6 @@ class EslConnection(QObject):
         if request.job_uuid is not None:
             self._jobs.pop(request.job_uuid, None)
         request._fail(EslError(ErrorKind.TIMEOUT, messages.timed_out(request.label, seconds)))
-
-    def _fail_fifo(self, error: EslError) -> None:
-        """Requests sent on the lost socket: their replies will never come."""
-        fifo, self._fifo = self._fifo, deque()
-        for request in fifo:
-            if request.job_uuid is not None:
-                self._jobs.pop(request.job_uuid, None)
-            request._fail(error)
-
-    def _fail_all(self, error: EslError) -> None:
-        self._fail_fifo(error)
-        waiting, self._waiting = self._waiting, []
-        jobs, self._jobs = self._jobs, {}
-        for request in [*waiting, *jobs.values()]:
-            request._fail(error)
 
     # ------------------------------------------------------------------ watchdog
 

@@ -438,3 +438,44 @@ def test_a_command_with_a_line_break_fails_alone(qtbot, fake, make_conn):
     assert not any("auth x" in c for c in fake.commands)
     assert conn.state is S.READY
     assert conn.last_error is None
+
+
+def test_closing_from_the_error_slot_stops_everything(qtbot, fake, make_conn):
+    conn = make_conn(fake.port)
+    conn.open()
+    wait_state(qtbot, conn, S.READY)
+    states: list[ConnectionState] = []
+    conn.stateChanged.connect(states.append)
+    conn.error.connect(lambda message: conn.close())
+    fake.client.disconnectFromHost()
+    qtbot.waitUntil(lambda: bool(states), timeout=WAIT_MS)
+    assert states == [S.DISCONNECTED]
+    assert conn.next_retry_at is None
+    pause = QTimer()
+    pause.setSingleShot(True)
+    with qtbot.waitSignal(pause.timeout, timeout=WAIT_MS):
+        pause.start(round(FAST.backoff_max * 3000))
+    assert fake.connections == 1
+
+
+def test_a_request_made_from_a_state_slot_survives_the_reconnect(qtbot, fake, make_conn):
+    conn = make_conn(fake.port)
+    conn.open()
+    wait_state(qtbot, conn, S.READY)
+    made: list[object] = []
+    results: list[str] = []
+
+    def on_state(state: ConnectionState) -> None:
+        if state is S.RECONNECTING and not made:
+            made.append(conn.api("echo after"))
+        elif state is S.SYNCING and len(made) == 1:
+            made.append(conn.api("echo during-sync"))
+        else:
+            return
+        made[-1].finished.connect(results.append)
+
+    conn.stateChanged.connect(on_state)
+    fake.client.disconnectFromHost()
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=WAIT_MS)
+    assert results == ["after", "during-sync"]
+    assert conn.state is S.READY
