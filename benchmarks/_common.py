@@ -187,3 +187,17 @@ class SimulatorProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def quiet_offscreen_warning() -> None:
+    """Drop the one message Qt's offscreen platform prints for every shown window."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous: list[object] = []
+
+    def handler(mode: object, context: object, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        sys.stderr.write(message + "\n")
+
+    previous.append(qInstallMessageHandler(handler))

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import percentile, use_repo_package
+from _common import percentile, quiet_offscreen_warning, use_repo_package
 
 use_repo_package()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -262,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     from fsmonitor.ui.settings import PasswordStore, Profile, Settings
 
     app = QApplication([sys.argv[0]])
+    quiet_offscreen_warning()
     style = load_stylesheet()
     if style:
         app.setStyleSheet(style)

@@ -8,7 +8,8 @@ Run from the repository root::
    churning at ``--cps`` calls per second (``--hold`` defaults to what keeps the count
    level). The app's own pieces (``Monitor`` → ``ChannelStore`` → ``ChannelTableModel`` →
    a ``QTableView``, offscreen) connect to it; we time connect → authenticated → snapshot
-   parsed (``show channels as json``) → store reconciled → every row in the model.
+   (``show channels as json``) fetched, parsed and reconciled into the store → every row
+   in the model.
    Target: under 1 s. The snapshot is also decoded, reconciled and loaded into a model in
    isolation, to show where that second goes.
 2. What a web panel does instead, fetching and parsing ``show channels as json`` every
@@ -26,8 +27,10 @@ import math
 import os
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from _common import (
@@ -35,6 +38,7 @@ from _common import (
     format_table,
     hold_for,
     machine_summary,
+    quiet_offscreen_warning,
     use_repo_package,
 )
 
@@ -53,8 +57,7 @@ class ConnectTiming:
     """Seconds after ``open()`` at which each stage was reached."""
 
     authenticated: float = float("nan")
-    snapshot_parsed: float = float("nan")
-    store_reconciled: float = float("nan")
+    store_reconciled: float = float("nan")  # snapshot fetched, parsed and reconciled
     table_complete: float = float("nan")
     rows: int = 0
 
@@ -80,22 +83,97 @@ class WireCost:
     staleness: str
 
 
-def time_connect(port: int, password: str, expected: int, timeout: float) -> ConnectTiming:
-    """One connect of the app's pieces to a full table, timed stage by stage."""
+class _Target:
+    """What a connect is timed on: a monitor and the channel model fed by it."""
+
+    def __init__(self, port: int, password: str, *, window: bool) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.app = QApplication.instance() or QApplication([])
+        quiet_offscreen_warning()
+        self.port, self.password, self.use_window = port, password, window
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._objects: list[Any] = []
+        self.monitor: Any = None
+        self.model: Any = None
+
+    def open(self) -> None:
+        if self.use_window:
+            self._open_window()
+        else:
+            self._open_pieces()
+
+    def _open_pieces(self) -> None:
+        from PySide6.QtWidgets import QTableView
+
+        from fsmonitor.net import Monitor
+        from fsmonitor.ui.models import ChannelTableModel
+
+        self.monitor = Monitor("127.0.0.1", self.port, self.password)
+        self.model = ChannelTableModel(self.monitor.store)
+        view = QTableView()
+        view.setModel(self.model)
+        view.resize(1200, 800)
+        view.show()
+        self.monitor.changed.connect(self.model.apply_changes)
+        self._objects = [view, self.model, self.monitor]
+        self.monitor.open()
+
+    def _open_window(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        from fsmonitor.ui.main_window import MainWindow
+        from fsmonitor.ui.settings import PasswordStore, Settings
+
+        self._tmp = tempfile.TemporaryDirectory()
+        qsettings = QSettings(str(Path(self._tmp.name) / "bench.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Settings(qsettings), PasswordStore(use_keyring=False))
+        window.persist = False
+        window.resize(1400, 900)
+        window.show()
+        self.app.processEvents()
+        self._objects = [window]
+        self.window = window
+        self.model = window.model
+
+    def connect_window(self) -> None:
+        """The timed part for the window: connecting, not building the window."""
+        from fsmonitor.ui.settings import Profile
+
+        self.window.connect_profile(
+            Profile("bench", "127.0.0.1", self.port), password=self.password
+        )
+        self.monitor = self.window.monitor
+
+    def close(self) -> None:
+        if self.monitor is not None:
+            self.monitor.close()
+        if self.model is not None and not self.use_window:
+            self.model.stop_clock()
+        for obj in self._objects:
+            if obj is not self.monitor:
+                obj.close()
+            obj.deleteLater()
+        self.app.processEvents()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def time_connect(
+    port: int,
+    password: str,
+    expected: int,
+    timeout: float,
+    *,
+    window: bool,
+    profiler: Any = None,
+) -> ConnectTiming:
+    """One connect to a full table, timed stage by stage."""
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication, QTableView
 
-    from fsmonitor.net import ConnectionState, Monitor
-    from fsmonitor.ui.models import ChannelTableModel
+    from fsmonitor.net import ConnectionState
 
-    app = QApplication.instance() or QApplication([])
-    monitor = Monitor("127.0.0.1", port, password)
-    model = ChannelTableModel(monitor.store)
-    view = QTableView()
-    view.setModel(model)
-    view.resize(1200, 800)
-    view.show()
-    monitor.changed.connect(model.apply_changes)
+    target = _Target(port, password, window=window)
     timing = ConnectTiming()
     loop = QEventLoop()
     start = 0.0
@@ -104,37 +182,48 @@ def time_connect(port: int, password: str, expected: int, timeout: float) -> Con
         if state is ConnectionState.SYNCING and timing.authenticated != timing.authenticated:
             timing.authenticated = time.perf_counter() - start
 
-    def on_snapshot(_snapshot: object) -> None:
-        timing.snapshot_parsed = time.perf_counter() - start
-
     def on_changed(_changes: object) -> None:
         if timing.store_reconciled != timing.store_reconciled:
             timing.store_reconciled = time.perf_counter() - start
 
     def on_rows(*_args: object) -> None:
+        model, monitor = target.model, target.monitor
+        if monitor is None:
+            return
         live = len(monitor.store.channels)
         if live >= expected * 0.9 and model.rowCount() == live and model.pending == 0:
             timing.table_complete = time.perf_counter() - start
             timing.rows = model.rowCount()
             loop.quit()
 
-    monitor.connection.stateChanged.connect(on_state)
-    monitor.connection.snapshotReceived.connect(on_snapshot)
-    monitor.changed.connect(on_changed)
-    model.rowsInserted.connect(on_rows)
-    model.modelReset.connect(on_rows)
-    model.updatesEmitted.connect(on_rows)
+    def hook() -> None:
+        target.monitor.connection.stateChanged.connect(on_state)
+        target.monitor.changed.connect(on_changed)
+
     QTimer.singleShot(int(timeout * 1000), loop.quit)
-    gc.collect()
-    start = time.perf_counter()
-    monitor.open()
+    if window:
+        target.open()  # the window is built before the clock starts
+        target.model.rowsInserted.connect(on_rows)
+        target.model.modelReset.connect(on_rows)
+        target.model.updatesEmitted.connect(on_rows)
+        gc.collect()
+        start = time.perf_counter()
+        target.connect_window()  # opens asynchronously: hooking right after misses nothing
+        hook()
+    else:
+        gc.collect()
+        start = time.perf_counter()
+        target.open()
+        hook()
+        target.model.rowsInserted.connect(on_rows)
+        target.model.modelReset.connect(on_rows)
+        target.model.updatesEmitted.connect(on_rows)
+    if profiler is not None:
+        profiler.start()
     loop.exec()
-    monitor.close()
-    view.close()
-    model.stop_clock()
-    for obj in (view, model, monitor):
-        obj.deleteLater()
-    app.processEvents()
+    if profiler is not None:
+        profiler.stop()
+    target.close()
     return timing
 
 
@@ -253,6 +342,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--polls", type=int, default=3, help="snapshot fetches measured")
     parser.add_argument("--window", type=float, default=10.0, help="seconds of events measured")
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument(
+        "--profile", action="store_true", help="pyinstrument profile of the last connect"
+    )
+    parser.add_argument(
+        "--pieces",
+        action="store_true",
+        help="time Monitor + ChannelTableModel + QTableView instead of the main window",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     hold = args.hold if args.hold is not None else hold_for(args.channels, args.cps)
@@ -260,9 +357,21 @@ def main(argv: list[str] | None = None) -> int:
     sim = SimulatorProcess(cps=args.cps, hold=hold, preload=args.channels)
     sim.start()
     try:
+        profiler = None
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.001)
         timings = [
-            time_connect(sim.port, sim.password, args.channels, args.timeout)
-            for _ in range(args.rounds)
+            time_connect(
+                sim.port,
+                sim.password,
+                args.channels,
+                args.timeout,
+                window=not args.pieces,
+                profiler=profiler if i == args.rounds - 1 else None,
+            )
+            for i in range(args.rounds)
         ]
         parts = breakdown(sim.port, sim.password)
         polls = polling_costs(sim.port, sim.password, args.interval, args.polls)
@@ -299,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         "break_even_cps_bytes": even_bytes,
         "break_even_cps_cpu": even_cpu,
     }
+    if profiler is not None:
+        print(profiler.output_text(unicode=False, color=False), file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0 if complete else 1
@@ -320,12 +431,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         format_table(
-            ["round", "authenticated s", "snapshot parsed s", "store s", "table s", "rows"],
+            ["round", "authenticated s", "snapshot in store s", "table complete s", "rows"],
             [
                 (
                     str(i + 1),
                     t.authenticated,
-                    t.snapshot_parsed,
                     t.store_reconciled,
                     t.table_complete,
                     t.rows,
