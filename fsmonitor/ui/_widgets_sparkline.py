@@ -32,8 +32,8 @@ class Sparkline(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type
         self._values: deque[float] = deque()
         text = palette.color(QPalette.ColorRole.Text)
         item = self.getPlotItem()
-        item.setTitle(title, color=text.name(), size="9pt")
-        item.showGrid(x=False, y=True, alpha=0.25)
+        item.setTitle(title, color=text.name(), size="8pt")
+        item.showGrid(x=False, y=True, alpha=0.15)
         item.setMenuEnabled(False)
         item.hideButtons()
         for name in ("left", "bottom"):
@@ -41,7 +41,7 @@ class Sparkline(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type
             axis.setTextPen(text)
             axis.setPen(QColor(text.red(), text.green(), text.blue(), 90))
         self.setMouseEnabled(x=False, y=False)
-        self.setMinimumHeight(110)
+        self.setMinimumHeight(90)
         fill = QColor(colour)
         fill.setAlpha(60)
         self._curve = self.plot(

@@ -12,7 +12,9 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -29,6 +31,7 @@ from fsmonitor.ui._widgets_settings import int_value
 from fsmonitor.ui._widgets_sparkline import Sparkline
 
 MAX_REFRESH_HZ = 4
+STACK_CHARTS_MIN_HEIGHT = 460
 SAMPLE_INTERVAL_MS = 1000
 WINDOW_CHOICES = ((60, "1 min"), (300, "5 min"), (900, "15 min"))
 KEEP_SECONDS = max(seconds for seconds, _ in WINDOW_CHOICES)
@@ -108,7 +111,7 @@ class DashboardWidget(QWidget):
         self.causes = QLabel()
         self.causes.setTextFormat(Qt.TextFormat.RichText)
         self.causes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.causes.setMinimumWidth(230)
+        self.causes.setMinimumWidth(170)
         causes_box = QFrame()
         causes_box.setFrameShape(QFrame.Shape.StyledPanel)
         causes_layout = QVBoxLayout(causes_box)
@@ -119,11 +122,12 @@ class DashboardWidget(QWidget):
 
         self.concurrency_chart = Sparkline("Concurrent channels", "#2471a3", DEFAULT_WINDOW)
         self.cps_chart = Sparkline("Channels per second", "#27ae60", DEFAULT_WINDOW)
-        charts = QVBoxLayout()
+        charts = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         charts.addWidget(self.concurrency_chart, 1)
         charts.addWidget(self.cps_chart, 1)
+        self._charts = charts
         middle = QHBoxLayout()
-        middle.addLayout(charts, 3)
+        middle.addLayout(charts, 4)
         middle.addWidget(causes_box, 1)
 
         self.window_choice = QComboBox()
@@ -163,6 +167,15 @@ class DashboardWidget(QWidget):
         self._sample_timer.start()
         signal_of(monitor, "statsChanged").connect(self._mark_dirty)
         self.refresh()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Docked under the table the dashboard is wide and short: charts side by side then,
+        # so neither is squeezed to a sliver; stacked when there is height to spare.
+        wide = event.size().height() < STACK_CHARTS_MIN_HEIGHT
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._charts.direction() != direction:
+            self._charts.setDirection(direction)
+        super().resizeEvent(event)
 
     def _mark_dirty(self) -> None:
         self._dirty = True

@@ -91,3 +91,21 @@ def test_dashboard_follows_the_simulator(qtbot, sim_session: SimSession) -> None
     qtbot.waitUntil(
         lambda: max(dashboard.concurrency_chart.values(), default=0) > 0, timeout=WAIT_MS
     )
+
+
+def test_charts_sit_side_by_side_when_docked_wide_and_short(qtbot) -> None:
+    from PySide6.QtWidgets import QBoxLayout
+
+    dashboard = DashboardWidget(FakeMonitor())
+    qtbot.addWidget(dashboard)
+    dashboard.resize(900, 320)
+    dashboard.show()
+    qtbot.waitUntil(
+        lambda: dashboard._charts.direction() == QBoxLayout.Direction.LeftToRight,
+        timeout=WAIT_MS,
+    )
+    dashboard.resize(700, 800)
+    qtbot.waitUntil(
+        lambda: dashboard._charts.direction() == QBoxLayout.Direction.TopToBottom,
+        timeout=WAIT_MS,
+    )
