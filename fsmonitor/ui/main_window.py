@@ -596,7 +596,9 @@ class MainWindow(QMainWindow):
         if self.table.selected_channels() or not self.model.rowCount():
             return
         self.model.flush()
-        items = self.model.items()
+        items = self.table.proxy.channels()[:40]  # near the top: little scrolling
+        if not items:
+            return
         pick = next((c for c in items if c.call_state == "ACTIVE" and c.other_leg_uuid), items[0])
         self.table.select_uuid(pick.uuid)
 
