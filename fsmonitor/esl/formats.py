@@ -141,16 +141,17 @@ def decode_json(body: bytes, offset: int) -> Event:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
         try:
-            data = json.loads(decode_text(body))
+            data = json.loads(decode_text(body), object_pairs_hook=_without_lone_surrogates)
         except ValueError as error:
             raise EslProtocolError(f"event body is not JSON: {error}", offset) from None
     if not isinstance(data, dict):
         raise EslProtocolError("JSON event is not an object", offset)
+    has_body = "_body" in data
     event_body = data.pop("_body", "")
     if not isinstance(event_body, str):
         raise EslProtocolError("JSON event _body is not a string", offset)
-    if "_body" in data or event_body:
-        data.pop(names.CONTENT_LENGTH, None)
+    if has_body:
+        data.pop(names.CONTENT_LENGTH, None)  # the body's length, not a header
     if set(map(type, data.values())) <= {str}:
         return Event(data, event_body)
     headers: dict[str, str] = {}
@@ -164,6 +165,27 @@ def decode_json(body: bytes, offset: int) -> Event:
         else:
             raise EslProtocolError(f"JSON event header {name[:40]!r} is not a string", offset)
     return Event._with_lists(headers, event_body, lists)
+
+
+def _text_without_lone_surrogates(text: str) -> str:
+    """Pair surrogate halves, replace the unpaired ones: the result always encodes as UTF-8."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _without_lone_surrogates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """``json.loads`` hook: JSON ``\\ud83d`` escapes without their other half decode as U+FFFD."""
+    result: dict[str, object] = {}
+    for name, value in pairs:
+        clean: object = value
+        if isinstance(value, str):
+            clean = _text_without_lone_surrogates(value)
+        elif isinstance(value, list):
+            clean = [
+                _text_without_lone_surrogates(item) if isinstance(item, str) else item
+                for item in value
+            ]
+        result[_text_without_lone_surrogates(name)] = clean
+    return result
 
 
 _XML_HEADERS: Final = "headers"

@@ -187,12 +187,27 @@ def test_json_event_arrays_and_body() -> None:
 
 
 def test_json_event_with_invalid_utf8_decodes() -> None:
-    body = b'{"Event-Name":"CUSTOM","Name":"a\xed\xa0\xbd\xed\xb8\x80b","Bad":"\xff"}'
+    body = (
+        b'{"Event-Name":"CUSTOM","Name":"a\xed\xa0\xbd\xed\xb8\x80b","Bad":"\xff",'
+        b'"Half":"x\\ud83dy","Pair":"\\ud83d\\ude00","List":["\\udc00"]}'
+    )
     stream = f"Content-Length: {len(body)}\nContent-Type: text/event-json\n\n".encode() + body
     event = EslParser().feed(stream)[0].event()
     assert event is not None
     assert event["Name"] == "a😀b"
     assert event["Bad"] == "\ufffd"
+    assert event["Half"] == "x\ufffdy"
+    assert event["Pair"] == "😀"
+    assert event.get_list("List") == ["\ufffd"]
+
+
+def test_json_empty_body_is_not_a_header() -> None:
+    body = b'{"Event-Name":"BACKGROUND_JOB","Content-Length":"0","_body":""}'
+    stream = f"Content-Length: {len(body)}\nContent-Type: text/event-json\n\n".encode() + body
+    event = EslParser().feed(stream)[0].event()
+    assert event is not None
+    assert event.body == ""
+    assert dict(event.headers) == {"Event-Name": "BACKGROUND_JOB"}
 
 
 @pytest.mark.parametrize(
