@@ -292,3 +292,30 @@ def test_plain_decoding_equals_split_then_unquote(
             expected[name] = unquote(value, errors="replace")
     event = decode_plain(block + b"\n\n", 0)
     assert dict(event.headers) == expected
+
+
+def test_rude_rejection_and_linger_notice_are_ordinary_frames() -> None:
+    stream = (
+        b"Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n"
+        b"Content-Type: text/disconnect-notice\nControlled-Session-UUID: abc\n"
+        b"Content-Disposition: linger\nChannel-Name: sofia/internal/1000@example.com\n"
+        b"Linger-Time: -1\nContent-Length: 0\n\n"
+    )
+    rejection, notice = EslParser().feed(stream)
+    assert (rejection.content_type, rejection.text) == (
+        "text/rude-rejection",
+        "Access Denied, go away.\n",
+    )
+    assert notice.content_type == "text/disconnect-notice"
+    assert notice.headers["Content-Disposition"] == "linger"
+    assert notice.body == b""
+
+
+def test_frames_are_read_only_and_compare_by_content() -> None:
+    first = EslParser().feed(API_STATUS)[0]
+    second = EslParser().feed(API_STATUS)[0]
+    assert first == second
+    assert first != EslParser().feed(REPLY + API_STATUS)[1]  # same content, other offset
+    with pytest.raises(AttributeError):
+        first.body = b"changed"  # type: ignore[misc]
+    assert "api/response" in repr(first)
