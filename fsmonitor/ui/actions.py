@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,6 +37,7 @@ from fsmonitor.ui._widgets_fields import unsafe_reason
 from fsmonitor.ui._widgets_prompts import FieldSpec, Prompter
 from fsmonitor.ui._widgets_reply import Reply
 from fsmonitor.ui._widgets_run import run_bgapi
+from fsmonitor.ui._widgets_settings import str_value
 
 # Causes an operator would pick when hanging up; any FreeSWITCH cause name may be typed.
 HANGUP_CAUSE_CHOICES = (
@@ -50,6 +51,7 @@ HANGUP_CAUSE_CHOICES = (
 )
 DEFAULT_CAUSE = HANGUP_CAUSE_CHOICES[0]
 STATUS_TIMEOUT_MS = 6000
+_SETTINGS_GROUP = "channel_actions"
 _TOKEN = re.compile(r"^[^\s'\"{}]+$")
 _DTMF = re.compile(r"^[0-9A-Da-d*#wW]+(@\d{2,4})?$")
 _CAUSE = re.compile(r"^([A-Z_]+|\d{1,3})$")
@@ -381,6 +383,9 @@ class ChannelActions(QObject):
         uuids = self._uuids()[:1]
         for u in uuids:
             self._record_paths[u] = path
+        directory = path.rpartition("/")[0]
+        if directory:
+            self.record_directory = directory
         return self._run("Record", [f"uuid_record {u} start {path}" for u in uuids], "recording")
 
     def do_record_stop(self, path: str | None = None) -> bool:
@@ -454,6 +459,25 @@ class ChannelActions(QObject):
                 self.last_dump.show()
 
         return self._run("Variables", [f"uuid_dump {target} json"], "variables read", show)
+
+    # -------------------------------------------------------------------------- settings
+    def save_state(self, settings: QSettings) -> None:
+        """Remember the last eavesdrop endpoint and recording directory."""
+        settings.beginGroup(_SETTINGS_GROUP)
+        settings.setValue("eavesdrop_endpoint", self.eavesdrop_endpoint)
+        settings.setValue("record_directory", self.record_directory)
+        settings.endGroup()
+
+    def restore_state(self, settings: QSettings) -> None:
+        """Bring back what :meth:`save_state` stored."""
+        settings.beginGroup(_SETTINGS_GROUP)
+        try:
+            self.eavesdrop_endpoint = str_value(
+                settings, "eavesdrop_endpoint", self.eavesdrop_endpoint
+            )
+            self.record_directory = str_value(settings, "record_directory", self.record_directory)
+        finally:
+            settings.endGroup()
 
     # -------------------------------------------------------------------------- plumbing
     def _refuse(self, title: str, reason: str) -> bool:

@@ -347,3 +347,14 @@ def test_the_real_hangup_dialog_sends_the_chosen_cause(qtbot) -> None:
     actions.action("hangup").trigger()
     assert seen == ["Hang up loopback/aaaa-a"]
     assert monitor.connection.bgapi_commands() == [f"uuid_kill {A} USER_BUSY"]
+
+
+def test_eavesdrop_endpoint_and_record_directory_persist(qtbot, tmp_settings) -> None:
+    _monitor, actions = _setup(qtbot)
+    actions.do_eavesdrop("user/1005")
+    actions.do_record_start("/var/rec/call.wav")
+    actions.save_state(tmp_settings)
+    _monitor2, other = _setup(qtbot)
+    other.restore_state(tmp_settings)
+    assert other.eavesdrop_endpoint == "user/1005"
+    assert other.record_directory == "/var/rec"
