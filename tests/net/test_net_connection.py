@@ -6,7 +6,6 @@ import logging
 from dataclasses import replace
 
 import pytest
-from conftest import FAST, WAIT_MS, wait_state
 from fakeserver import (
     ACCESS_DENIED,
     LOST_EVENTS,
@@ -17,6 +16,7 @@ from fakeserver import (
     notice,
     reply,
 )
+from nethelpers import FAST, WAIT_MS, wait_state
 from PySide6.QtCore import QTimer
 from PySide6.QtNetwork import QAbstractSocket, QTcpServer, QTcpSocket
 
