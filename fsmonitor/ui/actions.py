@@ -521,11 +521,9 @@ class ChannelActions(QObject):
         was = self.busy
         self._in_flight += delta
         if was != self.busy:
+            # No override cursor: it is global state that would outlive a closed window;
+            # the status line and busyChanged are the progress indicators.
             self.busyChanged.emit(self.busy)
-            if self.busy:
-                QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
-            else:
-                QGuiApplication.restoreOverrideCursor()
 
     def _say(self, text: str) -> None:
         self.status.emit(text)
