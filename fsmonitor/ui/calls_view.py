@@ -35,9 +35,11 @@ class CallsView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionsMovable(True)
         hh.setStretchLastSection(True)
-        for col, width in enumerate((160, 110, 140, 110, 80, 70)):
+        for col, width in enumerate((240, 150, 150, 150, 80, 70)):
             hh.resizeSection(col, width)
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Newest calls first, like the channel table (the duration key is -start time).
+        self.table.sortByColumn(CallsTableModel.COL_DURATION, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -64,6 +66,3 @@ class CallsView(QWidget):
         state = settings.value("callsTable/header")
         if state is not None:
             self.table.horizontalHeader().restoreState(state)
-
-
-__all__ = ["CallsView", "Qt"]

@@ -65,6 +65,11 @@ def format_time(value: float | None) -> str:
     return f"{stamp}.{int((value % 1) * 1000):03d}"
 
 
+def format_clock(value: float) -> str:
+    """Time of day with milliseconds: a timeline spans seconds, the date is in the fields."""
+    return time.strftime("%H:%M:%S", time.localtime(value)) + f".{int((value % 1) * 1000):03d}"
+
+
 def _field_text(name: str, value: Any) -> str:
     if value is None:
         return ""
@@ -88,7 +93,7 @@ def timeline_rows(channel: Any) -> list[tuple[str, str, str]]:
         if isinstance(entry, tuple | list):
             at, what, *rest = [*entry, None, None][:3]
             detail = rest[0] if rest else None
-        at_text = format_time(at) if isinstance(at, int | float) else str(at or "")
+        at_text = format_clock(at) if isinstance(at, int | float) else str(at or "")
         rows.append((at_text, str(what or ""), "" if detail is None else str(detail)))
     return rows
 
@@ -135,8 +140,8 @@ class ChannelDetail(QWidget):
         self.timeline.setObjectName("detailTimeline")
         self.timeline.setHeaderLabels(["Time", "Event", "Detail"])
         self.timeline.setRootIsDecorated(False)
-        self.timeline.header().resizeSection(0, 170)
-        self.timeline.header().resizeSection(1, 170)
+        self.timeline.header().resizeSection(0, 95)
+        self.timeline.header().resizeSection(1, 190)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.fields, "Headers && variables")
