@@ -15,46 +15,50 @@ from fsmonitor.core.channel import Channel
 from fsmonitor.core.events import answer_state_for, to_int
 
 
-def _text(row: Mapping[str, object], column: str) -> str:
-    value = row.get(column)
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
+def text_row(row: Mapping[str, object]) -> dict[str, str]:
+    """The row with every value as text (FreeSWITCH sends strings; be lenient with others)."""
+    return {
+        key: value if type(value) is str else ("" if value is None else str(value))
+        for key, value in row.items()
+    }
 
 
-def row_created_at(row: Mapping[str, object]) -> float | None:
+def row_created_at(row: Mapping[str, str]) -> float | None:
     try:
-        return float(_text(row, H.COL_CREATED_EPOCH)) or None
+        return float(row.get(H.COL_CREATED_EPOCH, "")) or None
     except ValueError:
         return None
 
 
-def channel_from_row(uuid: str, row: Mapping[str, object]) -> Channel:
-    """A channel known only from the snapshot (we connected while it was up)."""
+def channel_from_row(uuid: str, row: dict[str, str]) -> Channel:
+    """A channel known only from the snapshot (we connected while it was up).
+
+    ``row`` (from `text_row`) becomes the channel's ``variables``.
+    """
     ch = Channel(uuid=uuid)
     ch.created_at = row_created_at(row)
-    ch.direction = _text(row, H.COL_DIRECTION)
-    ch.name = _text(row, H.COL_NAME)
-    ch.caller_id_name = _text(row, H.COL_CID_NAME)
-    ch.caller_id_number = _text(row, H.COL_CID_NUM)
-    ch.destination = _text(row, H.COL_DEST)
-    ch.context = _text(row, H.COL_CONTEXT)
-    ch.hostname = _text(row, H.COL_HOSTNAME)
-    ch.variables = {key: _text(row, key) for key in row}
+    ch.direction = row.get(H.COL_DIRECTION, "")
+    ch.name = row.get(H.COL_NAME, "")
+    ch.caller_id_name = row.get(H.COL_CID_NAME, "")
+    ch.caller_id_number = row.get(H.COL_CID_NUM, "")
+    ch.destination = row.get(H.COL_DEST, "")
+    ch.context = row.get(H.COL_CONTEXT, "")
+    ch.hostname = row.get(H.COL_HOSTNAME, "")
+    ch.variables = row
     update_from_row(ch, row)
     return ch
 
 
-def update_from_row(ch: Channel, row: Mapping[str, object]) -> None:
+def update_from_row(ch: Channel, row: Mapping[str, str]) -> None:
     """Overwrite the fields that change during a call with the snapshot's values.
 
     FreeSWITCH's table does not record every state (not NEW/INIT/HANGUP/REPORTING/DESTROY, nor
     call state DOWN/HANGUP), so empty columns never erase what we know.
     """
-    value = _text(row, H.COL_STATE)
+    value = row.get(H.COL_STATE, "")
     if value:
         ch.state = value
-    value = _text(row, H.COL_CALLSTATE)
+    value = row.get(H.COL_CALLSTATE, "")
     if value:
         ch.call_state = value
         guess = answer_state_for(value)
@@ -63,57 +67,57 @@ def update_from_row(ch: Channel, row: Mapping[str, object]) -> None:
         if guess == H.ANSWER_STATE_ANSWERED:
             ch.answered = True
         ch.held = value == H.CALLSTATE_HELD
-    value = _text(row, H.COL_APPLICATION)
+    value = row.get(H.COL_APPLICATION, "")
     if value:
         ch.application = value
-        ch.application_data = _text(row, H.COL_APPLICATION_DATA)
-    value = _text(row, H.COL_READ_CODEC)
+        ch.application_data = row.get(H.COL_APPLICATION_DATA, "")
+    value = row.get(H.COL_READ_CODEC, "")
     if value:
         ch.read_codec = value
-        ch.read_rate = to_int(_text(row, H.COL_READ_RATE))
-    value = _text(row, H.COL_WRITE_CODEC)
+        ch.read_rate = to_int(row.get(H.COL_READ_RATE, ""))
+    value = row.get(H.COL_WRITE_CODEC, "")
     if value:
         ch.write_codec = value
-        ch.write_rate = to_int(_text(row, H.COL_WRITE_RATE))
-    value = _text(row, H.COL_CALLEE_NAME)
+        ch.write_rate = to_int(row.get(H.COL_WRITE_RATE, ""))
+    value = row.get(H.COL_CALLEE_NAME, "")
     if value:
         ch.callee_id_name = value
-    value = _text(row, H.COL_CALLEE_NUM)
+    value = row.get(H.COL_CALLEE_NUM, "")
     if value:
         ch.callee_id_number = value
-    value = _text(row, H.COL_CALL_UUID)
+    value = row.get(H.COL_CALL_UUID, "")
     if value:
         ch.call_uuid = value
-    value = _text(row, H.COL_SECURE)
+    value = row.get(H.COL_SECURE, "")
     if value:
         ch.secure = True
         ch.secure_type = value
 
 
-def fill_from_row(ch: Channel, row: Mapping[str, object]) -> None:
+def fill_from_row(ch: Channel, row: Mapping[str, str]) -> None:
     """Fill only the identity fields events have not set (never overwrite event data)."""
     if ch.created_at is None:
         ch.created_at = row_created_at(row)
     if not ch.name:
-        ch.name = _text(row, H.COL_NAME)
+        ch.name = row.get(H.COL_NAME, "")
     if not ch.direction:
-        ch.direction = _text(row, H.COL_DIRECTION)
+        ch.direction = row.get(H.COL_DIRECTION, "")
     if not ch.caller_id_name:
-        ch.caller_id_name = _text(row, H.COL_CID_NAME)
+        ch.caller_id_name = row.get(H.COL_CID_NAME, "")
     if not ch.caller_id_number:
-        ch.caller_id_number = _text(row, H.COL_CID_NUM)
+        ch.caller_id_number = row.get(H.COL_CID_NUM, "")
     if not ch.destination:
-        ch.destination = _text(row, H.COL_DEST)
+        ch.destination = row.get(H.COL_DEST, "")
     if not ch.context:
-        ch.context = _text(row, H.COL_CONTEXT)
+        ch.context = row.get(H.COL_CONTEXT, "")
     if not ch.hostname:
-        ch.hostname = _text(row, H.COL_HOSTNAME)
+        ch.hostname = row.get(H.COL_HOSTNAME, "")
     if not ch.application:
-        ch.application = _text(row, H.COL_APPLICATION)
-        ch.application_data = _text(row, H.COL_APPLICATION_DATA)
+        ch.application = row.get(H.COL_APPLICATION, "")
+        ch.application_data = row.get(H.COL_APPLICATION_DATA, "")
     if not ch.read_codec:
-        ch.read_codec = _text(row, H.COL_READ_CODEC)
-        ch.read_rate = to_int(_text(row, H.COL_READ_RATE))
+        ch.read_codec = row.get(H.COL_READ_CODEC, "")
+        ch.read_rate = to_int(row.get(H.COL_READ_RATE, ""))
     if not ch.write_codec:
-        ch.write_codec = _text(row, H.COL_WRITE_CODEC)
-        ch.write_rate = to_int(_text(row, H.COL_WRITE_RATE))
+        ch.write_codec = row.get(H.COL_WRITE_CODEC, "")
+        ch.write_rate = to_int(row.get(H.COL_WRITE_RATE, ""))

@@ -41,7 +41,7 @@ from fsmonitor.core.events import (
     us_to_seconds,
 )
 from fsmonitor.core.links import LegLinks
-from fsmonitor.core.snapshot import channel_from_row, fill_from_row, update_from_row
+from fsmonitor.core.snapshot import channel_from_row, fill_from_row, text_row, update_from_row
 from fsmonitor.core.stats import Stats, StatsTracker
 
 RESYNC_GRACE = 1.0
@@ -501,10 +501,11 @@ class ChannelStore:
         changes: list[Change] = []
         seen: set[str] = set()
         touched: list[Channel] = []
-        for row in rows:
-            raw = row.get(H.COL_UUID)
+        for raw_row in rows:
+            raw = raw_row.get(H.COL_UUID)
             if not isinstance(raw, str) or not raw:
                 continue
+            row = text_row(raw_row)
             uuid = self._renamed.get(raw, raw)
             seen.add(uuid)
             ch = live.get(uuid)
