@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from core_support import capture_events, replay
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fsmonitor.core import ChannelStore
 from fsmonitor.esl import Event
@@ -209,3 +211,45 @@ def test_resync_with_the_recorded_snapshot_changes_nothing(captures_dir: Path) -
     changes = store.resync(rows)
     assert {c.kind for c in changes} == {"updated"}
     assert set(store.channels) == live
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.integers(min_value=0, max_value=2**32))
+def test_any_local_reordering_with_duplicates_converges(captures_dir: Path, seed: int) -> None:
+    """Events displaced by a few places and repeated at random: the store still ends empty,
+    with every channel once in history and calls consistent at every step."""
+    rng = random.Random(seed)
+    events = _json_events(captures_dir)
+    stream: list[Event] = []
+    window: list[Event] = []
+    for event in events:
+        window.append(event)
+        if len(window) >= 4:
+            stream.append(window.pop(rng.randrange(len(window))))
+        if rng.random() < 0.1:
+            stream.append(rng.choice(window or [event]))
+    rng.shuffle(window)
+    stream.extend(window)
+    store = ChannelStore(history_seconds=10**9)
+    for event in stream:
+        store.apply(event)
+        legs = [leg.uuid for call in store.calls() for leg in call.legs]
+        assert sorted(legs) == sorted(store.channels)
+    assert dict(store.channels) == {}
+    uuids = [ch.uuid for ch in store.history]
+    assert len(uuids) == len(set(uuids))
+    renamed_from = {e["Old-Unique-ID"] for e in events if e.name == "CHANNEL_UUID"}
+    assert not renamed_from & set(uuids)
+    assert len(uuids) == 14
+
+
+_EVENTS_CACHE: dict[Path, list[Event]] = {}
+
+
+def _json_events(captures_dir: Path) -> list[Event]:
+    path = captures_dir / "event_json_all.recv"
+    if path not in _EVENTS_CACHE:
+        _EVENTS_CACHE[path] = capture_events(path)
+    return _EVENTS_CACHE[path]
