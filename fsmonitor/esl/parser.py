@@ -132,8 +132,34 @@ class EslParser:
 _LINE_ENDS: Final = frozenset(b"\r\n")
 
 
+_EVENT_BLOCK_START: Final = b"Content-Length: "
+_EVENT_BLOCK_TYPE: Final = b"\nContent-Type: "
+# Content types spelled once, so every event frame shares the same str object.
+_KNOWN_TYPES: Final = {
+    name.encode(): name
+    for name in (
+        names.EVENT_PLAIN,
+        names.EVENT_JSON,
+        names.EVENT_XML,
+        names.API_RESPONSE,
+        names.LOG_DATA,
+        names.DISCONNECT_NOTICE,
+    )
+}
+
+
 def _header_block(block: bytes, offset: int) -> tuple[str, dict[str, str], int]:
     """The outer header block: its headers, Content-Type and Content-Length (0 if none)."""
+    if block.startswith(_EVENT_BLOCK_START):
+        # Every event frame: "Content-Length: N\nContent-Type: T", read without splitting.
+        line_end = block.find(_EVENT_BLOCK_TYPE, 16)
+        digits = block[16:line_end]
+        content_type = _KNOWN_TYPES.get(block[line_end + 15 :]) if line_end > 16 else None
+        if content_type is not None and digits.isdigit() and len(digits) < 10:
+            length = int(digits)
+            if length <= MAX_CONTENT_LENGTH:
+                headers = {names.CONTENT_LENGTH: digits.decode(), names.CONTENT_TYPE: content_type}
+                return content_type, headers, length
     text = block.decode("utf-8", ERRORS)
     if "\r" in text:
         text = text.replace("\r", "")

@@ -85,6 +85,8 @@ def test_crlf_header_blocks_are_accepted() -> None:
         (b"Content-Type:command/reply\n\n", "without ': '", 0),
         (b"Reply-Text: +OK\n\n", "without Content-Type", 0),
         (b"Content-Type: api/response\nContent-Length: 99999999999\n\n", "implausibly", 0),
+        (b"Content-Length: 999999999\nContent-Type: text/event-json\n\n", "implausibly", 0),
+        (b"Content-Length: 1x\nContent-Type: text/event-json\n\n", "not a number", 0),
     ],
 )
 def test_malformed_framing_raises_with_offset(stream: bytes, message: str, offset: int) -> None:
@@ -319,3 +321,14 @@ def test_frames_are_read_only_and_compare_by_content() -> None:
     with pytest.raises(AttributeError):
         first.body = b"changed"  # type: ignore[misc]
     assert "api/response" in repr(first)
+
+
+def test_event_header_block_with_extra_headers() -> None:
+    stream = b"Content-Length: 2\nContent-Type: text/event-json\nX-Extra: yes\n\n{}"
+    [frame] = EslParser().feed(stream)
+    assert dict(frame.headers) == {
+        "Content-Length": "2",
+        "Content-Type": "text/event-json",
+        "X-Extra": "yes",
+    }
+    assert frame.body == b"{}"
