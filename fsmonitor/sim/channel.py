@@ -55,6 +55,10 @@ PROFILE_TIMES = (
 )
 
 
+_STATE_BLOCKS: dict[tuple[str, str, int], Block] = {}
+_CODEC_BLOCKS: dict[tuple[str, int, int], Block] = {}
+
+
 @dataclass(slots=True)
 class CallerProfile:
     """switch_caller_profile: what ``Caller-*`` / ``Other-Leg-*`` headers are rendered from."""
@@ -81,6 +85,9 @@ class CallerProfile:
 
     def pairs(self, prefix: str, with_index: bool = True) -> list[tuple[str, str]]:
         """The profile headers in switch_caller_profile_event_set_data order; empty ones omitted."""
+        return self.identity_pairs(prefix, with_index) + self.time_pairs(prefix)
+
+    def identity_pairs(self, prefix: str, with_index: bool = True) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = [
             (f"{prefix}-Direction", self.direction),
             (f"{prefix}-Logical-Direction", self.logical_direction),
@@ -106,8 +113,11 @@ class CallerProfile:
                 out.append((f"{prefix}-{name}", value))
         if with_index and self.profile_index:
             out.append((f"{prefix}-Profile-Index", self.profile_index))
+        return out
+
+    def time_pairs(self, prefix: str) -> list[tuple[str, str]]:
         times = self.times
-        out.extend((f"{prefix}-{name}", str(times.get(name, 0))) for name in PROFILE_TIMES)
+        out = [(f"{prefix}-{name}", str(times.get(name, 0))) for name in PROFILE_TIMES]
         out.append((f"{prefix}-Screen-Bit", "true"))
         out.append((f"{prefix}-Privacy-Hide-Name", "false"))
         out.append((f"{prefix}-Privacy-Hide-Number", "false"))
@@ -122,9 +132,11 @@ class SimChannel:
     """One leg. Attribute writes go through small methods so the cached blocks stay correct."""
 
     __slots__ = (
-        "_basic",
+        "_ident",
         "_other",
         "_profile",
+        "_status",
+        "_times",
         "_vars",
         "answer_state",
         "app_uuid",
@@ -213,8 +225,10 @@ class SimChannel:
         self.outgoing: list[SimChannel] = []
         """Legs this channel is originating (bridge app) and has not bridged yet."""
         self.script_token = 0
-        self._basic: Block | None = None
+        self._ident: Block | None = None
+        self._status: Block | None = None
         self._profile: Block | None = None
+        self._times: Block | None = None
         self._other: Block | None = None
         self._vars: Block | None = None
 
@@ -222,39 +236,42 @@ class SimChannel:
     def set_state(self, state: str, number: int | None = None) -> None:
         self.state = state
         self.state_number = STATE_NUMBERS[state] if number is None else number
-        self._basic = None
 
     def set_state_number(self, number: int) -> None:
         self.state_number = number
-        self._basic = None
 
     def set_callstate(self, callstate: str) -> None:
         self.callstate = callstate
-        self._basic = None
 
     def set_answer_state(self, answer_state: str) -> None:
         self.answer_state = answer_state
-        self._basic = None
+        self._status = None
 
     def set_hangup_cause(self, cause: str) -> None:
         self.hangup_cause = cause
         self.answer_state = "hangup"
-        self._basic = None
+        self._status = None
 
     def set_call_uuid(self, call_uuid: str) -> None:
         self.call_uuid = call_uuid
         self.variables["call_uuid"] = call_uuid
-        self._basic = None
+        self._status = None
         self._vars = None
 
     def set_hit_dialplan(self) -> None:
         self.hit_dialplan = True
-        self._basic = None
+        self._status = None
+
+    def set_name(self, name: str) -> None:
+        self.name = name
+        self.profile.channel_name = name
+        self.variables["channel_name"] = name
+        self._ident = self._profile = self._vars = None
 
     def set_uuid(self, uuid: str) -> None:
         self.uuid = uuid
         self.profile.uuid = uuid
-        self._basic = self._profile = self._vars = None
+        self._ident = self._status = self._profile = self._vars = None
 
     def set_var(self, name: str, value: str | None) -> None:
         if value is None or value == "":
@@ -270,7 +287,7 @@ class SimChannel:
 
     def set_time(self, name: str, value: int) -> None:
         self.profile.times[name] = value
-        self._profile = None
+        self._times = None
 
     def profile_changed(self) -> None:
         self._profile = None
@@ -281,42 +298,73 @@ class SimChannel:
         self._other = None
 
     # -- header blocks --------------------------------------------------------------------
-    def basic_block(self) -> Block:
-        block = self._basic
+    def _ident_block(self) -> Block:
+        block = self._ident
+        if block is None:
+            block = self._ident = Block(
+                [
+                    ("Channel-Name", self.name),
+                    ("Unique-ID", self.uuid),
+                    ("Call-Direction", self.direction),
+                    ("Presence-Call-Direction", self.direction),
+                ]
+            )
+        return block
+
+    def _status_block(self) -> Block:
+        block = self._status
         if block is None:
             pairs = [
-                ("Channel-State", self.state),
-                ("Channel-Call-State", self.callstate),
-                ("Channel-State-Number", str(self.state_number)),
-                ("Channel-Name", self.name),
-                ("Unique-ID", self.uuid),
-                ("Call-Direction", self.direction),
-                ("Presence-Call-Direction", self.direction),
                 ("Channel-HIT-Dialplan", "true" if self.hit_dialplan else "false"),
                 ("Channel-Call-UUID", self.call_uuid),
                 ("Answer-State", self.answer_state),
             ]
             if self.hangup_cause:
                 pairs.append(("Hangup-Cause", self.hangup_cause))
-            codec = self.codec
-            if codec is not None:
-                name, rate, bits = codec
-                pairs += [
-                    ("Channel-Read-Codec-Name", name),
-                    ("Channel-Read-Codec-Rate", str(rate)),
-                    ("Channel-Read-Codec-Bit-Rate", str(bits)),
-                    ("Channel-Write-Codec-Name", name),
-                    ("Channel-Write-Codec-Rate", str(rate)),
-                    ("Channel-Write-Codec-Bit-Rate", str(bits)),
-                ]
-            block = self._basic = Block(pairs)
+            block = self._status = Block(pairs, safe=True)
         return block
 
-    def profile_block(self) -> Block:
+    def basic_blocks(self) -> list[Block]:
+        """Channel-State ... Answer-State, Hangup-Cause and the codecs, as four blocks."""
+        key = (self.state, self.callstate, self.state_number)
+        state = _STATE_BLOCKS.get(key)
+        if state is None:
+            state = _STATE_BLOCKS[key] = Block(
+                [
+                    ("Channel-State", self.state),
+                    ("Channel-Call-State", self.callstate),
+                    ("Channel-State-Number", str(self.state_number)),
+                ],
+                safe=True,
+            )
+        blocks = [state, self._ident_block(), self._status_block()]
+        codec = self.codec
+        if codec is not None:
+            block = _CODEC_BLOCKS.get(codec)
+            if block is None:
+                name, rate, bits = codec
+                block = _CODEC_BLOCKS[codec] = Block(
+                    [
+                        ("Channel-Read-Codec-Name", name),
+                        ("Channel-Read-Codec-Rate", str(rate)),
+                        ("Channel-Read-Codec-Bit-Rate", str(bits)),
+                        ("Channel-Write-Codec-Name", name),
+                        ("Channel-Write-Codec-Rate", str(rate)),
+                        ("Channel-Write-Codec-Bit-Rate", str(bits)),
+                    ]
+                )
+            blocks.append(block)
+        return blocks
+
+    def profile_blocks(self) -> tuple[Block, Block]:
+        """The caller profile: identity part (rarely changes) and times part (often)."""
         block = self._profile
         if block is None:
-            block = self._profile = Block(self.profile.pairs("Caller"))
-        return block
+            block = self._profile = Block(self.profile.identity_pairs("Caller"))
+        times = self._times
+        if times is None:
+            times = self._times = Block(self.profile.time_pairs("Caller"), safe=True)
+        return block, times
 
     def other_block(self) -> Block | None:
         if self.other_type is None or self.other_profile is None:
@@ -331,12 +379,15 @@ class SimChannel:
     def vars_block(self) -> Block:
         block = self._vars
         if block is None:
-            block = self._vars = Block([(f"variable_{k}", v) for k, v in self.variables.items()])
+            block = self._vars = Block.from_mapping(
+                {f"variable_{k}": v for k, v in self.variables.items()}
+            )
         return block
 
     def data_blocks(self, with_vars: bool) -> list[Block]:
         """Everything switch_channel_event_set_data adds, in its order."""
-        blocks = [self.basic_block(), self.profile_block()]
+        blocks = self.basic_blocks()
+        blocks.extend(self.profile_blocks())
         other = self.other_block()
         if other is not None:
             blocks.append(other)

@@ -284,10 +284,7 @@ def _loopback(
         codec=LOOPBACK_CODEC,
     )
     calls.codec_events(a)
-    a.name = f"loopback/{exten}-a"
-    a.profile.channel_name = a.name
-    a.profile_changed()
-    a.set_var("channel_name", a.name)
+    a.set_name(f"loopback/{exten}-a")
     _apply_uuid(calls, a, req)
     a.set_vars(_origination_vars(req))
     if originator is not None:

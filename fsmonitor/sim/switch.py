@@ -113,6 +113,7 @@ CALLING: dict[str, tuple[str, str, str]] = {
     "CUSTOM": ("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
 }
 
+_DEFAULT_CALLING = ("switch_event.c", "switch_event_fire", "0")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -204,6 +205,7 @@ class Switch:
         self.muted = False
         """While set (preloading), state changes happen without firing events or logging."""
         self._heads: dict[str, Block] = {}
+        self._callings: dict[tuple[str, str, str], Block] = {}
         self._dates_second = -1
         self._dates_block = EMPTY_BLOCK
 
@@ -320,19 +322,28 @@ class Switch:
         """The 13 standard headers (plus Event-Subclass for CUSTOM), as FreeSWITCH orders them."""
         self.sequence += 1
         ts = now_us()
-        file, func, line = calling or CALLING.get(
-            name, ("switch_event.c", "switch_event_fire", "0")
-        )
-        tail = [
-            ("Event-Date-Timestamp", str(ts)),
-            ("Event-Calling-File", file),
-            ("Event-Calling-Function", func),
-            ("Event-Calling-Line-Number", line),
-            ("Event-Sequence", str(self.sequence)),
+        where = calling or CALLING.get(name, _DEFAULT_CALLING)
+        calling_block = self._callings.get(where)
+        if calling_block is None:
+            file, func, line = where
+            calling_block = self._callings[where] = Block(
+                [
+                    ("Event-Calling-File", file),
+                    ("Event-Calling-Function", func),
+                    ("Event-Calling-Line-Number", line),
+                ],
+                safe=True,
+            )
+        blocks = [
+            self._head(name),
+            self._dates(ts),
+            Block((("Event-Date-Timestamp", str(ts)),), safe=True),
+            calling_block,
+            Block((("Event-Sequence", str(self.sequence)),), safe=True),
         ]
         if subclass is not None:
-            tail.append(("Event-Subclass", subclass))
-        return [self._head(name), self._dates(ts), Block(tail)]
+            blocks.append(Block((("Event-Subclass", subclass),)))
+        return blocks
 
     def deliver(self, event: WireEvent, targets: Iterable[Listener]) -> None:
         for listener in targets:

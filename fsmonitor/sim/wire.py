@@ -66,41 +66,75 @@ class Block:
 
     Header names within one block are unique (JSON objects are rendered per block); duplicates
     across blocks are kept, as FreeSWITCH keeps them (``Hangup-Cause`` twice on
-    CHANNEL_HANGUP_COMPLETE).
+    CHANNEL_HANGUP_COMPLETE). A block never changes once built: events waiting in a slow
+    client's queue are rendered later, and must render what was true when they were fired.
+    ``safe`` blocks hold only values that need no escaping in any format (numbers, state names),
+    which skips the encoders.
     """
 
-    __slots__ = ("_json", "_plain", "_xml", "pairs")
+    __slots__ = ("_json", "_map", "_pairs", "_plain", "_xml", "safe")
 
-    def __init__(self, pairs: Pairs) -> None:
-        self.pairs = pairs
+    def __init__(self, pairs: Pairs, *, safe: bool = False) -> None:
+        self._pairs: Pairs | None = pairs
+        self._map: dict[str, str] | None = None
+        self.safe = safe
         self._plain: str | None = None
         self._json: str | None = None
         self._xml: str | None = None
 
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, str]) -> Block:
+        """A block over a dict the caller will not change again (JSON in one orjson call)."""
+        block = cls((), safe=False)
+        block._pairs = None
+        block._map = mapping
+        return block
+
+    @property
+    def pairs(self) -> Pairs:
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = list(self._map.items()) if self._map is not None else []
+        return pairs
+
     def plain(self) -> str:
         text = self._plain
         if text is None:
-            text = self._plain = "".join(
-                f"{k}: {url_encode(v) or '_undef_'}\n" for k, v in self.pairs
-            )
+            if self.safe:
+                text = "".join(f"{k}: {v}\n" for k, v in self.pairs)
+            else:
+                text = "".join(f"{k}: {url_encode(v) or '_undef_'}\n" for k, v in self.pairs)
+            self._plain = text
         return text
 
     def json(self) -> str:
         text = self._json
         if text is None:
-            text = orjson.dumps(dict(self.pairs)).decode()[1:-1] if self.pairs else ""
+            if self._map is not None:
+                text = orjson.dumps(self._map).decode()[1:-1] if self._map else ""
+            elif self.safe:
+                text = ",".join(f'"{k}":"{v}"' for k, v in self.pairs)
+            else:
+                pairs = self.pairs
+                text = orjson.dumps(dict(pairs)).decode()[1:-1] if pairs else ""
             self._json = text
         return text
 
     def xml(self) -> str:
         text = self._xml
         if text is None:
-            text = self._xml = "".join(
-                f"    <{k}>{_xml_text(url_encode(v))}</{k}>\n" for k, v in self.pairs
-            )
+            if self.safe:
+                text = "".join(f"    <{k}>{v}</{k}>\n" for k, v in self.pairs)
+            else:
+                text = "".join(
+                    f"    <{k}>{_xml_text(url_encode(v))}</{k}>\n" for k, v in self.pairs
+                )
+            self._xml = text
         return text
 
     def get(self, name: str) -> str | None:
+        if self._map is not None:
+            return self._map.get(name)
         for key, value in self.pairs:
             if key == name:
                 return value
