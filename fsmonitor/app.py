@@ -140,13 +140,14 @@ def install_excepthook() -> None:
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         logging.getLogger("fsmonitor").error("unhandled exception:\n%s", text)
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         if QApplication.instance() is None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
             return
         box = QMessageBox(QMessageBox.Icon.Critical, "fsmonitor: unexpected error", str(exc))
         box.setDetailedText(text)
-        box.setAttribute(box.WidgetAttribute.WA_DeleteOnClose)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
     sys.excepthook = hook
@@ -289,7 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from fsmonitor.ui.settings import APPLICATION, ORGANIZATION, PasswordStore, Profile, Settings
 
     install_qt_message_handler()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("fsmonitor")

@@ -178,10 +178,7 @@ class ChannelDetail(QWidget):
     def _render(self) -> None:
         self._timer.stop()
         ch = self._channel
-        expanded = {
-            self.fields.topLevelItem(i).text(0): self.fields.topLevelItem(i).isExpanded()
-            for i in range(self.fields.topLevelItemCount())
-        }
+        expanded = {top.text(0): top.isExpanded() for top in self._sections()}
         scroll = self.fields.verticalScrollBar().value()
         self.fields.clear()
         self.timeline.clear()
@@ -226,10 +223,8 @@ class ChannelDetail(QWidget):
 
     def _apply_search(self, text: str) -> None:
         needle = text.strip().lower()
-        for i in range(self.fields.topLevelItemCount()):
-            top = self.fields.topLevelItem(i)
-            for j in range(top.childCount()):
-                child = top.child(j)
+        for top in self._sections():
+            for child in _children(top):
                 hit = (
                     not needle or needle in child.text(0).lower() or needle in child.text(1).lower()
                 )
@@ -238,8 +233,16 @@ class ChannelDetail(QWidget):
     def field_values(self) -> dict[str, str]:
         """Every shown (label → value) pair, for tests and copy."""
         out: dict[str, str] = {}
-        for i in range(self.fields.topLevelItemCount()):
-            top = self.fields.topLevelItem(i)
-            for j in range(top.childCount()):
-                out[top.child(j).text(0)] = top.child(j).text(1)
+        for top in self._sections():
+            for child in _children(top):
+                out[child.text(0)] = child.text(1)
         return out
+
+    def _sections(self) -> list[QTreeWidgetItem]:
+        items = (self.fields.topLevelItem(i) for i in range(self.fields.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+
+def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    children = (item.child(i) for i in range(item.childCount()))
+    return [child for child in children if child is not None]

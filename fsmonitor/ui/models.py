@@ -10,7 +10,7 @@ the view busy re-laying out instead of painting. A single clock ticks the durati
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,9 +172,9 @@ class KeyedTableModel(QAbstractTableModel):
     def __init__(self, columns: list[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = columns
-        self._keys: list[Hashable] = []
+        self._keys: list[Any] = []
         self._items: list[Any] = []
-        self._index: dict[Hashable, int] = {}
+        self._index: dict[Any, int] = {}
         self.update_count = 0
         self._now: Callable[[], float] = time.time
         self._visible_providers: list[Callable[[], Iterable[int] | None]] = []
@@ -234,14 +234,14 @@ class KeyedTableModel(QAbstractTableModel):
         return None
 
     # -- access -------------------------------------------------------------------------
-    def row_of(self, key: Hashable) -> int:
+    def row_of(self, key: Any) -> int:
         """Row of ``key``, or -1."""
         return self._index.get(key, -1)
 
     def item_at(self, row: int) -> Any:
         return self._items[row]
 
-    def keys(self) -> list[Hashable]:
+    def keys(self) -> list[Any]:
         return list(self._keys)
 
     def items(self) -> list[Any]:
@@ -294,9 +294,9 @@ class KeyedTableModel(QAbstractTableModel):
     # -- incremental update -------------------------------------------------------------
     def _sync(
         self,
-        removed: Iterable[Hashable],
-        upserts: Mapping[Hashable, Any],
-        renames: Mapping[Hashable, Hashable] | None = None,
+        removed: Iterable[Any],
+        upserts: Mapping[Any, Any],
+        renames: Mapping[Any, Any] | None = None,
     ) -> None:
         dirty: set[int] = set()
         if renames:
@@ -328,7 +328,7 @@ class KeyedTableModel(QAbstractTableModel):
                 self._index[self._keys[row]] = row
             dirty = {r for r in dirty if r < lowest}  # later rows moved; they are repainted
 
-        new_keys: list[Hashable] = []
+        new_keys: list[Any] = []
         new_items: list[Any] = []
         for key, item in upserts.items():
             row = self._index.get(key)
@@ -361,7 +361,7 @@ class KeyedTableModel(QAbstractTableModel):
         for first, last in _ranges_ascending(rows):
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
 
-    def _replace_all(self, keyed: Mapping[Hashable, Any]) -> None:
+    def _replace_all(self, keyed: Mapping[Any, Any]) -> None:
         """Load a full set of rows: used only when a view attaches to an existing store."""
         self.beginResetModel()
         self._keys = list(keyed)
@@ -573,7 +573,7 @@ class ChannelTableModel(KeyedTableModel):
             self._emit_rows_changed(changed)
 
     def alert_for(self, row: int) -> str | None:
-        return self._alerts.get(self._keys[row])  # type: ignore[arg-type]
+        return self._alerts.get(str(self._keys[row]))
 
     def stop_clock(self) -> None:
         self._clock.stop()

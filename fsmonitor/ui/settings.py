@@ -66,6 +66,14 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+def _float(value: object, default: float) -> float:
+    """A number from settings; a hand-edited or missing value falls back to the default."""
+    try:
+        return float(str(value)) if value is not None else default
+    except ValueError:
+        return default
+
+
 class Settings:
     """Typed accessors over a ``QSettings``; tests pass one backed by a temporary ini file."""
 
@@ -82,7 +90,7 @@ class Settings:
         for i in range(size):
             s.setArrayIndex(i)
             try:
-                port = int(s.value("port", DEFAULT_PORT))
+                port = int(str(s.value("port", DEFAULT_PORT)))
             except (TypeError, ValueError):
                 port = DEFAULT_PORT
             out.append(
@@ -131,11 +139,11 @@ class Settings:
     def thresholds(self) -> AlertThresholds:
         s = self.qsettings
         return AlertThresholds(
-            long_call_minutes=float(
-                s.value("alerts/long_call_minutes", DEFAULTS.long_call_minutes)
+            long_call_minutes=_float(
+                s.value("alerts/long_call_minutes"), DEFAULTS.long_call_minutes
             ),
-            long_ring_seconds=float(
-                s.value("alerts/long_ring_seconds", DEFAULTS.long_ring_seconds)
+            long_ring_seconds=_float(
+                s.value("alerts/long_ring_seconds"), DEFAULTS.long_ring_seconds
             ),
         )
 
