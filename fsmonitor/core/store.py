@@ -377,11 +377,12 @@ class ChannelStore:
             self._renamed.popitem(last=False)
         live = self._live
         ch = live.get(old)
-        if ch is None or new in self._ended:
+        if ch is None:
             return self._apply_known(new, name, h, when, seq)
         changes: list[Change] = []
-        if new in live:
-            # both exist (a repeated rename): keep the new row, drop the old one quietly
+        if new in live or new in self._ended:
+            # the new uuid is known already (a late or repeated rename): the old row is only an
+            # alias of it, so it goes quietly (no history, no statistics)
             self._links.drop(old)
             self._calls.forget(old)
             del live[old]

@@ -316,3 +316,15 @@ def test_non_channel_events_are_ignored() -> None:
     assert not store.channels
     assert store.now() == BASE_US / 1e6
     assert fs.sequence == 1000
+
+
+def test_a_late_rename_drops_the_alias_row() -> None:
+    fs, store = Switch(), _store()
+    store.apply(fs.event("CODEC", "random"))
+    store.apply(fs.event("CHANNEL_CREATE", "chosen"))
+    store.apply(fs.event("CHANNEL_HANGUP_COMPLETE", "chosen", **{"Hangup-Cause": "NONE"}))
+    changes = store.apply(fs.event("CHANNEL_UUID", "chosen", **{"Old-Unique-ID": "random"}))
+    assert [(c.kind, c.uuid) for c in changes] == [("removed", "random")]
+    assert not store.channels
+    assert [ch.uuid for ch in store.history] == ["chosen"]
+    assert store.apply(fs.event("CODEC", "random")) == []
