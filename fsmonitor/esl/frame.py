@@ -106,7 +106,7 @@ class Frame:
         """
         if isinstance(self._decoded, Event):
             return self._decoded
-        decoder = _EVENT_DECODERS.get(self.content_type)
+        decoder = _EVENT_DECODERS.get(self._content_type)
         if decoder is None:
             return None
         event = decoder(self._body, self._body_offset)
