@@ -289,7 +289,12 @@ class ChannelStore:
         elif name in (H.CHANNEL_HANGUP, H.CHANNEL_HANGUP_COMPLETE):
             finish_hangup(ch, when)
         add_timeline(ch, TimelineEntry(when, name, describe(name, h), seq))
-        if ch.call_uuid != ch.call_link and ch.uuid in self._live:
+        call_uuid = ch.call_uuid
+        if (
+            call_uuid != ch.call_link
+            and (call_uuid != ch.uuid or ch.call_link is not None)
+            and ch.uuid in self._live
+        ):
             self._relink_call(ch)
 
     # --- calls ----------------------------------------------------------------------------
