@@ -78,6 +78,7 @@ class ChannelStore:
         "_live",
         "_local_at",
         "_renamed",
+        "_skew",
         "_stats",
         "_view",
         "_wall_clock",
@@ -113,6 +114,7 @@ class ChannelStore:
         self._wall_clock = wall_clock
         self._fs_time: float | None = None
         self._local_at = 0.0
+        self._skew = 0.0
 
     # --- reading --------------------------------------------------------------------------
 
@@ -177,6 +179,7 @@ class ChannelStore:
             if fs_time is None or when > fs_time:
                 self._fs_time = when
                 self._local_at = self._clock()
+                self._skew = when - self._wall_clock()
         else:
             when = self.now()
         uuid = get(H.UNIQUE_ID)
@@ -493,15 +496,18 @@ class ChannelStore:
     # --- snapshots ------------------------------------------------------------------------
 
     def resync(self, rows: Iterable[Mapping[str, object]], at: float | None = None) -> list[Change]:
-        """Reconcile with the rows of ``show channels as json``, taken at time ``at``.
+        """Reconcile with the rows of ``show channels as json``, requested at time ``at``.
 
         Adds channels the snapshot has and we lack (unless they ended already: the snapshot
         lags), refreshes present ones whose events have been quiet for a moment, and ends
         ("lost") channels we hold that the snapshot lacks, except those created within
-        `RESYNC_GRACE` seconds of ``at``. ``at`` defaults to `now`.
+        `RESYNC_GRACE` seconds of ``at``.
+
+        ``at`` is this machine's wall clock (``time.time()``) when the request was sent;
+        None means now. FreeSWITCH's clock may be off by more than the grace period, so ``at``
+        is moved into FreeSWITCH time by the offset seen between event timestamps and arrival.
         """
-        if at is None:
-            at = self.now()
+        at = self.now() if at is None else at + self._skew
         stale_before = at - RESYNC_GRACE
         live = self._live
         changes: list[Change] = []

@@ -48,8 +48,10 @@ def _row(uuid: str, created: float, **columns: str) -> dict[str, str]:
     return row
 
 
-def _store() -> ChannelStore:
-    return ChannelStore(clock=lambda: 0.0)
+def _store(fs: Switch | None = None) -> ChannelStore:
+    """A store whose wall clock reads the switch's time (no clock skew), frozen otherwise."""
+    switch = fs if fs is not None else Switch()
+    return ChannelStore(clock=lambda: 0.0, wall_clock=lambda: switch.now_us / 1e6)
 
 
 def test_resync_adds_missing_channels_from_rows() -> None:
@@ -76,7 +78,8 @@ def test_resync_links_b_legs_whatever_the_row_order() -> None:
 
 
 def test_resync_ends_ghosts_as_lost_but_spares_young_channels() -> None:
-    fs, store = Switch(), _store()
+    fs = Switch()
+    store = _store(fs)
     store.apply(fs.event("CHANNEL_CREATE", "old"))
     fs.advance(10)
     store.apply(fs.event("CHANNEL_CREATE", "young"))  # created 0.3 s before the snapshot
@@ -96,7 +99,8 @@ def test_resync_ends_ghosts_as_lost_but_spares_young_channels() -> None:
 
 
 def test_resync_never_resurrects_an_ended_channel() -> None:
-    fs, store = Switch(), _store()
+    fs = Switch()
+    store = _store(fs)
     store.apply(fs.event("CHANNEL_CREATE", "gone"))
     store.apply(fs.event("CHANNEL_HANGUP_COMPLETE", "gone", **{"Hangup-Cause": "NORMAL_CLEARING"}))
     changes = store.resync([_row("gone", T0)], at=T0 + 0.5)  # the snapshot lags
@@ -105,7 +109,8 @@ def test_resync_never_resurrects_an_ended_channel() -> None:
 
 
 def test_resync_follows_renames() -> None:
-    fs, store = Switch(), _store()
+    fs = Switch()
+    store = _store(fs)
     store.apply(fs.event("CODEC", "random"))
     store.apply(fs.event("CHANNEL_UUID", "chosen", **{"Old-Unique-ID": "random"}))
     changes = store.resync([_row("random", T0)], at=T0 + 5)
@@ -114,7 +119,8 @@ def test_resync_follows_renames() -> None:
 
 
 def test_resync_refreshes_quiet_channels_but_not_busy_ones() -> None:
-    fs, store = Switch(), _store()
+    fs = Switch()
+    store = _store(fs)
     store.apply(
         fs.event(
             "CHANNEL_EXECUTE", "quiet", Application="playback", **{"Channel-Call-State": "RINGING"}
@@ -139,7 +145,8 @@ def test_resync_refreshes_quiet_channels_but_not_busy_ones() -> None:
 
 
 def test_resync_with_nothing_ends_everything_old() -> None:
-    fs, store = Switch(), _store()
+    fs = Switch()
+    store = _store(fs)
     for i in range(5):
         store.apply(fs.event("CHANNEL_CREATE", f"c{i}"))
     changes = store.resync([], at=fs.now_us / 1e6 + 60)
@@ -148,7 +155,8 @@ def test_resync_with_nothing_ends_everything_old() -> None:
 
 
 def test_a_snapshot_channel_answered_before_we_connected_counts_as_answered() -> None:
-    fs, store = Switch(), _store()
+    fs = Switch()
+    store = _store(fs)
     store.resync([_row("s", T0 - 100, callstate="ACTIVE")], at=T0 - 1)
     store.apply(
         fs.event(
@@ -166,3 +174,19 @@ def test_a_snapshot_channel_answered_before_we_connected_counts_as_answered() ->
     assert ended.answered and ended.answered_at is None
     assert store.stats.asr == 1.0
     assert store.stats.average_duration == 100
+
+
+def test_resync_allows_for_a_freeswitch_clock_behind_ours() -> None:
+    """FreeSWITCH 10 s behind the desktop: a channel created just before the snapshot is
+    still young, although its creation time is 10 s before our ``at``."""
+    fs = Switch()
+    skew = 10.0
+    store = ChannelStore(clock=lambda: 0.0, wall_clock=lambda: fs.now_us / 1e6 + skew)
+    store.apply(fs.event("CHANNEL_CREATE", "old"))
+    fs.advance(30)
+    store.apply(fs.event("CHANNEL_CREATE", "young"))
+    at = fs.now_us / 1e6 + skew + 0.3  # our clock, 0.3 s after the create
+    changes = store.resync([], at=at)
+    assert [(c.kind, c.uuid) for c in changes] == [("removed", "old")]
+    assert set(store.channels) == {"young"}
+    assert store.history[0].hungup_at == fs.now_us / 1e6 + 0.3  # in FreeSWITCH time
