@@ -602,11 +602,16 @@ class MainWindow(QMainWindow):
         pick = next((c for c in items if c.call_state == "ACTIVE" and c.other_leg_uuid), items[0])
         self.table.select_uuid(pick.uuid)
 
-    def _show_context_menu(self, global_pos: Any) -> None:
+    def context_menu(self) -> QMenu:
+        """The table's right-click menu for the current selection (caller shows it)."""
         menu = self._actions_obj.context_menu() if self._actions_obj is not None else QMenu(self)
         menu.addSeparator()
         menu.addAction(self.act_originate)
-        menu.popup(global_pos)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return menu
+
+    def _show_context_menu(self, global_pos: Any) -> None:
+        self.context_menu().popup(global_pos)
 
     def _on_alert(self, uuid: str, kind: str) -> None:
         row = self.model.row_of(uuid)

@@ -64,6 +64,44 @@ def test_connect_and_rows_appear(qtbot: Any, window: MainWindow, sim: SimThread)
     assert window.detail.field_values()["UUID"] == uuid
 
 
+class AnsweringPrompter:
+    """Answers the actions' questions the way an operator clicking OK would."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def form(self, title: str, specs: Any, **_kw: Any) -> dict[str, str]:
+        self.asked.append(title)
+        return {spec.name: self.answers.get(spec.name, spec.default) for spec in specs}
+
+    def confirm(self, title: str, text: str) -> bool:
+        self.asked.append(title)
+        return True
+
+    def error(self, title: str, text: str) -> None:
+        self.asked.append(title)
+
+
+def test_hang_up_from_the_context_menu(qtbot: Any, window: MainWindow, sim: SimThread):
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 6, timeout=WAIT)
+    prompter = AnsweringPrompter({"cause": "CALL_REJECTED"})
+    window.channel_actions.prompter = prompter
+    uuid = window.model.keys()[0]
+    assert window.table.select_uuid(uuid)
+    menu = window.context_menu()
+    hangup = next(a for a in menu.actions() if a.objectName() == "action_hangup")
+    assert hangup.isEnabled()
+    hangup.trigger()
+    assert prompter.asked and prompter.asked[0].startswith("Hang up")
+    qtbot.waitUntil(lambda: window.model.row_of(uuid) == -1, timeout=WAIT)
+    ended = next(c for c in window.monitor.store.history if c.uuid == uuid)
+    assert ended.hangup_cause == "CALL_REJECTED"
+    menu.close()
+
+
 def test_hang_up_through_the_channel_actions(qtbot: Any, window: MainWindow, sim: SimThread):
     connect(window, sim.port)
     wait_ready(qtbot, window)
