@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsmonitor.net import ConnectionState, Monitor
+from fsmonitor.net import ConnectionState, ErrorKind, Monitor
 from fsmonitor.ui.alerts import AlertNotifier, AlertsDialog, describe_alert
 from fsmonitor.ui.calls_view import CallsView
 from fsmonitor.ui.channel_detail import ChannelDetail
@@ -554,8 +554,8 @@ class MainWindow(QMainWindow):
         self.act_disconnect.setEnabled(live)
         self.profile_box.setEnabled(not live)
         if state is ConnectionState.FAILED and self.profile is not None:
-            error = self.monitor.connection.last_error if self.monitor is not None else None
-            if error and ("auth" in error.lower() or "password" in error.lower()):
+            kind = self.monitor.connection.last_error_kind if self.monitor is not None else None
+            if kind is ErrorKind.AUTH:
                 # A rejected password must be asked for again, not retried from memory.
                 self.passwords.forget(self.profile)
         self._update_title()

@@ -138,6 +138,24 @@ def test_wrong_password_fails_clearly_without_retrying(
     assert window.act_connect.isEnabled()
 
 
+def test_rejected_password_is_forgotten_and_asked_again(
+    qtbot: Any, window: MainWindow, sim: SimThread, monkeypatch: Any
+):
+    monkeypatch.delenv("FSMONITOR_PASSWORD", raising=False)
+    profile = Profile("sim", "127.0.0.1", sim.port)
+    window.passwords.put(profile, "stale-password")
+    window.connect_profile(profile)
+    qtbot.waitUntil(lambda: window.monitor.connection.state is ConnectionState.FAILED, timeout=WAIT)
+    assert window.passwords.get(profile) is None
+    window.connect_selected()
+    dialog = window._password_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.setTextValue(PASSWORD)
+    dialog.accept()
+    wait_ready(qtbot, window)
+    assert window.passwords.get(profile) == PASSWORD
+
+
 def test_server_lost_reconnects_with_the_right_rows(qtbot: Any, window: MainWindow):
     first = SimThread(cps=1, hold=120, preload=5, seed=1)
     port = first.start()
