@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -82,7 +84,11 @@ def test_demo_screenshot_writes_a_png(tmp_path: Path):
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000  # a real window, not an empty image
-    assert b"demo simulator listening" in result.stderr
+    match = re.search(rb"demo simulator listening on 127\.0\.0\.1:(\d+)", result.stderr)
+    assert match, result.stderr.decode()[-2000:]
+    # the simulator was stopped with the app: nothing listens on its port any more
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", int(match.group(1))), timeout=5).close()
 
 
 def test_qt_messages_go_to_python_logging(qapp: Any, caplog: Any):

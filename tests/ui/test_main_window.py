@@ -289,3 +289,27 @@ def test_originated_leg_is_selected_when_it_appears(qtbot: Any, window: MainWind
         lambda: window.model.item_at(window.model.row_of(uuid)).call_state == "ACTIVE",
         timeout=WAIT,
     )
+
+
+def _shortcuts(window: MainWindow) -> list[str]:
+    from PySide6.QtGui import QAction
+
+    found = []
+    for action in window.findChildren(QAction):
+        for seq in action.shortcuts():
+            if not seq.isEmpty():
+                found.append(seq.toString())
+    return found
+
+
+def test_shortcuts_are_unique_even_after_reconnecting(
+    qtbot: Any, window: MainWindow, sim: SimThread
+):
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    connect(window, sim.port)  # a second monitor replaces the first, with fresh actions
+    wait_ready(qtbot, window)
+    qtbot.waitUntil(lambda: not window.findChildren(type(window.channel_actions))[1:], timeout=WAIT)
+    keys = _shortcuts(window)
+    assert "Del" in keys and "Ctrl+N" in keys and "Ctrl+K" in keys
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
