@@ -22,7 +22,6 @@ from fsmonitor.sim.switch import (
     VERSION_LINE,
     VERSION_SHORT,
     Switch,
-    now_us,
 )
 from fsmonitor.sim.wire import url_encode
 
@@ -459,29 +458,12 @@ class Api:
         if mode == "on":
             if ch.held or ch.answer_state != "answered":
                 return "-ERR Operation failed\n"
-            self.hold(ch)
+            self.calls.hold(ch)
         else:
             if not ch.held:
                 return "-ERR Operation failed\n"
-            self.unhold(ch)
+            self.calls.unhold(ch)
         return "+OK Success\n"
-
-    def hold(self, ch: SimChannel) -> None:
-        calls = self.calls
-        ch.held = True
-        ch.set_time("Channel-Last-Hold", now_us())
-        calls.callstate(ch, "HELD")
-        self.sw.fire_channel("CHANNEL_HOLD", ch)
-
-    def unhold(self, ch: SimChannel) -> None:
-        calls = self.calls
-        ch.held = False
-        last = ch.profile.times.get("Channel-Last-Hold", 0)
-        accum = ch.profile.times.get("Channel-Hold-Accum", 0)
-        ch.set_time("Channel-Hold-Accum", accum + max(now_us() - last, 0))
-        calls.callstate(ch, "UNHELD")
-        self.sw.fire_channel("CHANNEL_UNHOLD", ch)
-        calls.callstate(ch, "ACTIVE")
 
     def uuid_bridge(self, args: str) -> str:
         words = args.split()

@@ -351,6 +351,24 @@ class Calls:
             self.sw.fire_channel("CHANNEL_UNPARK", ch)
             self.execute_complete(ch)
 
+    def hold(self, ch: SimChannel) -> None:
+        """uuid_hold: CALLSTATE HELD comes before CHANNEL_HOLD, as sofia does it."""
+        ch.held = True
+        ch.set_time("Channel-Last-Hold", now_us())
+        self.callstate(ch, "HELD")
+        self.sw.fire_channel("CHANNEL_HOLD", ch)
+
+    def unhold(self, ch: SimChannel) -> None:
+        ch.held = False
+        times = ch.profile.times
+        accum = times.get("Channel-Hold-Accum", 0)
+        ch.set_time(
+            "Channel-Hold-Accum", accum + max(now_us() - times.get("Channel-Last-Hold", 0), 0)
+        )
+        self.callstate(ch, "UNHELD")
+        self.sw.fire_channel("CHANNEL_UNHOLD", ch)
+        self.callstate(ch, "ACTIVE")
+
     def flip_cid(self, ch: SimChannel) -> None:
         """CALL_UPDATE on an originated leg: the far end's identity becomes the caller id."""
         p = ch.profile

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from fsmonitor.sim.calls import Calls
 from fsmonitor.sim.channel import SimChannel
+from fsmonitor.sim.scheduler import Script
 
 FIRST_NAMES = (
     "Alice Smith", "Bob Johnson", "Carol Williams", "David Brown", "Eve Jones", "Frank Miller",
@@ -49,6 +50,10 @@ class TrafficProfile:
     causes: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CAUSES))
     ring_min: float = 0.5
     ring_max: float = 4.0
+    hold_share: float = 0.08
+    """Share of answered calls put on hold for a while (CHANNEL_HOLD / UNHOLD)."""
+    transfer_share: float = 0.05
+    """Share of locally answered calls transferred to another extension midway."""
 
 
 class TrafficGenerator:
@@ -171,7 +176,7 @@ class TrafficGenerator:
         outcome: str | None,
         ring: float,
         hold: float,
-    ):  # type: ignore[no-untyped-def]
+    ) -> Script:
         calls = self.calls
         calls.state(a, "CS_NEW")
         calls.create(a)
@@ -207,14 +212,14 @@ class TrafficGenerator:
                 return
             if outcome is not None:
                 return
-            yield ring + 0.05 + hold
+            yield ring + 0.05
         else:
             calls.ring(a)
             yield ring
             if a.hangup_cause is not None:
                 return
             calls.run_apps(a, self.rng.choice(LOCAL_APPS))
-            yield hold
+        yield from self._talk(a, hold, transfer=not bridged)
         if a.hangup_cause is not None:
             return
         # Either side may end the call.
@@ -223,6 +228,29 @@ class TrafficGenerator:
             calls.hangup(partner, "NORMAL_CLEARING")
         else:
             calls.hangup(a, "NORMAL_CLEARING")
+
+    def _talk(self, a: SimChannel, hold: float, *, transfer: bool) -> Script:
+        """The answered part of a call: maybe a hold and resume, maybe a transfer."""
+        rng = self.rng
+        calls = self.calls
+        if rng.random() < self.profile.hold_share and hold > 2:
+            yield hold * 0.3
+            if a.hangup_cause is not None or a.answer_state != "answered":
+                return
+            calls.hold(a)
+            yield hold * 0.2
+            if a.hangup_cause is not None:
+                return
+            calls.unhold(a)
+            yield hold * 0.5
+        elif transfer and rng.random() < self.profile.transfer_share and hold > 2:
+            yield hold * 0.5
+            if a.hangup_cause is not None:
+                return
+            calls.transfer(a, "9664")
+            yield hold * 0.5
+        else:
+            yield hold
 
     # -- preload ---------------------------------------------------------------------------
     def preload(self, count: int, churn: bool) -> None:
