@@ -9,7 +9,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fsmonitor.esl import EslParser, Event
+from fsmonitor.esl import EslParser, Event, Frame
 
 # switch_url_encode: control bytes, non-ASCII bytes, DEL and these are sent as %XX.
 _UNSAFE = set(b'\r\n "#%&+:;<=>?@[\\]^`{|}')
@@ -75,14 +75,12 @@ def test_plain_json_and_xml_agree(headers: dict[str, str], body: str) -> None:
     assert events == [expected, expected, expected]
 
 
-def test_recorded_event_reencoded_in_three_formats(
-    parsed: dict[str, list[object]],
-) -> None:
+def test_recorded_event_reencoded_in_three_formats(parsed: dict[str, list[Frame]]) -> None:
     """A real CHANNEL_CREATE (with its URL-encoded values) survives every format."""
     source = next(
         event
         for f in parsed["event_plain_all.recv"]
-        if (event := f.event()) is not None and event.name == "CHANNEL_CREATE"  # type: ignore[attr-defined]
+        if (event := f.event()) is not None and event.name == "CHANNEL_CREATE"
     )
     headers = dict(source.headers)
     stream = as_plain(headers, "") + as_json(headers, "") + as_xml(headers, "")
