@@ -429,15 +429,14 @@ class Api:
         legs = [ch]
         if rest[0] in ("-bleg", "-both"):
             partner = ch.bridged_to or ch.peer
+            if partner is None or len(rest) < 2:
+                return "-ERR\n" if partner is None else usage
             legs = [partner] if rest[0] == "-bleg" else [ch, partner]
             rest = rest[1:]
-            if not rest or None in legs:
-                return "-ERR\n" if rest else usage
         dest = rest[0]
         context = rest[2] if len(rest) > 2 else "default"
         for leg in legs:
-            if leg is not None:
-                self.calls.transfer(leg, dest, context)
+            self.calls.transfer(leg, dest, context)
         return "+OK\n"
 
     def uuid_hold(self, args: str) -> str:

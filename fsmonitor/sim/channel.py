@@ -7,6 +7,7 @@ an event costs a handful of string joins instead of re-encoding a hundred header
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from fsmonitor.sim.wire import Block
@@ -281,7 +282,8 @@ class SimChannel:
         self.variables[name] = value
         self._vars = None
 
-    def set_vars(self, values: dict[str, str]) -> None:
+    def set_vars(self, values: Mapping[str, str | None]) -> None:
+        """Set several variables; a None or empty value removes the variable."""
         for name, value in values.items():
             self.set_var(name, value)
 

@@ -459,8 +459,8 @@ class SimThread:
         async def runner() -> T:
             result = fn(server)
             if asyncio.iscoroutine(result):
-                return await result  # type: ignore[no-any-return]
-            return result  # type: ignore[return-value]
+                return await result
+            return result
 
         return asyncio.run_coroutine_threadsafe(runner(), loop).result(timeout)
 
