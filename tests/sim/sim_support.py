@@ -53,16 +53,20 @@ class RawFrame:
         kind = self.content_type
         if kind == "text/event-json":
             pairs = json.loads(self.body, object_pairs_hook=lambda p: p)
-            return [(k, v) for k, v in pairs if k != "_body"]
+            has_body = any(k == "_body" for k, _ in pairs)
+            skip = {"_body", "Content-Length"} if has_body else {"_body"}
+            return [(k, v) for k, v in pairs if k not in skip]
         if kind == "text/event-xml":
             text = self.body.decode()
             inner = text.split("<headers>", 1)[1].split("</headers>", 1)[0]
             return [(m[0], unquote(m[1])) for m in re.findall(r"<([^>/]+)>([^<]*)</\1>", inner)]
-        head = self.body.decode().split("\n\n", 1)[0]
+        head, _, body = self.body.decode().partition("\n\n")
         out = []
         for line in head.split("\n"):
             key, _, value = line.partition(": ")
             out.append((key, unquote(value)))
+        if body and out and out[-1][0] == "Content-Length":
+            out.pop()  # the inner length of the event body, not an event header
         return out
 
     def event(self) -> dict[str, str]:
