@@ -100,7 +100,8 @@ def _headers_via_json(block: bytes) -> dict[str, str] | None:
     """
     if b'"' in block or b"\\" in block:
         return None
-    if b"%" in block:
+    has_percent = b"%" in block
+    if has_percent:
         if _HIGH_ESCAPE.search(block):
             return None
         find = block.find
@@ -112,9 +113,11 @@ def _headers_via_json(block: bytes) -> dict[str, str] | None:
             if line_end < 0:
                 break
             percent = find(b"%", line_end)
-        block = block.replace(b"%", b"\\u00")
+    body = block.replace(b": ", b'":"').replace(b"\n", b'","')
+    if has_percent:
+        body = body.replace(b"%", b"\\u00")
     try:
-        data = orjson.loads(b'{"' + block.replace(b": ", b'":"').replace(b"\n", b'","') + b'"}')
+        data = orjson.loads(b"".join((b'{"', body, b'"}')))
     except orjson.JSONDecodeError:
         return None
     headers: dict[str, str] = data
