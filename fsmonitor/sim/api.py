@@ -17,7 +17,6 @@ from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.originate import api_originate
 from fsmonitor.sim.switch import (
     MAX_SESSIONS,
-    SESSIONS_PER_SEC_LIMIT,
     VERSION_HUMAN,
     VERSION_LINE,
     VERSION_SHORT,
@@ -288,7 +287,7 @@ class Api:
             f"FreeSWITCH (Version {VERSION_HUMAN}) is {'ready' if sw.running else 'not ready'}\n"
             f"{sw.sessions_since_startup} session(s) since startup\n"
             f"{live} session(s) - peak {sw.session_peak}, last 5min {sw.session_peak} \n"
-            f"{sw.sps_last} session(s) per Sec out of max {SESSIONS_PER_SEC_LIMIT}, "
+            f"{sw.sps_last} session(s) per Sec out of max {sw.sps_limit}, "
             f"peak {sw.sps_peak}, last 5min {sw.sps_peak} \n"
             f"{MAX_SESSIONS} session(s) max\n"
             "min idle cpu 0.00/98.80\n"

@@ -108,6 +108,8 @@ class SimServer:
         self._stopped = asyncio.Event()
         self.scheduler = Scheduler(loop)
         self.switch = Switch(self.scheduler, self.seed, hostname=self.hostname)
+        # A real switch loaded like this would have sessions-per-second raised to match.
+        self.switch.sps_limit = max(30, int(self.profile.cps * 2.5))
         self.calls = Calls(self.switch, answer_delay=self.answer_delay)
         self.api = Api(self.switch, self.calls, on_shutdown=self.request_shutdown)
         self.traffic = TrafficGenerator(self.calls, self.profile, self.seed)

@@ -202,6 +202,8 @@ class Switch:
         self.sps_second = int(time.monotonic())
         self.recent_counts: deque[tuple[float, int]] = deque()
         self.running = True
+        self.sps_limit = SESSIONS_PER_SEC_LIMIT
+        """switch.conf's sessions-per-second (30 by default; raised to fit the traffic rate)."""
         self.muted = False
         """While set (preloading), state changes happen without firing events or logging."""
         self._heads: dict[str, Block] = {}
@@ -271,7 +273,7 @@ class Switch:
     def sessions_per_sec_budget(self) -> int:
         """``Session-Per-Sec``: what is left of the per-second budget, as FreeSWITCH reports it."""
         self._roll_second()
-        return max(SESSIONS_PER_SEC_LIMIT - self.sps_this_second, 0)
+        return max(self.sps_limit - self.sps_this_second, 0)
 
     def uptime_us(self) -> int:
         return int((time.monotonic() - self.started_mono) * 1_000_000)
