@@ -332,3 +332,13 @@ def test_event_header_block_with_extra_headers() -> None:
         "X-Extra": "yes",
     }
     assert frame.body == b"{}"
+
+
+def test_header_names_are_never_url_decoded() -> None:
+    event = decode_plain(b"Event-Name: CUSTOM\nvariable_a%41: x%41\nB: %41\n\n", 0)
+    assert dict(event.headers) == {"Event-Name": "CUSTOM", "variable_a%41": "xA", "B": "A"}
+
+
+def test_line_whose_only_colon_precedes_an_escaped_space_is_malformed() -> None:
+    with pytest.raises(EslProtocolError, match="without ': '"):
+        decode_plain(b"Event-Name: CUSTOM\na:%20b\n\n", 0)
