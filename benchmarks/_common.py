@@ -49,8 +49,26 @@ def machine_summary() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     return (
         f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}, load average {load:.1f} at start"
+        f"{platform.system()} {platform.release()}, load average {load:.1f}, "
+        f"CPU pressure {cpu_pressure():.0f} % at start"
     )
+
+
+def cpu_pressure() -> float:
+    """Share of the last 10 s in which some task waited for a CPU (Linux PSI), in %.
+
+    Near 0 on a quiet machine; high values mean the figures measured meanwhile are
+    stretched by other processes. ``nan`` where the kernel does not report it.
+    """
+    try:
+        line = Path("/proc/pressure/cpu").read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError):
+        return math.nan
+    fields = dict(part.split("=", 1) for part in line.split()[1:])
+    try:
+        return float(fields["avg10"])
+    except (KeyError, ValueError):
+        return math.nan
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

@@ -32,7 +32,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import REPO_ROOT, SimulatorProcess, format_table, hold_for, machine_summary
+from _common import (
+    REPO_ROOT,
+    SimulatorProcess,
+    cpu_pressure,
+    format_table,
+    hold_for,
+    machine_summary,
+)
 
 HERE = Path(__file__).resolve().parent
 JSON_KEYS = (
@@ -147,7 +154,13 @@ def run_once(
             errors.seek(0)
             tail = errors.read()[-3000:]
             raise RuntimeError(f"the app process gave no result (exit {child.returncode}):\n{tail}")
-    result.update(cps=cps, hold=hold, target_channels=channels, sim_cpu_pct=sim_cpu_pct)
+    result.update(
+        cps=cps,
+        hold=hold,
+        target_channels=channels,
+        sim_cpu_pct=sim_cpu_pct,
+        cpu_pressure_pct=cpu_pressure(),
+    )
     return result
 
 
@@ -177,6 +190,7 @@ def print_run(result: dict[str, Any]) -> None:
         ("app CPU % (of one core)", result["cpu_pct"], ""),
         ("app CPU ms per 1,000 events", cpu_per_kevent(result), ""),
         ("simulator CPU %", result["sim_cpu_pct"], ""),
+        ("machine CPU pressure % (PSI, last 10 s)", result["cpu_pressure_pct"], "~0 if quiet"),
         ("consistent with show channels", result["consistent"], _mark(met, "consistent")),
     ]
     print(format_table(["measure", "value", "target"], rows))
@@ -324,6 +338,7 @@ def _summary_table(runs: list[dict[str, Any]]) -> str:
             "CPU %",
             "CPU ms/1k ev",
             "sim CPU %",
+            "CPU pressure %",
             "consistent",
             "all targets",
         ],
@@ -339,6 +354,7 @@ def _summary_table(runs: list[dict[str, Any]]) -> str:
                 r["cpu_pct"],
                 cpu_per_kevent(r),
                 r["sim_cpu_pct"],
+                r["cpu_pressure_pct"],
                 bool(r["consistent"]),
                 all(targets_met(r).values()),
             )
