@@ -170,6 +170,27 @@ def cpu_per_kevent(result: dict[str, Any]) -> float:
     return 10.0 * _num(result.get("cpu_pct")) / (rate / 1000) if 0 < rate < math.inf else math.nan
 
 
+def failed_run(cps: float, channels: int, error: str) -> dict[str, Any]:
+    """A run that produced no figures: every measure unknown, nothing met."""
+    nan = math.nan
+    return {
+        "cps": cps,
+        "channels": channels,
+        "events_per_s": 0.0,
+        "stall_p50_ms": nan,
+        "stall_p99_ms": nan,
+        "stall_max_ms": nan,
+        "latency_p50_ms": nan,
+        "latency_p99_ms": nan,
+        "rss_mb": nan,
+        "cpu_pct": nan,
+        "sim_cpu_pct": nan,
+        "cpu_pressure_pct": cpu_pressure(),
+        "consistent": False,
+        "error": error.splitlines()[0] if error else "failed",
+    }
+
+
 def public(result: dict[str, Any]) -> dict[str, Any]:
     """The documented JSON object: exactly :data:`JSON_KEYS`."""
     return {key: result.get(key) for key in JSON_KEYS}
@@ -245,15 +266,19 @@ def main(argv: list[str] | None = None) -> int:
     def run(cps: float, channels: int) -> dict[str, Any]:
         if not args.json:
             print(f"running {cps:g} cps, {channels:,} channels ...", file=sys.stderr, flush=True)
-        return run_once(
-            cps,
-            channels,
-            warmup=args.warmup,
-            duration=args.duration,
-            seed=args.seed,
-            timeout=args.timeout,
-            profile=profile_path,
-        )
+        try:
+            return run_once(
+                cps,
+                channels,
+                warmup=args.warmup,
+                duration=args.duration,
+                seed=args.seed,
+                timeout=args.timeout,
+                profile=profile_path,
+            )
+        except RuntimeError as error:  # one failed run must not lose the others
+            print(error, file=sys.stderr)
+            return failed_run(cps, channels, str(error))
 
     if not args.json:
         print(f"machine: {machine_summary()}\n")
