@@ -219,3 +219,14 @@ def quiet_offscreen_warning() -> None:
         sys.stderr.write(message + "\n")
 
     previous.append(qInstallMessageHandler(handler))
+
+
+def json_safe(value: object) -> object:
+    """``nan``/``inf`` (a measure that could not be taken) become ``null``: strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value

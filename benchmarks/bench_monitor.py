@@ -38,6 +38,7 @@ from _common import (
     cpu_pressure,
     format_table,
     hold_for,
+    json_safe,
     machine_summary,
 )
 
@@ -193,7 +194,7 @@ def failed_run(cps: float, channels: int, error: str) -> dict[str, Any]:
 
 def public(result: dict[str, Any]) -> dict[str, Any]:
     """The documented JSON object: exactly :data:`JSON_KEYS`."""
-    return {key: result.get(key) for key in JSON_KEYS}
+    return json_safe({key: result.get(key) for key in JSON_KEYS})  # type: ignore[return-value]
 
 
 def print_run(result: dict[str, Any]) -> None:

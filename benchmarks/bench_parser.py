@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from _common import DEFAULT_CAPTURES, format_table, machine_summary, use_repo_package
+from _common import DEFAULT_CAPTURES, format_table, json_safe, machine_summary, use_repo_package
 from _peers import PEERS, PeerResult
 
 use_repo_package()
@@ -249,17 +249,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(
             json.dumps(
-                {
-                    "machine": machine_summary(),
-                    "versions": versions,
-                    "rounds": args.rounds,
-                    "chunk": args.chunk,
-                    "ratios": ratios,
-                    "ratios_median_of_rounds": medians,
-                    "targets_met": targets,
-                    "results": [asdict(m) for m in results],
-                    "problems": problems,
-                },
+                json_safe(
+                    {
+                        "machine": machine_summary(),
+                        "versions": versions,
+                        "rounds": args.rounds,
+                        "chunk": args.chunk,
+                        "ratios": ratios,
+                        "ratios_median_of_rounds": medians,
+                        "targets_met": targets,
+                        "results": [asdict(m) for m in results],
+                        "problems": problems,
+                    }
+                ),
                 indent=2,
             )
         )

@@ -37,6 +37,7 @@ from _common import (
     SimulatorProcess,
     format_table,
     hold_for,
+    json_safe,
     machine_summary,
     quiet_offscreen_warning,
     use_repo_package,
@@ -413,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     if profiler is not None:
         print(profiler.output_text(unicode=False, color=False), file=sys.stderr)
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(json.dumps(json_safe(summary), indent=2))
         return 0 if complete else 1
 
     print(f"machine: {machine_summary()}")
