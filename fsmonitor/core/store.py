@@ -49,7 +49,6 @@ RESYNC_GRACE = 1.0
 
 _ENDING = frozenset({H.CHANNEL_HANGUP_COMPLETE, H.CHANNEL_DESTROY})
 _CREATION = frozenset({H.CHANNEL_OUTGOING, H.CHANNEL_CREATE, H.CHANNEL_ORIGINATE})
-_CS_DESTROY = "CS_DESTROY"
 
 
 class ChannelEvent(Protocol):
@@ -205,7 +204,9 @@ class ChannelStore:
                 return []  # an older event seen before
         changes = [Change("updated", uuid, ch)]
         self._update(ch, h, changes, name=name, when=when, seq=seq, fresh=fresh)
-        if name in _ENDING or (fresh and name == H.CHANNEL_STATE and ch.state == _CS_DESTROY):
+        if name in _ENDING or (
+            fresh and name == H.CHANNEL_STATE and ch.state == H.STATE_CS_DESTROY
+        ):
             changes[0] = Change("removed", uuid, ch)
             self._end(ch, when, changes)
         return changes
@@ -221,7 +222,7 @@ class ChannelStore:
                 late.last_sequence = max(seq, late.last_sequence)
                 add_timeline(late, TimelineEntry(when, name, describe(name, h), seq))
             return []
-        if name == H.CHANNEL_DESTROY or h.get(H.CHANNEL_STATE_HEADER) == _CS_DESTROY:
+        if name == H.CHANNEL_DESTROY or h.get(H.CHANNEL_STATE_HEADER) == H.STATE_CS_DESTROY:
             self._remember_ended(uuid)  # gone before we knew it; keep it from coming back
             return []
         ch = Channel(uuid=uuid)
