@@ -41,6 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--registrations", type=int, default=5, help="registered SIP users")
     parser.add_argument("--max-queue", type=int, default=100_000, help="per-client event backlog")
+    parser.add_argument(
+        "--max-missed", type=int, default=500, help="consecutive drops before a client is cut off"
+    )
+    parser.add_argument(
+        "--answer-delay", type=float, default=0.2, help="seconds before an originated leg answers"
+    )
+    parser.add_argument(
+        "--auth-timeout", type=float, default=25.0, help="seconds a new client has to send auth"
+    )
+    parser.add_argument("--hostname", default="fsmonitor-sim", help="FreeSWITCH-Hostname")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
     return parser
 
@@ -59,6 +69,10 @@ async def serve(args: argparse.Namespace) -> None:
         bridged_share=args.bridged_share,
         registrations=args.registrations,
         max_queue=args.max_queue,
+        max_missed=args.max_missed,
+        answer_delay=args.answer_delay,
+        auth_timeout=args.auth_timeout,
+        hostname=args.hostname,
     )
     await server.start()
     print(f"listening on {args.host}:{server.port}", flush=True)

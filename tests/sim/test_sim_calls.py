@@ -254,7 +254,7 @@ def test_sim_thread_restarts_on_the_same_port() -> None:
 
 
 def test_sim_process_prints_its_address_first() -> None:
-    with SimProcess(cps=0, seed=1, preload=3) as proc:
+    with SimProcess(cps=0, seed=1, preload=3, answer_delay=0.05, heartbeat_interval=5) as proc:
         assert proc.port > 0
         with socket.create_connection(("127.0.0.1", proc.port), timeout=5) as sock:
             assert sock.recv(64) == b"Content-Type: auth/request\n\n"
