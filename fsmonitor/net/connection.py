@@ -22,7 +22,6 @@ from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 from fsmonitor.esl import Command, EslCommandError, EslParser, EslProtocolError, Event, Frame
 
 from . import messages, names
-from ._signals import emit
 from .backoff import Backoff
 from .errors import ErrorKind, EslError
 from .request import EslRequest
@@ -146,6 +145,7 @@ class EslConnection(QObject):
         self._request_timer = self._timer("esl-request-timeouts", self._on_request_deadlines)
         self._deadlines: list[tuple[float, int, EslRequest]] = []  # heap
         self._deadline_seq = 0
+        self._prune_at = _PRUNE_AT
 
     # ------------------------------------------------------------------ public API
 
@@ -307,12 +307,12 @@ class EslConnection(QObject):
             return
         log.info("%s: %s → %s", self.address, self._state.value, state.value)
         self._state = state
-        emit(self.stateChanged, state)
+        self.stateChanged.emit(state)
 
     def _report(self, message: str) -> None:
         self._last_error = message
         log.warning("%s", message)
-        emit(self.error, message)
+        self.error.emit(message)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -423,7 +423,7 @@ class EslConnection(QObject):
             message,
         )
         if generation == self._generation and self._next_retry_at is not None:
-            emit(self.retryScheduled, self._next_retry_at)
+            self.retryScheduled.emit(self._next_retry_at)
 
     def _give_up(self, message: str, kind: ErrorKind) -> None:
         """A failure retrying cannot fix (wrong password, ACL): stop in FAILED."""
@@ -478,12 +478,12 @@ class EslConnection(QObject):
         previous, self._state = self._state, state
         if message is not None:
             log.warning("%s", message)
-            emit(self.error, message)
+            self.error.emit(message)
         for request in doomed:
             request._fail(error)
         if generation == self._generation and self._state is state and previous is not state:
             log.info("%s: %s → %s", self.address, previous.value, state.value)
-            emit(self.stateChanged, state)
+            self.stateChanged.emit(state)
 
     def _on_retry_timer(self) -> None:
         if self._state is ConnectionState.RECONNECTING:
@@ -636,7 +636,7 @@ class EslConnection(QObject):
             self._report(messages.bad_log(self.address, exc))
             return
         if record is not None:
-            emit(self.logReceived, record)
+            self.logReceived.emit(record)
 
     def _on_disconnect_notice(self, frame: Frame) -> None:
         if frame.headers.get(names.CONTENT_DISPOSITION) == "linger":
@@ -672,14 +672,14 @@ class EslConnection(QObject):
             hostname = event.get(names.FREESWITCH_HOSTNAME)
             if hostname:
                 self._info["hostname"] = hostname
-                emit(self.serverInfo, dict(self._info))
+                self.serverInfo.emit(dict(self._info))
         self._batch.append(event)
-        emit(self.eventReceived, event)
+        self.eventReceived.emit(event)
 
     def _emit_batch(self) -> None:
         if self._batch:
             batch, self._batch = self._batch, []
-            emit(self.eventsReceived, batch)
+            self.eventsReceived.emit(batch)
 
     def _on_heartbeat(self, event: Event) -> None:
         info = self._info
@@ -691,7 +691,7 @@ class EslConnection(QObject):
         if hostname:
             info["hostname"] = hostname
         info["heartbeat_at"] = time.time()
-        emit(self.serverInfo, dict(info))
+        self.serverInfo.emit(dict(info))
 
     # ------------------------------------------------------------------ sync stage
 
@@ -711,7 +711,7 @@ class EslConnection(QObject):
             timeout=self.options.sync_timeout,
         )
         log.info("%s: authenticating → syncing", self.address)
-        emit(self.stateChanged, ConnectionState.SYNCING)
+        self.stateChanged.emit(ConnectionState.SYNCING)
 
     def _send_subscription(self) -> None:
         event_names = list(ALWAYS_SUBSCRIBED) + [
@@ -742,7 +742,7 @@ class EslConnection(QObject):
         text = frame.body.decode("utf-8", errors="replace").strip()
         self._info["version_text"] = text
         self._info["version"] = messages.version_number(text)
-        emit(self.serverInfo, dict(self._info))
+        self.serverInfo.emit(dict(self._info))
 
     def _on_snapshot(self, frame: Frame, at: float) -> None:
         text = frame.body.decode("utf-8", errors="replace")
@@ -753,7 +753,7 @@ class EslConnection(QObject):
             return
         generation = self._generation
         held, self._sync_events = self._sync_events or [], None
-        emit(self.snapshotReceived, Snapshot(rows, at))
+        self.snapshotReceived.emit(Snapshot(rows, at))
         if generation != self._generation:
             return
         for event in held:
@@ -768,7 +768,7 @@ class EslConnection(QObject):
             if not request.done:
                 self._send_request(request)
         log.info("%s: syncing → ready", self.address)
-        emit(self.stateChanged, ConnectionState.READY)
+        self.stateChanged.emit(ConnectionState.READY)
 
     # ------------------------------------------------------------------ requests
 
@@ -862,9 +862,10 @@ class EslConnection(QObject):
         self._deadline_seq += 1
         deadline = time.monotonic() + max(0.0, request.timeout)
         heapq.heappush(self._deadlines, (deadline, self._deadline_seq, request))
-        if len(self._deadlines) > _PRUNE_AT:
+        if len(self._deadlines) > self._prune_at:
             self._deadlines = [d for d in self._deadlines if not d[2].done]
             heapq.heapify(self._deadlines)
+            self._prune_at = max(_PRUNE_AT, 2 * len(self._deadlines))  # amortised O(1)
         self._arm_request_timer()
 
     def _arm_request_timer(self) -> None:

@@ -11,7 +11,6 @@ from fsmonitor.core import headers as h
 from fsmonitor.esl import Event
 
 from . import names
-from ._signals import emit
 from .connection import ConnectionOptions, EslConnection, Snapshot
 from .state import ConnectionState
 
@@ -127,8 +126,8 @@ class Monitor(QObject):
             self.connection.recycle("internal error in the channel store")
             return
         if changes:
-            emit(self.changed, changes)
-            emit(self.statsChanged)
+            self.changed.emit(changes)
+            self.statsChanged.emit()
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         try:
@@ -137,5 +136,5 @@ class Monitor(QObject):
             log.exception("the channel store failed to reconcile the snapshot")
             return
         if changes:
-            emit(self.changed, list(changes))
-        emit(self.statsChanged)
+            self.changed.emit(list(changes))
+        self.statsChanged.emit()

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ._signals import emit
 from .errors import EslError
 
 #: How much of a command line appears in labels, logs and error messages.
@@ -79,7 +78,7 @@ class EslRequest(QObject):
             return False
         self._finish()
         self.result = result
-        emit(self.finished, result)
+        self.finished.emit(result)
         return True
 
     def _fail(self, error: EslError) -> bool:
@@ -87,7 +86,7 @@ class EslRequest(QObject):
             return False
         self._finish()
         self.error = error
-        emit(self.failed, error)
+        self.failed.emit(error)
         return True
 
     def _fail_later(self, error: EslError) -> None:

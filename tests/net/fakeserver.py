@@ -14,8 +14,6 @@ import orjson
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
 
-from fsmonitor.net._signals import emit
-
 VERSION_TEXT = "FreeSWITCH Version 1.10.12-release~64bit ( 64bit)\n"
 GOODBYE = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 SHUTDOWN = "The system is being shut down.\n"
@@ -108,7 +106,7 @@ class FakeEsl(QObject):
             client.readyRead.connect(lambda c=client: self._read(c))
             if self.greeting is not None:
                 client.write(self.greeting)
-            emit(self.clientConnected)
+            self.clientConnected.emit()
 
     def _read(self, client: QTcpSocket) -> None:
         buffer = self._buffers.get(id(client), b"") + client.readAll().data()
@@ -125,10 +123,10 @@ class FakeEsl(QObject):
         self.commands.append(line)
         for prefix, handler in self.handlers.items():
             if line.startswith(prefix) and handler(self, client, block):
-                emit(self.commandReceived, line)
+                self.commandReceived.emit(line)
                 return
         self._default(client, line, block)
-        emit(self.commandReceived, line)
+        self.commandReceived.emit(line)
 
     def _default(self, client: QTcpSocket, line: str, block: str) -> None:
         if line.startswith("auth "):
