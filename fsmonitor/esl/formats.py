@@ -157,7 +157,11 @@ def decode_json(body: bytes, offset: int) -> Event:
         raise EslProtocolError("JSON event _body is not a string", offset)
     if has_body:
         data.pop(names.CONTENT_LENGTH, None)  # the body's length, not a header
-    if set(map(type, data.values())) <= {str}:
+    try:
+        "".join(data.values())  # the cheapest exact test that every value is a str
+    except TypeError:
+        pass  # arrays (multi-valued headers), or garbage
+    else:
         return Event(data, event_body)
     headers: dict[str, str] = {}
     lists: dict[str, list[str]] = {}
