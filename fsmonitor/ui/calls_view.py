@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from fsmonitor.ui.channel_table import visible_source_rows
@@ -20,6 +21,7 @@ class CallsView(QWidget):
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = CallsTableModel(store, self)
+        self.model.set_active(False)  # until shown
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortRole)
@@ -45,6 +47,15 @@ class CallsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         self.model.add_visible_rows_provider(lambda: visible_source_rows(self.table, self.proxy))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.model.set_active(True)
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Nobody looks at the calls while their tab is hidden: stop deriving them.
+        self.model.set_active(False)
+        super().hideEvent(event)
 
     def set_store(self, store: Any) -> None:
         self.model.set_store(store)

@@ -274,3 +274,18 @@ def test_sorted_proxy_does_not_resort_on_the_clock(store: Any):
     t0 = time.perf_counter()
     model.tick()
     assert time.perf_counter() - t0 < 0.1  # a whole-column tick takes ~0.3 s here
+
+
+def test_expensive_updates_stretch_the_flush_interval(qtbot: Any, store: Any):
+    from fsmonitor.ui import models
+
+    model = make_model(store)
+    assert model.flush_interval_ms == 1000 // models.MAX_FLUSH_HZ
+    clock = iter([10.0, 10.1, 20.0, 20.001])  # a 100 ms update, then a 1 ms one
+    model.perf_counter = lambda: next(clock)
+    model.apply_changes([store.add()])
+    model.flush()
+    qtbot.waitUntil(lambda: model.flush_interval_ms == 1000 // models.MIN_FLUSH_HZ, timeout=5000)
+    model.apply_changes([store.add()])
+    model.flush()
+    qtbot.waitUntil(lambda: model.flush_interval_ms == 1000 // models.MAX_FLUSH_HZ, timeout=5000)
