@@ -79,13 +79,15 @@ class EslParser:
                     pos += need
                     pending = None
                     continue
-                # Stray line ends between frames are harmless (FreeSWITCH does the same with
-                # client commands).
-                while pos < size and work[pos] in _LINE_ENDS:
-                    pos += 1
                 if pos >= size:
                     break
-                end = work.find(b"\n\n", max(pos, scan_from))
+                if work[pos] in _LINE_ENDS:
+                    # Stray line ends between frames are harmless (FreeSWITCH does the same
+                    # with client commands).
+                    while pos < size and work[pos] in _LINE_ENDS:
+                        pos += 1
+                    continue
+                end = work.find(b"\n\n", scan_from if scan_from > pos else pos)
                 terminator = 2
                 if work.find(b"\r", pos, end if end >= 0 else size) >= 0:
                     # CR LF line ends: not what FreeSWITCH sends, accepted all the same.
