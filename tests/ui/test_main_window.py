@@ -313,3 +313,40 @@ def test_shortcuts_are_unique_even_after_reconnecting(
     keys = _shortcuts(window)
     assert "Del" in keys and "Ctrl+N" in keys and "Ctrl+K" in keys
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+
+
+def test_profile_dialog_saves_profile_but_not_password(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+):
+    from fsmonitor.ui.profile_dialog import ProfileDialog
+
+    window.edit_profile()
+    dialog = window.findChild(ProfileDialog)
+    assert dialog is not None
+    dialog.name.setText("lab")
+    dialog.host.setText("127.0.0.1")
+    dialog.port.setValue(8022)
+    dialog.user.setText("ops@lab")
+    dialog.secret.setText("TopSecret-42")
+    dialog.accept()
+    assert window.profile_box.currentText() == "lab"
+    profile = window.selected_profile()
+    assert (profile.host, profile.port, profile.user) == ("127.0.0.1", 8022, "ops@lab")
+    assert window.passwords.get(profile) == "TopSecret-42"
+    window.settings.sync()
+    ini = Path(window.settings.qsettings.fileName()).read_text()
+    assert "8022" in ini and "TopSecret" not in ini
+
+
+def test_alert_thresholds_dialog_applies_and_persists(qtbot: Any, window: MainWindow):
+    from fsmonitor.ui.alerts import AlertsDialog
+
+    window.edit_alerts()
+    dialog = window.findChild(AlertsDialog)
+    assert dialog is not None
+    dialog.long_call.setValue(5)
+    dialog.long_ring.setValue(12)
+    dialog.accept()
+    assert window.model.thresholds.long_call_minutes == 5
+    assert window.model.thresholds.long_ring_seconds == 12
+    assert window.settings.thresholds() == window.model.thresholds
