@@ -61,19 +61,31 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the built-in FreeSWITCH simulator on a free loopback port and connect to it",
     )
-    p.add_argument("--demo-cps", type=float, default=4.0, help="demo traffic: calls per second")
-    p.add_argument("--demo-hold", type=float, default=40.0, help="demo traffic: mean hold (s)")
-    p.add_argument("--demo-preload", type=int, default=30, help="demo: calls already up")
+    p.add_argument(
+        "--demo-cps", metavar="N", type=float, default=4.0, help="demo: new calls per second (4)"
+    )
+    p.add_argument(
+        "--demo-hold", metavar="SECONDS", type=float, default=40.0, help="demo: mean hold (40)"
+    )
+    p.add_argument(
+        "--demo-preload", metavar="N", type=int, default=30, help="demo: calls already up (30)"
+    )
     p.add_argument("--screenshot", metavar="FILE", type=Path, help="save the window to FILE")
     p.add_argument(
         "--after",
         metavar="SECONDS",
         type=float,
-        default=5.0,
+        default=None,
         help="with --screenshot: wait this long, then save and exit (default 5)",
     )
     p.add_argument("--settings", metavar="FILE", type=Path, help="use this ini file for settings")
-    p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    p.add_argument(
+        "--log-level",
+        metavar="LEVEL",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"],
+        help="logging level (default INFO)",
+    )
     return p
 
 
@@ -82,7 +94,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     ns = parser.parse_args(argv)
     if ns.port is not None and not 0 < ns.port < 65536:
         parser.error("--port must be between 1 and 65535")
-    if ns.after < 0:
+    if ns.after is not None and ns.screenshot is None:
+        parser.error("--after only applies with --screenshot")
+    if ns.after is not None and ns.after < 0:
         parser.error("--after must not be negative")
     if ns.password_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", ns.password_env):
         parser.error("--password-env takes the name of an environment variable")
@@ -99,7 +113,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         demo_hold=ns.demo_hold,
         demo_preload=ns.demo_preload,
         screenshot=ns.screenshot,
-        after=ns.after,
+        after=5.0 if ns.after is None else ns.after,
         settings=ns.settings,
         log_level=ns.log_level.upper(),
     )
