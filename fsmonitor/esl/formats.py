@@ -10,7 +10,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from itertools import compress, repeat
-from operator import contains
+from operator import contains, not_
 from typing import Final
 
 import orjson
@@ -18,7 +18,7 @@ import orjson
 from . import names
 from .errors import EslProtocolError
 from .event import Event
-from .text import decode_text, url_decode
+from .text import ERRORS, decode_text, url_decode
 
 # One valid header line; only used to find the bad line once parsing failed.
 _HEADER_LINE: Final = re.compile(r"([^\n:]+): ([^\n]*)")
@@ -93,19 +93,23 @@ def _headers_via_json(block: bytes) -> dict[str, str] | None:
 
     ``Name: a%20b`` lines become ``{"Name":"a\\u0020b",...}``: ``": "`` turns into
     ``":"``, each line break into ``","`` and ``%XX`` into the JSON escape ``\\u00XX``, so
-    orjson splits and URL-decodes in one pass. The rewrite is exact when the block holds no
-    ``"`` or backslash, only ASCII escapes (``%00``-``%7F``; UTF-8 sequences need byte-wise
-    decoding) and no ``%`` before the first ``": "`` of its line (names are never decoded):
-    FreeSWITCH's encoding guarantees all of it. The result is valid JSON only if every line
-    has exactly one ``": "`` and every ``%`` starts a two-digit escape; any other block
-    fails to parse here and is handled line by line by the caller.
+    orjson splits and URL-decodes in one pass. Escapes of UTF-8 bytes (``%C3%A9``) come out
+    as one character per byte and are turned back into text afterwards, value by value.
+    The rewrite is exact when the block is ASCII, holds no ``"`` or backslash, and has no
+    ``%`` before the first ``": "`` of its line (names are never decoded): FreeSWITCH's
+    encoding guarantees all of it. The result is valid JSON only if every line has exactly
+    one ``": "`` and every ``%`` starts a two-digit escape; any other block fails to parse
+    here and is handled line by line by the caller.
     """
     if b'"' in block or b"\\" in block:
         return None
     has_percent = b"%" in block
+    utf8 = False
     if has_percent:
         if _HIGH_ESCAPE.search(block):
-            return None
+            if not block.isascii():
+                return None
+            utf8 = True
         find = block.find
         percent = find(b"%")
         while percent >= 0:
@@ -123,6 +127,9 @@ def _headers_via_json(block: bytes) -> dict[str, str] | None:
     except orjson.JSONDecodeError:
         return None
     headers: dict[str, str] = data
+    if utf8:
+        for name in list(compress(headers, map(not_, map(str.isascii, headers.values())))):
+            headers[name] = headers[name].encode("latin-1").decode("utf-8", ERRORS)
     return headers
 
 

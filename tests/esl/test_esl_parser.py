@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fsmonitor.esl import EslParser, EslProtocolError
-from fsmonitor.esl.formats import decode_plain
+from fsmonitor.esl.formats import _headers_via_json, decode_plain
+from fsmonitor.esl.text import url_decode
 
 API_STATUS = b"Content-Type: api/response\nContent-Length: 3\n\n+OK"
 REPLY = b"Content-Type: command/reply\nReply-Text: +OK accepted\n\n"
@@ -342,3 +343,24 @@ def test_header_names_are_never_url_decoded() -> None:
 def test_line_whose_only_colon_precedes_an_escaped_space_is_malformed() -> None:
     with pytest.raises(EslProtocolError, match="without ': '"):
         decode_plain(b"Event-Name: CUSTOM\na:%20b\n\n", 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.binary(min_size=1, max_size=12), min_size=1, max_size=8))
+def test_fast_and_line_by_line_plain_decoding_agree_on_any_bytes(values: list[bytes]) -> None:
+    """Arbitrary bytes (invalid UTF-8, surrogate halves) escaped FreeSWITCH-style."""
+    safe = set(b"abcXYZ019!$'()*,-./_~")
+    lines = [
+        f"H{index}: " + "".join(chr(b) if b in safe else f"%{b:02X}" for b in value)
+        for index, value in enumerate(values)
+    ]
+    block = "\n".join(lines).encode()
+    fast = _headers_via_json(block)
+    assert fast is not None
+    reference = {
+        name: url_decode(value)
+        for name, value in (line.split(": ", 1) for line in block.decode().split("\n"))
+    }
+    assert fast == reference
+    for value in fast.values():
+        value.encode("utf-8")
