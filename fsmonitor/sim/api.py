@@ -365,6 +365,8 @@ class Api:
                 row.update({f"b_{c}": "" for c in CALL_B_COLUMNS})
                 row["call_created_epoch"] = ""
             rows.append(row)
+        # ORDER BY call_created_epoch: unbridged rows (empty) first, then bridged calls.
+        rows.sort(key=lambda r: (r["call_created_epoch"] != "", r["call_created_epoch"]))
         return rows
 
     def _registration_rows(self) -> list[dict[str, str]]:

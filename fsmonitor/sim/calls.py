@@ -164,6 +164,8 @@ class Calls:
         ch.set_state(state, number)
         if state not in SQL_SKIPPED_STATES:
             ch.sql_state = state
+        if state == "CS_ROUTING":
+            self._remember_initial(ch)
         self.sw.fire_channel("CHANNEL_STATE", ch)
         self.sw.log(
             7,
@@ -209,10 +211,17 @@ class Calls:
         if ch.direction == "inbound":
             ch.set_state("CS_ROUTING")
             ch.sql_state = "CS_ROUTING"
+            self._remember_initial(ch)
             self.callstate(ch, "RINGING")
             self.sw.fire_channel("CHANNEL_STATE", ch)
         else:
             self.state(ch, "CS_ROUTING")
+
+    @staticmethod
+    def _remember_initial(ch: SimChannel) -> None:
+        """The ``initial_*`` columns: the caller profile as it was when routing first began."""
+        if ch.initial:
+            return
         profile = ch.profile
         ch.initial = {
             "initial_cid_name": profile.caller_id_name,
@@ -390,7 +399,7 @@ class Calls:
         a.set_time("Channel-Bridged-Time", ts)
         b.set_time("Channel-Bridged-Time", ts)
         b.set_call_uuid(a.uuid)
-        b.row["call_uuid"] = a.uuid
+        a.row["call_uuid"] = b.row["call_uuid"] = a.uuid
         a.set_other("originatee", b.profile)
         b.set_other("originator", a.profile)
         for leg, other, role in ((a, b, "originator"), (b, a, "originatee")):

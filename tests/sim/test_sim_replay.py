@@ -9,11 +9,20 @@ event order.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from sim_support import RawFrame, read_capture, replay_script, reply_shape, run, sent_commands
+from sim_support import (
+    UUID_RE,
+    RawFrame,
+    read_capture,
+    replay_script,
+    reply_shape,
+    run,
+    sent_commands,
+)
 
 from fsmonitor.sim import SimServer
 
@@ -148,3 +157,29 @@ def test_json_events_have_no_trailing_newline(captures_dir: Path) -> None:
     assert frames
     assert all(f.body.endswith(b"}") for f in frames)
     assert all([k for k, _ in f.headers] == ["Content-Length", "Content-Type"] for f in frames)
+
+
+@pytest.mark.parametrize("name", ["event_plain_all", "event_json_all", "verify_basic"])
+def test_show_rows_carry_the_recorded_values(captures_dir: Path, name: str) -> None:
+    """``show channels`` / ``show calls`` rows: same legs, same order, same column values
+    (uuids and creation times aside)."""
+    skipped = {"created", "created_epoch", "hostname", "b_created", "b_created_epoch"}
+
+    def tables(frames: list[RawFrame]) -> list[list[dict[str, str]]]:
+        out = []
+        for frame in frames:
+            if frame.content_type == "api/response" and frame.body.startswith(b'{"row_count":'):
+                out.append(json.loads(frame.body).get("rows", []))
+        return out
+
+    def comparable(row: dict[str, str]) -> dict[str, str]:
+        return {
+            k: ("<uuid>" if UUID_RE.fullmatch(v) else v) for k, v in row.items() if k not in skipped
+        }
+
+    recorded = tables(read_capture(captures_dir / f"{name}.recv"))
+    simulated = tables(simulate(captures_dir, name))
+    assert recorded
+    assert [[comparable(r) for r in t] for t in simulated] == [
+        [comparable(r) for r in t] for t in recorded
+    ]
