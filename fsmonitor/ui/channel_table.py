@@ -39,12 +39,11 @@ STATE_FILTERS: list[tuple[str, list[str] | None]] = [
     ("Active", ["ACTIVE", "UNHELD"]),
     ("Held", ["HELD"]),
     ("Not answered", ["DOWN", "RINGING", "EARLY", "RING_WAIT"]),
-    ("Lost", ["LOST"]),
 ]
 
 DEFAULT_WIDTHS = {
     ChannelTableModel.COL_UUID: 120,
-    ChannelTableModel.COL_DIRECTION: 36,
+    ChannelTableModel.COL_DIRECTION: 56,
     ChannelTableModel.COL_CALLER: 215,
     ChannelTableModel.COL_DESTINATION: 110,
     ChannelTableModel.COL_STATE: 75,

@@ -233,6 +233,12 @@ class MainWindow(QMainWindow):
         self.act_clear_filters.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(self.act_clear_filters)
         self.removeAction(self.act_clear_filters)
+        self.act_shortcuts = act(
+            "mdi6.keyboard",
+            "&Keyboard shortcuts",
+            self.show_shortcuts,
+            QKeySequence.StandardKey.HelpContents,
+        )
         self.act_about = act("mdi6.information", "&About", self.about)
         self.act_disconnect.setEnabled(False)
 
@@ -335,6 +341,7 @@ class MainWindow(QMainWindow):
         settings_menu = mb.addMenu("&Settings")
         settings_menu.addAction(self.act_alerts)
         help_menu = mb.addMenu("&Help")
+        help_menu.addAction(self.act_shortcuts)
         help_menu.addAction(self.act_about)
 
     def _fill_channel_menu(self) -> None:
@@ -742,6 +749,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.table)
         self.table.search.setFocus()
         self.table.search.selectAll()
+
+    def show_shortcuts(self) -> None:
+        from fsmonitor.ui.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def about(self) -> None:
         from fsmonitor import __version__

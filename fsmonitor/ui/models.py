@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
 
 MAX_FLUSH_HZ = 20
 """Upper bound on view updates per second, whatever the event rate."""
@@ -53,6 +53,7 @@ _ROLES = frozenset(
         Qt.ItemDataRole.TextAlignmentRole,
         Qt.ItemDataRole.BackgroundRole,
         Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.DecorationRole,
         SortRole,
         ChannelRole,
         KeyRole,
@@ -84,6 +85,21 @@ _LOST_BRUSH = QBrush(LOST_COLOUR)
 
 RINGING_STATES = frozenset({"RINGING", "EARLY", "RING_WAIT", "DOWN"})
 CALL_STATES = ("RINGING", "EARLY", "ACTIVE", "HELD", "RING_WAIT", "HANGUP", "DOWN")
+
+
+_ICONS: dict[str, QIcon] = {}
+
+
+def _direction_icon(direction: str) -> QIcon | None:
+    """Arrow in for inbound legs, out for outbound; built once (needs a running QApplication)."""
+    name = "mdi6.call-received" if direction == "inbound" else "mdi6.call-made"
+    icon = _ICONS.get(name)
+    if icon is None:
+        import qtawesome as qta
+
+        colour = "#2e7d32" if direction == "inbound" else "#1565c0"
+        icon = _ICONS[name] = qta.icon(name, color=colour)
+    return icon
 
 
 def format_duration(seconds: float) -> str:
@@ -630,7 +646,11 @@ class ChannelTableModel(KeyedTableModel):
             return _TEXT_BRUSH
         if role == AlertRole:
             return self._alerts.get(item.uuid)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return _direction_icon(item.direction) if col == self.COL_DIRECTION else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.COL_DIRECTION:
+                return item.direction
             if col == self.COL_STATE:
                 return f"{item.state} / answer: {item.answer_state}"
             if col == self.COL_UUID:

@@ -313,6 +313,10 @@ def test_shortcuts_are_unique_even_after_reconnecting(
     keys = _shortcuts(window)
     assert "Del" in keys and "Ctrl+N" in keys and "Ctrl+K" in keys
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+    from fsmonitor.ui.shortcuts_dialog import shortcut_rows
+
+    listed = dict(shortcut_rows(window))
+    assert listed["Hang up"] == "Del" and listed["Originate"] == "Ctrl+N"
 
 
 def test_profile_dialog_saves_profile_but_not_password(
