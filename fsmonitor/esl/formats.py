@@ -86,6 +86,10 @@ def decode_plain(body: bytes, offset: int) -> Event:
 
 
 _HIGH_ESCAPE: Final = re.compile(rb"%[89A-Fa-f]")
+# In the rewritten block a name runs up to '":"' and a value up to '","' (neither holds a
+# quote), so a "%" followed by '":"' before any other quote sits in a name. (A line with a
+# second ": " in its value also matches; it then takes the line-by-line path, which is exact.)
+_PERCENT_IN_NAME: Final = re.compile(rb'%[^"]*":"')
 
 
 def _headers_via_json(block: bytes) -> dict[str, str] | None:
@@ -105,22 +109,14 @@ def _headers_via_json(block: bytes) -> dict[str, str] | None:
         return None
     has_percent = b"%" in block
     utf8 = False
-    if has_percent:
-        if _HIGH_ESCAPE.search(block):
-            if not block.isascii():
-                return None
-            utf8 = True
-        find = block.find
-        percent = find(b"%")
-        while percent >= 0:
-            if find(b": ", block.rfind(b"\n", 0, percent) + 1, percent) < 0:
-                return None
-            line_end = find(b"\n", percent)
-            if line_end < 0:
-                break
-            percent = find(b"%", line_end)
+    if has_percent and _HIGH_ESCAPE.search(block):
+        if not block.isascii():
+            return None
+        utf8 = True
     body = block.replace(b": ", b'":"').replace(b"\n", b'","')
     if has_percent:
+        if _PERCENT_IN_NAME.search(body):
+            return None
         body = body.replace(b"%", b"\\u00")
     try:
         data = orjson.loads(b"".join((b'{"', body, b'"}')))
