@@ -645,7 +645,6 @@ class MainWindow(QMainWindow):
             cps = getattr(stats, "cps_10s", None) or getattr(stats, "cps", None)
             if isinstance(cps, int | float):
                 parts.append(f"{cps:.1f} CPS")
-        parts.append(f"{self.calls.model.rowCount()} bridged")
         self.status_counts.setText("  ·  ".join(parts))
 
     # ------------------------------------------------------------------ commands
