@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, Qt
 
 from fsmonitor.ui.models import (
@@ -289,3 +292,41 @@ def test_expensive_updates_stretch_the_flush_interval(qtbot: Any, store: Any):
     model.apply_changes([store.add()])
     model.flush()
     qtbot.waitUntil(lambda: model.flush_interval_ms == 1000 // models.MAX_FLUSH_HZ, timeout=5000)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=st.lists(
+        st.tuples(
+            st.sampled_from(["add", "update", "remove", "rename", "flush"]), st.integers(0, 50)
+        ),
+        max_size=80,
+    )
+)
+def test_any_change_sequence_leaves_the_table_equal_to_the_store(
+    qtmodeltester: Any, store: Any, ops: list[tuple[str, int]]
+):
+    store.channels.clear()
+    fresh = itertools.count()
+    for _ in range(5):
+        store.add()
+    model = make_model(store)
+    qtmodeltester.check(model)  # stays attached: every signal below is checked
+    for op, n in ops:
+        uuids = list(store.channels)
+        if op == "add" or not uuids:
+            model.apply_changes([store.add()])
+        elif op == "update":
+            model.apply_changes([store.update(uuids[n % len(uuids)], call_state="ACTIVE")])
+        elif op == "remove":
+            model.apply_changes([store.remove(uuids[n % len(uuids)])])
+        elif op == "rename":
+            model.apply_changes([store.rename(uuids[n % len(uuids)], f"renamed-{next(fresh)}")])
+        else:
+            model.flush()
+    model.flush()
+    assert sorted(model.keys()) == sorted(store.channels)
+    assert all(model.row_of(k) == i for i, k in enumerate(model.keys()))
+    assert all(model.item_at(i) is store.channels[k] for i, k in enumerate(model.keys()))
