@@ -50,11 +50,20 @@ def table_matches_store(window: MainWindow) -> bool:
     return set(window.model.keys()) == set(window.monitor.store.channels)
 
 
-def test_connect_and_rows_appear(qtbot: Any, window: MainWindow, sim: SimThread):
+def test_connect_and_rows_appear(
+    qtbot: Any, qtmodeltester: Any, window: MainWindow, sim: SimThread
+):
+    # the testers stay attached: every signal of the live stream below is checked
+    qtmodeltester.check(window.model)
+    qtmodeltester.check(window.table.proxy)
+    window.tabs.setCurrentWidget(window.calls)  # the calls model works only while shown
+    qtmodeltester.check(window.calls.model)
     connect(window, sim.port)
     wait_ready(qtbot, window)
     qtbot.waitUntil(lambda: window.model.rowCount() >= 6, timeout=WAIT)
     qtbot.waitUntil(lambda: table_matches_store(window), timeout=WAIT)
+    qtbot.waitUntil(lambda: window.calls.model.rowCount() > 0, timeout=WAIT)
+    window.tabs.setCurrentWidget(window.table)
     assert window.connection_bar.state_label.text() == "ready"
     assert "channels" in window.table.count_label.text()
     # the detail pane follows the selection
