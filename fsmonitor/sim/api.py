@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import orjson
 
+from fsmonitor.sim import headers as hdr
 from fsmonitor.sim.calls import Calls, str2cause
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.originate import api_originate
@@ -514,7 +515,7 @@ class Api:
         action, path = words[1].lower(), words[2]
         if action == "start":
             ch.recordings.append(path)
-            self.sw.fire_channel("RECORD_START", ch, post=(("Record-File-Path", path),))
+            self.sw.fire_channel("RECORD_START", ch, post=((hdr.RECORD_FILE_PATH, path),))
             return "+OK Success\n"
         if action == "stop":
             stop = ch.recordings if path == "all" else [p for p in ch.recordings if p == path]
@@ -522,7 +523,7 @@ class Api:
                 return "-ERR Cannot stop record session!\n"
             for item in list(stop):
                 ch.recordings.remove(item)
-                self.sw.fire_channel("RECORD_STOP", ch, post=(("Record-File-Path", item),))
+                self.sw.fire_channel("RECORD_STOP", ch, post=((hdr.RECORD_FILE_PATH, item),))
             return "+OK Success\n"
         if action in ("mask", "unmask", "pause", "resume"):
             return "+OK Success\n"
@@ -545,7 +546,11 @@ class Api:
             self.sw.fire_channel(
                 "DTMF",
                 ch,
-                post=(("DTMF-Digit", digit), ("DTMF-Duration", "2000"), ("DTMF-Source", "APP")),
+                post=(
+                    (hdr.DTMF_DIGIT, digit),
+                    (hdr.DTMF_DURATION, "2000"),
+                    (hdr.DTMF_SOURCE, "APP"),
+                ),
             )
 
     def uuid_exists(self, args: str) -> str:

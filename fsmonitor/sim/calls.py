@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fsmonitor.core.causes import HANGUP_CAUSES, q850_code
+from fsmonitor.sim import headers as hdr
 from fsmonitor.sim.channel import CALLSTATE_NUMBERS, CallerProfile, SimChannel
 from fsmonitor.sim.scheduler import Script
 from fsmonitor.sim.switch import Switch, local_stamp, now_us
@@ -132,7 +133,7 @@ class Calls:
             ani=cid_num,
             source="mod_loopback" if kind == "loopback" else "mod_sofia",
             context=context,
-            times={"Profile-Created-Time": created, "Channel-Created-Time": created},
+            times={hdr.PROFILE_CREATED_TIME: created, hdr.CHANNEL_CREATED_TIME: created},
         )
         session_id = sw.next_session_id()
         ch = SimChannel(leg_uuid, name, direction, profile, session_id, kind=kind, codec=codec)
@@ -185,8 +186,8 @@ class Calls:
             "CHANNEL_CALLSTATE",
             ch,
             pre=(
-                ("Original-Channel-Call-State", old),
-                ("Channel-Call-State-Number", str(CALLSTATE_NUMBERS[new])),
+                (hdr.ORIGINAL_CHANNEL_CALL_STATE, old),
+                (hdr.CHANNEL_CALL_STATE_NUMBER, str(CALLSTATE_NUMBERS[new])),
             ),
         )
         self.sw.log(
@@ -243,37 +244,37 @@ class Calls:
 
         name, rate, bits = ch.codec or LOOPBACK_CODEC
         basic = [
-            ("Channel-State", "CS_NONE"),
-            ("Channel-Call-State", "DOWN"),
-            ("Channel-State-Number", "0"),
-            ("Channel-Name", ch.name),
-            ("Unique-ID", ch.uuid),
-            ("Call-Direction", ch.direction),
-            ("Presence-Call-Direction", ch.direction),
-            ("Channel-HIT-Dialplan", "true" if ch.hit_dialplan else "false"),
-            ("Channel-Call-UUID", ch.call_uuid),
-            ("Answer-State", "ringing"),
-            ("Channel-Read-Codec-Name", name),
-            ("Channel-Read-Codec-Rate", str(rate)),
-            ("Channel-Read-Codec-Bit-Rate", str(bits)),
+            (hdr.CHANNEL_STATE, "CS_NONE"),
+            (hdr.CHANNEL_CALL_STATE, "DOWN"),
+            (hdr.CHANNEL_STATE_NUMBER, "0"),
+            (hdr.CHANNEL_NAME, ch.name),
+            (hdr.UNIQUE_ID, ch.uuid),
+            (hdr.CALL_DIRECTION, ch.direction),
+            (hdr.PRESENCE_CALL_DIRECTION, ch.direction),
+            (hdr.CHANNEL_HIT_DIALPLAN, "true" if ch.hit_dialplan else "false"),
+            (hdr.CHANNEL_CALL_UUID, ch.call_uuid),
+            (hdr.ANSWER_STATE, "ringing"),
+            (hdr.CHANNEL_READ_CODEC_NAME, name),
+            (hdr.CHANNEL_READ_CODEC_RATE, str(rate)),
+            (hdr.CHANNEL_READ_CODEC_BIT_RATE, str(bits)),
         ]
         read = [
             *sw.standard_blocks("CODEC"),
             Block(basic),
             Block(
                 [
-                    ("channel-read-codec-name", name),
-                    ("channel-read-codec-rate", str(rate)),
-                    ("channel-read-codec-bit-rate", str(bits)),
+                    (hdr.CODEC_EVENT_READ_NAME, name),
+                    (hdr.CODEC_EVENT_READ_RATE, str(rate)),
+                    (hdr.CODEC_EVENT_READ_BIT_RATE, str(bits)),
                 ]
             ),
         ]
         sw.deliver(WireEvent("CODEC", read, None, None, ch.uuid), targets)
         write_basic = [
             *basic,
-            ("Channel-Write-Codec-Name", name),
-            ("Channel-Write-Codec-Rate", str(rate)),
-            ("Channel-Write-Codec-Bit-Rate", str(bits)),
+            (hdr.CHANNEL_WRITE_CODEC_NAME, name),
+            (hdr.CHANNEL_WRITE_CODEC_RATE, str(rate)),
+            (hdr.CHANNEL_WRITE_CODEC_BIT_RATE, str(bits)),
         ]
         write_calling = ("switch_core_codec.c", "switch_core_session_set_write_codec", "450")
         write = [
@@ -281,9 +282,9 @@ class Calls:
             Block(write_basic),
             Block(
                 [
-                    ("Channel-Write-Codec-Name", name),
-                    ("Channel-Write-Codec-Rate", str(rate)),
-                    ("Channel-Write-codec-bit-rate", str(bits)),
+                    (hdr.CHANNEL_WRITE_CODEC_NAME, name),
+                    (hdr.CHANNEL_WRITE_CODEC_RATE, str(rate)),
+                    (hdr.CHANNEL_WRITE_CODEC_BIT_RATE_AS_SENT, str(bits)),
                 ]
             ),
         ]
@@ -295,10 +296,10 @@ class Calls:
         ch.app_uuid = self.sw.new_uuid()
         ch.set_var("current_application", app)
         ch.set_var("current_application_data", data or None)
-        post = [("Application", app)]
+        post = [(hdr.APPLICATION, app)]
         if data:
-            post.append(("Application-Data", data))
-        post.append(("Application-UUID", ch.app_uuid))
+            post.append((hdr.APPLICATION_DATA, data))
+        post.append((hdr.APPLICATION_UUID, ch.app_uuid))
         self.sw.fire_channel("CHANNEL_EXECUTE", ch, post=post)
         self.sw.log(
             7,
@@ -311,19 +312,19 @@ class Calls:
         app = ch.application
         if not app:
             return
-        post = [("Application", app)]
+        post = [(hdr.APPLICATION, app)]
         if ch.application_data:
-            post.append(("Application-Data", ch.application_data))
-        post.append(("Application-Response", response))
-        post.append(("Application-UUID", ch.app_uuid))
+            post.append((hdr.APPLICATION_DATA, ch.application_data))
+        post.append((hdr.APPLICATION_RESPONSE, response))
+        post.append((hdr.APPLICATION_UUID, ch.app_uuid))
         if app != "uuid_bridge":
             self.sw.fire_channel("CHANNEL_EXECUTE_COMPLETE", ch, post=post)
         ch.application = ""
 
     def ring(self, ch: SimChannel) -> None:
-        if ch.profile.times.get("Channel-Progress-Time"):
+        if ch.profile.times.get(hdr.CHANNEL_PROGRESS_TIME):
             return
-        ch.set_time("Channel-Progress-Time", now_us())
+        ch.set_time(hdr.CHANNEL_PROGRESS_TIME, now_us())
         self.sw.fire_channel("CHANNEL_PROGRESS", ch)
         self.callstate(ch, "RINGING")
         entry = self.waiting.get(ch)
@@ -333,7 +334,7 @@ class Calls:
     def pre_answer(self, ch: SimChannel) -> None:
         if ch.answer_state != "ringing":
             return
-        ch.set_time("Channel-Progress-Media-Time", now_us())
+        ch.set_time(hdr.CHANNEL_PROGRESS_MEDIA_TIME, now_us())
         ch.set_answer_state("early")
         ch.set_var("endpoint_disposition", "EARLY MEDIA")
         self.sw.fire_channel("CHANNEL_PROGRESS_MEDIA", ch)
@@ -342,7 +343,7 @@ class Calls:
     def answer(self, ch: SimChannel) -> None:
         if ch.answer_state in ("answered", "hangup"):
             return
-        ch.set_time("Channel-Answered-Time", now_us())
+        ch.set_time(hdr.CHANNEL_ANSWERED_TIME, now_us())
         ch.set_answer_state("answered")
         ch.set_var("endpoint_disposition", "ANSWER")
         self.sw.fire_channel("CHANNEL_ANSWER", ch)
@@ -363,16 +364,16 @@ class Calls:
     def hold(self, ch: SimChannel) -> None:
         """uuid_hold: CALLSTATE HELD comes before CHANNEL_HOLD, as sofia does it."""
         ch.held = True
-        ch.set_time("Channel-Last-Hold", now_us())
+        ch.set_time(hdr.CHANNEL_LAST_HOLD, now_us())
         self.callstate(ch, "HELD")
         self.sw.fire_channel("CHANNEL_HOLD", ch)
 
     def unhold(self, ch: SimChannel) -> None:
         ch.held = False
         times = ch.profile.times
-        accum = times.get("Channel-Hold-Accum", 0)
+        accum = times.get(hdr.CHANNEL_HOLD_ACCUM, 0)
         ch.set_time(
-            "Channel-Hold-Accum", accum + max(now_us() - times.get("Channel-Last-Hold", 0), 0)
+            hdr.CHANNEL_HOLD_ACCUM, accum + max(now_us() - times.get(hdr.CHANNEL_LAST_HOLD, 0), 0)
         )
         self.callstate(ch, "UNHELD")
         self.sw.fire_channel("CHANNEL_UNHOLD", ch)
@@ -390,14 +391,14 @@ class Calls:
         ch.set_var("pre_transfer_caller_id_number", p.orig_caller_id_number or None)
         ch.set_var("channel_cid_flipped", "yes")
         ch.row["callee_direction"] = "RECV"
-        self.sw.fire_channel("CALL_UPDATE", ch, pre=(("Direction", "RECV"),))
+        self.sw.fire_channel("CALL_UPDATE", ch, pre=((hdr.DIRECTION, "RECV"),))
 
     def bridge(self, a: SimChannel, b: SimChannel) -> None:
         """Audio bridge: CHANNEL_BRIDGE on A; B moves to CS_EXCHANGE_MEDIA."""
         ts = now_us()
         a.bridged_to, b.bridged_to = b, a
-        a.set_time("Channel-Bridged-Time", ts)
-        b.set_time("Channel-Bridged-Time", ts)
+        a.set_time(hdr.CHANNEL_BRIDGED_TIME, ts)
+        b.set_time(hdr.CHANNEL_BRIDGED_TIME, ts)
         b.set_call_uuid(a.uuid)
         a.row["call_uuid"] = b.row["call_uuid"] = a.uuid
         a.set_other("originatee", b.profile)
@@ -418,7 +419,7 @@ class Calls:
         self.sw.fire_channel(
             "CHANNEL_BRIDGE",
             a,
-            pre=(("Bridge-A-Unique-ID", a.uuid), ("Bridge-B-Unique-ID", b.uuid)),
+            pre=((hdr.BRIDGE_A_UNIQUE_ID, a.uuid), (hdr.BRIDGE_B_UNIQUE_ID, b.uuid)),
         )
         self.state(b, "CS_EXCHANGE_MEDIA")
 
@@ -437,7 +438,7 @@ class Calls:
         self.sw.fire_channel(
             "CHANNEL_UNBRIDGE",
             a,
-            pre=(("Bridge-A-Unique-ID", a.uuid), ("Bridge-B-Unique-ID", b.uuid)),
+            pre=((hdr.BRIDGE_A_UNIQUE_ID, a.uuid), (hdr.BRIDGE_B_UNIQUE_ID, b.uuid)),
         )
 
     # -- hangup ----------------------------------------------------------------------------
@@ -448,7 +449,7 @@ class Calls:
         ch.script_token += 1
         ch.set_hangup_cause(cause)
         ch.set_state_number(10)
-        ch.set_time("Channel-Hangup-Time", now_us())
+        ch.set_time(hdr.CHANNEL_HANGUP_TIME, now_us())
         self.sw.fire_channel("CHANNEL_HANGUP", ch)
         self.sw.log(
             5,
@@ -490,7 +491,7 @@ class Calls:
         if ch.playing:
             self.stop_playback(ch, "break")
         for path in ch.recordings:
-            sw.fire_channel("RECORD_STOP", ch, post=(("Record-File-Path", path),))
+            sw.fire_channel("RECORD_STOP", ch, post=((hdr.RECORD_FILE_PATH, path),))
         ch.recordings.clear()
         if ch.application in ("bridge", "uuid_bridge") and ch.bridged_to is not None:
             self.unbridge(ch)
@@ -501,7 +502,7 @@ class Calls:
         self.state(ch, "CS_REPORTING")
         self._hangup_variables(ch)
         sw.fire_channel(
-            "CHANNEL_HANGUP_COMPLETE", ch, pre=(("Hangup-Cause", ch.hangup_cause or ""),)
+            "CHANNEL_HANGUP_COMPLETE", ch, pre=((hdr.HANGUP_CAUSE, ch.hangup_cause or ""),)
         )
         sw.channel_down(ch)
         yield self.step
@@ -514,7 +515,7 @@ class Calls:
 
     def stop_playback(self, ch: SimChannel, status: str) -> None:
         """PLAYBACK_STOP with the playback_* variables FreeSWITCH sets when a file ends."""
-        started = ch.profile.times.get("Channel-Answered-Time", 0) or now_us()
+        started = ch.profile.times.get(hdr.CHANNEL_ANSWERED_TIME, 0) or now_us()
         ms = max((now_us() - started) // 1000, 0)
         ch.set_vars(
             {
@@ -529,9 +530,9 @@ class Calls:
             "PLAYBACK_STOP",
             ch,
             post=(
-                ("Playback-File-Path", ch.playing),
-                ("Playback-Status", status),
-                ("loops", loops),
+                (hdr.PLAYBACK_FILE_PATH, ch.playing),
+                (hdr.PLAYBACK_STATUS, status),
+                (hdr.LOOPS, loops),
             ),
         )
         ch.playing = ""
@@ -539,13 +540,13 @@ class Calls:
     def _hangup_variables(self, ch: SimChannel) -> None:
         cause = ch.hangup_cause or "NORMAL_CLEARING"
         times = ch.profile.times
-        start = times.get("Channel-Created-Time", 0)
-        answer = times.get("Channel-Answered-Time", 0)
-        progress = times.get("Channel-Progress-Time", 0)
-        media = times.get("Channel-Progress-Media-Time", 0)
-        bridge = times.get("Channel-Bridged-Time", 0)
-        end = times.get("Channel-Hangup-Time", 0) or now_us()
-        hold = times.get("Channel-Hold-Accum", 0)
+        start = times.get(hdr.CHANNEL_CREATED_TIME, 0)
+        answer = times.get(hdr.CHANNEL_ANSWERED_TIME, 0)
+        progress = times.get(hdr.CHANNEL_PROGRESS_TIME, 0)
+        media = times.get(hdr.CHANNEL_PROGRESS_MEDIA_TIME, 0)
+        bridge = times.get(hdr.CHANNEL_BRIDGED_TIME, 0)
+        end = times.get(hdr.CHANNEL_HANGUP_TIME, 0) or now_us()
+        hold = times.get(hdr.CHANNEL_HOLD_ACCUM, 0)
 
         def stamp(us: int) -> str | None:
             return local_stamp(us / 1_000_000) if us else None
@@ -573,8 +574,8 @@ class Calls:
             "answer_uepoch": str(answer),
             "bridge_epoch": str(bridge // 1_000_000),
             "bridge_uepoch": str(bridge),
-            "last_hold_epoch": str(times.get("Channel-Last-Hold", 0) // 1_000_000),
-            "last_hold_uepoch": str(times.get("Channel-Last-Hold", 0)),
+            "last_hold_epoch": str(times.get(hdr.CHANNEL_LAST_HOLD, 0) // 1_000_000),
+            "last_hold_uepoch": str(times.get(hdr.CHANNEL_LAST_HOLD, 0)),
             "hold_accum_seconds": str(hold // 1_000_000),
             "hold_accum_usec": str(hold),
             "hold_accum_ms": str(hold // 1000),
@@ -672,7 +673,7 @@ class Calls:
                 self.sw.fire_channel(
                     "PLAYBACK_START",
                     ch,
-                    post=(("Playback-File-Path", data), ("loops", loops)),
+                    post=((hdr.PLAYBACK_FILE_PATH, data), (hdr.LOOPS, loops)),
                 )
                 if loops == "-1":
                     return
@@ -777,7 +778,7 @@ class Calls:
             if ch.playing:
                 self.stop_playback(ch, "break")
             self.execute_complete(ch)
-        ch.set_time("Channel-Transfer-Time", now_us())
+        ch.set_time(hdr.CHANNEL_TRANSFER_TIME, now_us())
         ch.profile.destination_number = dest
         ch.profile.context = context
         ch.profile_changed()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from fsmonitor.sim import headers as hdr
 from fsmonitor.sim.wire import Block
 
 # Channel-State numbers (switch_types.h) and the names FreeSWITCH prints.
@@ -42,17 +43,17 @@ CALLSTATE_NUMBERS: dict[str, int] = {
 }
 
 PROFILE_TIMES = (
-    "Profile-Created-Time",
-    "Channel-Created-Time",
-    "Channel-Answered-Time",
-    "Channel-Progress-Time",
-    "Channel-Progress-Media-Time",
-    "Channel-Hangup-Time",
-    "Channel-Transfer-Time",
-    "Channel-Resurrect-Time",
-    "Channel-Bridged-Time",
-    "Channel-Last-Hold",
-    "Channel-Hold-Accum",
+    hdr.PROFILE_CREATED_TIME,
+    hdr.CHANNEL_CREATED_TIME,
+    hdr.CHANNEL_ANSWERED_TIME,
+    hdr.CHANNEL_PROGRESS_TIME,
+    hdr.CHANNEL_PROGRESS_MEDIA_TIME,
+    hdr.CHANNEL_HANGUP_TIME,
+    hdr.CHANNEL_TRANSFER_TIME,
+    hdr.CHANNEL_RESURRECT_TIME,
+    hdr.CHANNEL_BRIDGED_TIME,
+    hdr.CHANNEL_LAST_HOLD,
+    hdr.CHANNEL_HOLD_ACCUM,
 )
 
 
@@ -96,19 +97,19 @@ class CallerProfile:
         for name, value in (
             ("Username", self.username),
             ("Dialplan", self.dialplan),
-            ("Caller-ID-Name", self.caller_id_name),
-            ("Caller-ID-Number", self.caller_id_number),
-            ("Orig-Caller-ID-Name", self.orig_caller_id_name),
-            ("Orig-Caller-ID-Number", self.orig_caller_id_number),
-            ("Callee-ID-Name", self.callee_id_name),
-            ("Callee-ID-Number", self.callee_id_number),
-            ("Network-Addr", self.network_addr),
+            (hdr.CALLER_ID_NAME, self.caller_id_name),
+            (hdr.CALLER_ID_NUMBER, self.caller_id_number),
+            (hdr.ORIG_CALLER_ID_NAME, self.orig_caller_id_name),
+            (hdr.ORIG_CALLER_ID_NUMBER, self.orig_caller_id_number),
+            (hdr.CALLEE_ID_NAME, self.callee_id_name),
+            (hdr.CALLEE_ID_NUMBER, self.callee_id_number),
+            (hdr.NETWORK_ADDR, self.network_addr),
             ("ANI", self.ani),
-            ("Destination-Number", self.destination_number),
-            ("Unique-ID", self.uuid),
+            (hdr.DESTINATION_NUMBER, self.destination_number),
+            (hdr.UNIQUE_ID, self.uuid),
             ("Source", self.source),
             ("Context", self.context),
-            ("Channel-Name", self.channel_name),
+            (hdr.CHANNEL_NAME, self.channel_name),
         ):
             if value:
                 out.append((f"{prefix}-{name}", value))
@@ -305,10 +306,10 @@ class SimChannel:
         if block is None:
             block = self._ident = Block(
                 [
-                    ("Channel-Name", self.name),
-                    ("Unique-ID", self.uuid),
-                    ("Call-Direction", self.direction),
-                    ("Presence-Call-Direction", self.direction),
+                    (hdr.CHANNEL_NAME, self.name),
+                    (hdr.UNIQUE_ID, self.uuid),
+                    (hdr.CALL_DIRECTION, self.direction),
+                    (hdr.PRESENCE_CALL_DIRECTION, self.direction),
                 ]
             )
         return block
@@ -317,12 +318,12 @@ class SimChannel:
         block = self._status
         if block is None:
             pairs = [
-                ("Channel-HIT-Dialplan", "true" if self.hit_dialplan else "false"),
-                ("Channel-Call-UUID", self.call_uuid),
-                ("Answer-State", self.answer_state),
+                (hdr.CHANNEL_HIT_DIALPLAN, "true" if self.hit_dialplan else "false"),
+                (hdr.CHANNEL_CALL_UUID, self.call_uuid),
+                (hdr.ANSWER_STATE, self.answer_state),
             ]
             if self.hangup_cause:
-                pairs.append(("Hangup-Cause", self.hangup_cause))
+                pairs.append((hdr.HANGUP_CAUSE, self.hangup_cause))
             block = self._status = Block(pairs, safe=True)
         return block
 
@@ -333,9 +334,9 @@ class SimChannel:
         if state is None:
             state = _STATE_BLOCKS[key] = Block(
                 [
-                    ("Channel-State", self.state),
-                    ("Channel-Call-State", self.callstate),
-                    ("Channel-State-Number", str(self.state_number)),
+                    (hdr.CHANNEL_STATE, self.state),
+                    (hdr.CHANNEL_CALL_STATE, self.callstate),
+                    (hdr.CHANNEL_STATE_NUMBER, str(self.state_number)),
                 ],
                 safe=True,
             )
@@ -347,12 +348,12 @@ class SimChannel:
                 name, rate, bits = codec
                 block = _CODEC_BLOCKS[codec] = Block(
                     [
-                        ("Channel-Read-Codec-Name", name),
-                        ("Channel-Read-Codec-Rate", str(rate)),
-                        ("Channel-Read-Codec-Bit-Rate", str(bits)),
-                        ("Channel-Write-Codec-Name", name),
-                        ("Channel-Write-Codec-Rate", str(rate)),
-                        ("Channel-Write-Codec-Bit-Rate", str(bits)),
+                        (hdr.CHANNEL_READ_CODEC_NAME, name),
+                        (hdr.CHANNEL_READ_CODEC_RATE, str(rate)),
+                        (hdr.CHANNEL_READ_CODEC_BIT_RATE, str(bits)),
+                        (hdr.CHANNEL_WRITE_CODEC_NAME, name),
+                        (hdr.CHANNEL_WRITE_CODEC_RATE, str(rate)),
+                        (hdr.CHANNEL_WRITE_CODEC_BIT_RATE, str(bits)),
                     ]
                 )
             blocks.append(block)
@@ -373,7 +374,7 @@ class SimChannel:
             return None
         block = self._other
         if block is None:
-            pairs = [("Other-Type", self.other_type)]
+            pairs = [(hdr.OTHER_TYPE, self.other_type)]
             pairs += self.other_profile.pairs("Other-Leg", with_index=False)
             block = self._other = Block(pairs)
         return block

@@ -15,6 +15,7 @@ import re
 from collections import deque
 from typing import TYPE_CHECKING
 
+from fsmonitor.sim import headers as hdr
 from fsmonitor.sim import wire
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.commands import ClientCommand, CommandFramingError, CommandReader
@@ -471,7 +472,7 @@ class Listener(asyncio.Protocol):
         elif lower.startswith("api "):
             self._api(line[4:])
         elif lower.startswith("bgapi "):
-            self._bgapi(line[6:], cmd.header("job-uuid"))
+            self._bgapi(line[6:], cmd.header(hdr.MSG_JOB_UUID))
         elif lower.startswith("log"):
             self._log(line[3:].strip())
         elif lower.startswith("linger"):
@@ -510,7 +511,7 @@ class Listener(asyncio.Protocol):
             self.authed = True
             self._reply(
                 "+OK accepted",
-                (("Allowed-Events", "all"), ("Allowed-API", "all"), ("Allowed-LOG", "true")),
+                ((hdr.ALLOWED_EVENTS, "all"), (hdr.ALLOWED_API, "all"), (hdr.ALLOWED_LOG, "true")),
             )
         else:
             self._reject()
@@ -688,14 +689,14 @@ class Listener(asyncio.Protocol):
 
     def _bgapi(self, text: str, job_uuid: str | None) -> None:
         job = (job_uuid or "").strip()[:36] or self.sw.new_uuid()
-        self._reply(f"+OK Job-UUID: {job}", (("Job-UUID", job),))
+        self._reply(f"+OK Job-UUID: {job}", ((hdr.JOB_UUID, job),))
         command, _, args = text.partition(" ")
         loop = asyncio.get_running_loop()
         loop.call_soon(self.server.run_job, job, command, args)
 
     # -- sendmsg / sendevent ---------------------------------------------------------------
     def _sendmsg(self, cmd: ClientCommand) -> None:
-        uuid = cmd.line[7:].strip() or (cmd.header("session-id") or "").strip()
+        uuid = cmd.line[7:].strip() or (cmd.header(hdr.MSG_SESSION_ID) or "").strip()
         channel = self.sw.find(uuid) if uuid else None
         if channel is None:
             self._reply(f"-ERR invalid session id [{uuid}]")

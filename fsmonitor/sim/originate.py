@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
+from fsmonitor.sim import headers as hdr
 from fsmonitor.sim.calls import (
     DEFAULT_CODEC,
     LOOPBACK_CODEC,
@@ -229,7 +230,7 @@ def _apply_uuid(calls: Calls, leg: SimChannel, req: OriginateRequest) -> None:
         old = calls.sw.rename_channel(leg, wanted[:36])
         leg.set_var("uuid", leg.uuid)
         leg.set_call_uuid(leg.uuid)
-        calls.sw.fire_channel("CHANNEL_UUID", leg, pre=(("Old-Unique-ID", old),))
+        calls.sw.fire_channel("CHANNEL_UUID", leg, pre=((hdr.OLD_UNIQUE_ID, old),))
 
 
 def _watch(

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
+from fsmonitor.sim import headers as hdr
 from fsmonitor.sim.api import Api, uptime_text
 from fsmonitor.sim.calls import Calls, str2cause
 from fsmonitor.sim.channel import SimChannel
@@ -157,7 +158,7 @@ class SimServer:
     def request_shutdown(self) -> None:
         """``fsctl shutdown``: SHUTDOWN event, the shutdown notice to every client, then stop."""
         self.switch.running = False
-        self.switch.fire("SHUTDOWN", (("Event-Info", "System Shutting Down"),))
+        self.switch.fire("SHUTDOWN", ((hdr.EVENT_INFO, "System Shutting Down"),))
         for listener in list(self.listeners):
             listener.shutdown()
         asyncio.get_running_loop().call_later(0.05, self._finish_shutdown)
@@ -200,9 +201,9 @@ class SimServer:
 
     # -- services used by listeners --------------------------------------------------------
     def fire_api_event(self, command: str, args: str) -> None:
-        headers = [("API-Command", command.strip())]
+        headers = [(hdr.API_COMMAND, command.strip())]
         if args.strip():
-            headers.append(("API-Command-Argument", args.strip()))
+            headers.append((hdr.API_COMMAND_ARGUMENT, args.strip()))
         self.switch.fire("API", headers)
 
     def run_job(self, job: str, command: str, args: str) -> None:
@@ -215,9 +216,9 @@ class SimServer:
             self.jobs[job] = text
             if len(self.jobs) > 10_000:
                 self.jobs.pop(next(iter(self.jobs)))
-            headers = [("Job-UUID", job), ("Job-Command", command)]
+            headers = [(hdr.JOB_UUID, job), (hdr.JOB_COMMAND, command)]
             if args:
-                headers.append(("Job-Command-Arg", args))
+                headers.append((hdr.JOB_COMMAND_ARG, args))
             self.switch.fire("BACKGROUND_JOB", headers, body=text)
 
         if isinstance(result, asyncio.Future):
@@ -230,16 +231,16 @@ class SimServer:
             finish(result)
 
     def sendmsg(self, channel: SimChannel, cmd: ClientCommand) -> None:
-        command = (cmd.header("call-command") or "").strip()
+        command = (cmd.header(hdr.MSG_CALL_COMMAND) or "").strip()
         calls = self.calls
         if command == "hangup":
-            calls.hangup(channel, str2cause(cmd.header("hangup-cause") or "NORMAL_CLEARING"))
+            calls.hangup(channel, str2cause(cmd.header(hdr.MSG_HANGUP_CAUSE) or "NORMAL_CLEARING"))
         elif command == "execute":
-            app = (cmd.header("execute-app-name") or "").strip()
-            arg = cmd.header("execute-app-arg") or ""
+            app = (cmd.header(hdr.MSG_EXECUTE_APP_NAME) or "").strip()
+            arg = cmd.header(hdr.MSG_EXECUTE_APP_ARG) or ""
             if cmd.body:
                 arg = cmd.body.decode("utf-8", "replace")
-            loops = int((cmd.header("loops") or "1").strip() or "1")
+            loops = int((cmd.header(hdr.LOOPS) or "1").strip() or "1")
             if app:
                 was_parked = channel.parked
                 if was_parked:
@@ -248,7 +249,7 @@ class SimServer:
                 calls.run_apps(
                     channel, apps, on_done=(lambda: calls.park(channel)) if was_parked else None
                 )
-        blocks = [Block([("Command", cmd.line), *cmd.headers])]
+        blocks = [Block([(hdr.COMMAND, cmd.line), *cmd.headers])]
         blocks += self.switch.standard_blocks("PRIVATE_COMMAND")
         blocks += channel.data_blocks(False)
         targets = self.switch.targets("PRIVATE_COMMAND")
@@ -258,12 +259,12 @@ class SimServer:
             )
 
     def sendevent(self, name: str, cmd: ClientCommand, event_uuid: str) -> None:
-        subclass = cmd.header("Event-Subclass") if name == "CUSTOM" else None
+        subclass = cmd.header(hdr.EVENT_SUBCLASS) if name == "CUSTOM" else None
         targets = self.switch.targets(name, subclass)
         if not targets:
             return
-        headers = [(k, v) for k, v in cmd.headers if k.lower() != "content-length"]
-        blocks = [Block([("Event-UUID", event_uuid), ("Command", cmd.line), *headers])]
+        headers = [(k, v) for k, v in cmd.headers if k.lower() != hdr.MSG_CONTENT_LENGTH]
+        blocks = [Block([(hdr.EVENT_UUID, event_uuid), (hdr.COMMAND, cmd.line), *headers])]
         blocks += self.switch.standard_blocks(name)
         body = cmd.body.decode("utf-8", "replace") if cmd.body else None
         self.switch.deliver(WireEvent(name, blocks, body, subclass), targets)
@@ -275,29 +276,29 @@ class SimServer:
         sw.fire(
             "HEARTBEAT",
             (
-                ("Event-Info", "System Ready"),
-                ("Up-Time", uptime_text(uptime)),
-                ("FreeSWITCH-Version", VERSION_FULL),
-                ("Uptime-msec", str(uptime // 1000)),
-                ("Session-Count", str(len(sw.channels))),
-                ("Max-Sessions", str(MAX_SESSIONS)),
-                ("Session-Per-Sec", str(sw.sessions_per_sec_budget())),
-                ("Session-Per-Sec-Last", str(sw.sps_last)),
-                ("Session-Per-Sec-Max", str(sw.sps_peak)),
-                ("Session-Per-Sec-FiveMin", str(sw.sps_peak)),
-                ("Session-Since-Startup", str(sw.sessions_since_startup)),
-                ("Session-Peak-Max", str(sw.session_peak)),
-                ("Session-Peak-FiveMin", str(sw.session_peak)),
-                ("Idle-CPU", "98.500000"),
+                (hdr.EVENT_INFO, "System Ready"),
+                (hdr.UP_TIME, uptime_text(uptime)),
+                (hdr.FREESWITCH_VERSION, VERSION_FULL),
+                (hdr.UPTIME_MSEC, str(uptime // 1000)),
+                (hdr.SESSION_COUNT, str(len(sw.channels))),
+                (hdr.MAX_SESSIONS, str(MAX_SESSIONS)),
+                (hdr.SESSION_PER_SEC, str(sw.sessions_per_sec_budget())),
+                (hdr.SESSION_PER_SEC_LAST, str(sw.sps_last)),
+                (hdr.SESSION_PER_SEC_MAX, str(sw.sps_peak)),
+                (hdr.SESSION_PER_SEC_FIVEMIN, str(sw.sps_peak)),
+                (hdr.SESSION_SINCE_STARTUP, str(sw.sessions_since_startup)),
+                (hdr.SESSION_PEAK_MAX, str(sw.session_peak)),
+                (hdr.SESSION_PEAK_FIVEMIN, str(sw.session_peak)),
+                (hdr.IDLE_CPU, "98.500000"),
             ),
         )
         sw.fire(
             "RE_SCHEDULE",
             (
-                ("Task-ID", "1"),
-                ("Task-Desc", "heartbeat"),
-                ("Task-Group", "core"),
-                ("Task-Runtime", str(int(time.time() + self.heartbeat_interval))),
+                (hdr.TASK_ID, "1"),
+                (hdr.TASK_DESC, "heartbeat"),
+                (hdr.TASK_GROUP, "core"),
+                (hdr.TASK_RUNTIME, str(int(time.time() + self.heartbeat_interval))),
             ),
         )
         self.scheduler.call_later(self.heartbeat_interval, self._heartbeat)
@@ -329,22 +330,22 @@ class SimServer:
         sw.fire(
             "CUSTOM",
             (
-                ("profile-name", "internal"),
-                ("from-user", user),
-                ("from-host", sw.ipv4),
-                ("presence-hosts", sw.ipv4),
-                ("contact", f'"{user}" <{contact}>'),
-                ("call-id", call_id),
-                ("rpid", "unknown"),
-                ("status", "Registered(UDP)"),
-                ("expires", "3600"),
-                ("to-user", user),
-                ("to-host", sw.ipv4),
-                ("network-ip", ip),
-                ("network-port", port),
-                ("username", user),
-                ("realm", sw.ipv4),
-                ("user-agent", reg.user_agent),
+                (hdr.REG_PROFILE_NAME, "internal"),
+                (hdr.REG_FROM_USER, user),
+                (hdr.REG_FROM_HOST, sw.ipv4),
+                (hdr.REG_PRESENCE_HOSTS, sw.ipv4),
+                (hdr.REG_CONTACT, f'"{user}" <{contact}>'),
+                (hdr.REG_CALL_ID, call_id),
+                (hdr.REG_RPID, "unknown"),
+                (hdr.REG_STATUS, "Registered(UDP)"),
+                (hdr.REG_EXPIRES, "3600"),
+                (hdr.REG_TO_USER, user),
+                (hdr.REG_TO_HOST, sw.ipv4),
+                (hdr.REG_NETWORK_IP, ip),
+                (hdr.REG_NETWORK_PORT, port),
+                (hdr.REG_USERNAME, user),
+                (hdr.REG_REALM, sw.ipv4),
+                (hdr.REG_USER_AGENT, reg.user_agent),
             ),
             subclass="sofia::register",
             calling=("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
@@ -358,20 +359,20 @@ class SimServer:
         sw.fire(
             "CUSTOM",
             (
-                ("profile-name", "internal"),
-                ("from-user", user),
-                ("from-host", sw.ipv4),
-                ("contact", f'"{user}" <{reg.contact}>'),
-                ("call-id", reg.token),
-                ("rpid", "unknown"),
-                ("expires", "0"),
-                ("to-user", user),
-                ("to-host", sw.ipv4),
-                ("network-ip", reg.network_ip),
-                ("network-port", reg.network_port),
-                ("username", user),
-                ("realm", sw.ipv4),
-                ("user-agent", reg.user_agent),
+                (hdr.REG_PROFILE_NAME, "internal"),
+                (hdr.REG_FROM_USER, user),
+                (hdr.REG_FROM_HOST, sw.ipv4),
+                (hdr.REG_CONTACT, f'"{user}" <{reg.contact}>'),
+                (hdr.REG_CALL_ID, reg.token),
+                (hdr.REG_RPID, "unknown"),
+                (hdr.REG_EXPIRES, "0"),
+                (hdr.REG_TO_USER, user),
+                (hdr.REG_TO_HOST, sw.ipv4),
+                (hdr.REG_NETWORK_IP, reg.network_ip),
+                (hdr.REG_NETWORK_PORT, reg.network_port),
+                (hdr.REG_USERNAME, user),
+                (hdr.REG_REALM, sw.ipv4),
+                (hdr.REG_USER_AGENT, reg.user_agent),
             ),
             subclass="sofia::unregister",
             calling=("sofia_reg.c", "sofia_reg_handle_register_token", "1620"),

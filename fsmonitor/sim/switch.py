@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from fsmonitor.sim import headers as hdr
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.scheduler import Scheduler
 from fsmonitor.sim.wire import EMPTY_BLOCK, Block, WireEvent
@@ -298,12 +299,12 @@ class Switch:
         if block is None:
             block = Block(
                 [
-                    ("Event-Name", name),
-                    ("Core-UUID", self.core_uuid),
-                    ("FreeSWITCH-Hostname", self.hostname),
-                    ("FreeSWITCH-Switchname", self.hostname),
-                    ("FreeSWITCH-IPv4", self.ipv4),
-                    ("FreeSWITCH-IPv6", self.ipv6),
+                    (hdr.EVENT_NAME, name),
+                    (hdr.CORE_UUID, self.core_uuid),
+                    (hdr.FREESWITCH_HOSTNAME, self.hostname),
+                    (hdr.FREESWITCH_SWITCHNAME, self.hostname),
+                    (hdr.FREESWITCH_IPV4, self.ipv4),
+                    (hdr.FREESWITCH_IPV6, self.ipv6),
                 ]
             )
             self._heads[name] = block
@@ -314,7 +315,10 @@ class Switch:
         if second != self._dates_second:
             self._dates_second = second
             self._dates_block = Block(
-                [("Event-Date-Local", local_stamp(second)), ("Event-Date-GMT", gmt_stamp(second))]
+                [
+                    (hdr.EVENT_DATE_LOCAL, local_stamp(second)),
+                    (hdr.EVENT_DATE_GMT, gmt_stamp(second)),
+                ]
             )
         return self._dates_block
 
@@ -330,21 +334,21 @@ class Switch:
             file, func, line = where
             calling_block = self._callings[where] = Block(
                 [
-                    ("Event-Calling-File", file),
-                    ("Event-Calling-Function", func),
-                    ("Event-Calling-Line-Number", line),
+                    (hdr.EVENT_CALLING_FILE, file),
+                    (hdr.EVENT_CALLING_FUNCTION, func),
+                    (hdr.EVENT_CALLING_LINE_NUMBER, line),
                 ],
                 safe=True,
             )
         blocks = [
             self._head(name),
             self._dates(ts),
-            Block((("Event-Date-Timestamp", str(ts)),), safe=True),
+            Block(((hdr.EVENT_DATE_TIMESTAMP, str(ts)),), safe=True),
             calling_block,
-            Block((("Event-Sequence", str(self.sequence)),), safe=True),
+            Block(((hdr.EVENT_SEQUENCE, str(self.sequence)),), safe=True),
         ]
         if subclass is not None:
-            blocks.append(Block((("Event-Subclass", subclass),)))
+            blocks.append(Block(((hdr.EVENT_SUBCLASS, subclass),)))
         return blocks
 
     def deliver(self, event: WireEvent, targets: Iterable[Listener]) -> None:
