@@ -151,7 +151,8 @@ def parse_originate(args: str) -> OriginateRequest | None:
 
 
 def _origination_vars(req: OriginateRequest) -> dict[str, str]:
-    return dict(req.variables)
+    """The dial string's variables as the leg keeps them (the simulator's own knobs dropped)."""
+    return {k: v for k, v in req.variables.items() if not k.startswith("sim_")}
 
 
 def start_leg(
@@ -358,8 +359,10 @@ def _sip(
         name = f"{tech}/{rest}"
         gateway = ""
     cid_name, cid_num = _caller_id(req, originator)
+    wanted_uuid = req.variables.pop("sim_uuid", None)
     leg = calls.new_leg(
         name=name,
+        uuid=wanted_uuid if wanted_uuid and wanted_uuid not in calls.sw.channels else None,
         direction="outbound",
         kind="sofia",
         dest=dest,

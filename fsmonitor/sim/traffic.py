@@ -9,6 +9,7 @@ random comes from one seeded generator, so ``--seed`` gives the same calls in th
 from __future__ import annotations
 
 import random
+import uuid as uuidlib
 from dataclasses import dataclass, field
 
 from fsmonitor.sim.calls import Calls
@@ -22,12 +23,14 @@ FIRST_NAMES = (
     "Trent White", "Victor Harris", "Walter Martin", "Zoe Thompson", "Émile Dubois",
     "Søren Kierkegaard", "Reception", "Sales Desk", "Support Line",
 )  # fmt: skip
-LOCAL_APPS = (
-    [("answer", ""), ("park", "")],
-    [("answer", ""), ("playback", "local_stream://moh")],
-    [("answer", ""), ("echo", "")],
+LOCAL_APPS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("answer", ""), ("park", "")),
+    (("answer", ""), ("playback", "local_stream://moh")),
+    (("answer", ""), ("echo", "")),
 )
 GATEWAYS = ("carrier1", "carrier2")
+LOCAL_DESTINATIONS = ("7000", "9664", "9196", "3000", "5000")
+USER_AGENTS = ("Yealink SIP-T46S", "Zoiper rv2.10", "Linphone/5.2")
 DEFAULT_CAUSES: dict[str, float] = {
     "USER_BUSY": 0.35,
     "NO_ANSWER": 0.25,
@@ -54,6 +57,30 @@ class TrafficProfile:
     """Share of answered calls put on hold for a while (CHANNEL_HOLD / UNHOLD)."""
     transfer_share: float = 0.05
     """Share of locally answered calls transferred to another extension midway."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallPlan:
+    """The random choices that make one generated call."""
+
+    uuid: str
+    b_uuid: str
+    name: str
+    number: str
+    user: str
+    ip: str
+    port: int
+    user_agent: str
+    bridged: bool
+    dest: str
+    gateway: str
+    apps: tuple[tuple[str, str], ...]
+    outcome: str | None
+    ring: float
+    hold: float
+    held: bool
+    transferred: bool
+    far_end_hangs_up: bool
 
 
 class TrafficGenerator:
@@ -120,71 +147,82 @@ class TrafficGenerator:
     def hold_time(self) -> float:
         return self.rng.expovariate(1.0 / max(self.profile.hold, 0.01))
 
-    def inbound_call(self) -> SimChannel:
-        """Create one inbound call and script its whole life."""
+    def _uuid(self) -> str:
+        return str(uuidlib.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def plan(self) -> CallPlan:
+        """Everything random about the next call, drawn at once: the same seed gives the same
+        calls whatever the timing of the ones around them."""
         rng = self.rng
-        calls = self.calls
         profile = self.profile
         name, number, user = self._caller()
-        ip = f"10.0.{rng.randrange(256)}.{rng.randrange(1, 255)}"
         bridged = rng.random() < profile.bridged_share
-        if bridged:
-            dest = self._public_number()
-        else:
-            dest = rng.choice(("7000", "9664", "9196", "3000", "5000"))
-        a = calls.new_leg(
-            name=f"sofia/internal/{user}@{self.sw.ipv4}",
+        dest = self._public_number() if bridged else rng.choice(LOCAL_DESTINATIONS)
+        answered = rng.random() < profile.answer_ratio
+        return CallPlan(
+            uuid=self._uuid(),
+            b_uuid=self._uuid(),
+            name=name,
+            number=number,
+            user=user,
+            ip=f"10.0.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+            port=5060 + rng.randrange(100),
+            user_agent=rng.choice(USER_AGENTS),
+            bridged=bridged,
+            dest=dest,
+            gateway=rng.choice(GATEWAYS),
+            apps=rng.choice(LOCAL_APPS),
+            outcome=None if answered else self._cause(),
+            ring=rng.uniform(profile.ring_min, profile.ring_max),
+            hold=self.hold_time(),
+            held=rng.random() < profile.hold_share,
+            transferred=rng.random() < profile.transfer_share,
+            far_end_hangs_up=rng.random() < 0.5,
+        )
+
+    def inbound_call(self) -> SimChannel:
+        """Create one inbound call and script its whole life."""
+        plan = self.plan()
+        a = self.calls.new_leg(
+            name=f"sofia/internal/{plan.user}@{self.sw.ipv4}",
             direction="inbound",
             kind="sofia",
-            dest=dest,
-            cid_name=name,
-            cid_num=number,
+            dest=plan.dest,
+            cid_name=plan.name,
+            cid_num=plan.number,
             context="public",
-            network_addr=ip,
-            username=user,
+            network_addr=plan.ip,
+            username=plan.user,
+            uuid=plan.uuid,
         )
         a.set_vars(
             {
-                "sip_from_user": user,
+                "sip_from_user": plan.user,
                 "sip_from_host": self.sw.ipv4,
-                "sip_to_user": dest,
-                "sip_call_id": f"{self.sw.new_uuid()}@{ip}",
-                "sip_network_ip": ip,
-                "sip_network_port": str(5060 + rng.randrange(100)),
-                "sip_user_agent": rng.choice(("Yealink SIP-T46S", "Zoiper rv2.10", "Linphone/5.2")),
+                "sip_to_user": plan.dest,
+                "sip_call_id": f"{plan.b_uuid[:18]}@{plan.ip}",
+                "sip_network_ip": plan.ip,
+                "sip_network_port": str(plan.port),
+                "sip_user_agent": plan.user_agent,
                 "sofia_profile_name": "internal",
-                "caller_id_name": name,
-                "caller_id_number": number,
+                "caller_id_name": plan.name,
+                "caller_id_number": plan.number,
             }
         )
-        answered = rng.random() < profile.answer_ratio
-        ring = rng.uniform(profile.ring_min, profile.ring_max)
-        hold = self.hold_time()
-        outcome = None if answered else self._cause()
         self.started += 1
-        calls.sched.spawn(
-            self._inbound(a, dest, bridged=bridged, outcome=outcome, ring=ring, hold=hold)
-        )
+        self.calls.sched.spawn(self._inbound(a, plan))
         return a
 
-    def _inbound(
-        self,
-        a: SimChannel,
-        dest: str,
-        *,
-        bridged: bool,
-        outcome: str | None,
-        ring: float,
-        hold: float,
-    ) -> Script:
+    def _inbound(self, a: SimChannel, plan: CallPlan) -> Script:
         calls = self.calls
+        outcome, ring = plan.outcome, plan.ring
         calls.state(a, "CS_NEW")
         calls.create(a)
         calls.route(a)
         a.set_hit_dialplan()
         calls.state(a, "CS_EXECUTE")
         if outcome in ("UNALLOCATED_NUMBER", "NO_ROUTE_DESTINATION") or (
-            outcome is not None and not bridged
+            outcome is not None and not plan.bridged
         ):
             # Rejected by the dialplan, or the caller hangs up while it rings.
             yield (ring if outcome == "ORIGINATOR_CANCEL" else 0.05)
@@ -193,17 +231,19 @@ class TrafficGenerator:
             calls.execute(a, "hangup", outcome or "")
             calls.hangup(a, outcome or "NORMAL_CLEARING")
             return
-        if bridged:
-            gateway = self.rng.choice(GATEWAYS)
+        if plan.bridged:
             calls.execute(a, "set", "hangup_after_bridge=true")
             a.set_var("hangup_after_bridge", "true")
             calls.execute_complete(a)
-            data = (
-                f"{{sim_ring_after=0.05,sim_answer_after={ring:.3f}"
-                + (f",sim_outcome={outcome}" if outcome and outcome != "ORIGINATOR_CANCEL" else "")
-                + f"}}sofia/gateway/{gateway}/{dest}"
+            target = f"sofia/gateway/{plan.gateway}/{plan.dest}"
+            far_end = (
+                f",sim_outcome={outcome}" if outcome and outcome != "ORIGINATOR_CANCEL" else ""
             )
-            calls.execute(a, "bridge", f"sofia/gateway/{gateway}/{dest}")
+            data = (
+                f"{{sim_uuid={plan.b_uuid},sim_ring_after=0.05,sim_answer_after={ring:.3f}"
+                f"{far_end}}}{target}"
+            )
+            calls.execute(a, "bridge", target)
             calls.start_bridge(a, data)
             if outcome == "ORIGINATOR_CANCEL":
                 yield ring / 2
@@ -218,22 +258,22 @@ class TrafficGenerator:
             yield ring
             if a.hangup_cause is not None:
                 return
-            calls.run_apps(a, self.rng.choice(LOCAL_APPS))
-        yield from self._talk(a, hold, transfer=not bridged)
+            calls.run_apps(a, list(plan.apps))
+        yield from self._talk(a, plan)
         if a.hangup_cause is not None:
             return
         # Either side may end the call.
         partner = a.bridged_to
-        if partner is not None and self.rng.random() < 0.5:
+        if partner is not None and plan.far_end_hangs_up:
             calls.hangup(partner, "NORMAL_CLEARING")
         else:
             calls.hangup(a, "NORMAL_CLEARING")
 
-    def _talk(self, a: SimChannel, hold: float, *, transfer: bool) -> Script:
+    def _talk(self, a: SimChannel, plan: CallPlan) -> Script:
         """The answered part of a call: maybe a hold and resume, maybe a transfer."""
-        rng = self.rng
         calls = self.calls
-        if rng.random() < self.profile.hold_share and hold > 2:
+        hold = plan.hold
+        if plan.held and hold > 2:
             yield hold * 0.3
             if a.hangup_cause is not None or a.answer_state != "answered":
                 return
@@ -243,7 +283,7 @@ class TrafficGenerator:
                 return
             calls.unhold(a)
             yield hold * 0.5
-        elif transfer and rng.random() < self.profile.transfer_share and hold > 2:
+        elif plan.transferred and not plan.bridged and hold > 2:
             yield hold * 0.5
             if a.hangup_cause is not None:
                 return

@@ -195,17 +195,34 @@ def test_preload_creates_established_channels_silently() -> None:
 
 
 def test_traffic_is_repeatable_for_a_seed() -> None:
-    async def names(seed: int) -> list[tuple[str, str, str]]:
+    async def calls(seed: int) -> list[object]:
         server = await started(seed=seed, registrations=0)
         legs = [server.inbound_call() for _ in range(20)]
+        plans = [server.traffic.plan() for _ in range(50)]
         await server.stop()
-        return [(ch.uuid, ch.profile.caller_id_name, ch.profile.destination_number) for ch in legs]
+        return [(ch.uuid, ch.profile.caller_id_name) for ch in legs] + plans
 
-    first = run(names, 42)
-    again = run(names, 42)
-    other = run(names, 43)
-    assert first == again
-    assert first != other
+    first = run(calls, 42)
+    assert first == run(calls, 42)
+    assert first != run(calls, 43)
+
+
+def test_a_bridged_generated_call_uses_its_planned_b_leg() -> None:
+    async def body() -> None:
+        server = await started(seed=8)
+        server.profile.ring_min = server.profile.ring_max = 0.05
+        server.profile.answer_ratio = server.profile.bridged_share = 1.0
+        plan = server.traffic.plan()
+        server.traffic.rng.seed(8 + 1)  # the same plan again for the real call
+        a = server.inbound_call()
+        assert a.uuid == plan.uuid
+        await wait_for(lambda: a.bridged_to is not None)
+        assert a.bridged_to is not None
+        assert a.bridged_to.uuid == plan.b_uuid
+        assert not any(k.startswith("sim_") for k in a.bridged_to.variables)
+        await server.stop()
+
+    run(body)
 
 
 def test_generated_calls_mix_outcomes() -> None:
