@@ -6,7 +6,7 @@ import time
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -55,6 +55,8 @@ SUMMARY_FIELDS: list[tuple[str, str]] = [
     ("held", "Held"),
     ("lost", "Lost (gone from the server's list)"),
 ]
+VARIABLE_PREFIX = "variable_"
+"""FreeSWITCH's prefix for channel variables among an event's headers."""
 _TIME_FIELDS = {"created_at", "answered_at", "bridged_at", "hungup_at"}
 
 
@@ -133,7 +135,9 @@ class ChannelDetail(QWidget):
         self.fields.setRootIsDecorated(True)
         self.fields.setUniformRowHeights(True)
         self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.fields.header().resizeSection(0, 165)
+        self.fields.header().resizeSection(0, 200)
+        # Long header names share prefixes (Caller-Channel-...): keep both ends readable.
+        self.fields.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.fields.setFont(mono)
 
         self.timeline = QTreeWidget(self)
@@ -195,17 +199,28 @@ class ChannelDetail(QWidget):
         section = QTreeWidgetItem(["Channel", ""])
         for attr, label in SUMMARY_FIELDS:
             section.addChild(QTreeWidgetItem([label, _field_text(attr, getattr(ch, attr, None))]))
-        variables = dict(getattr(ch, "variables", None) or {})
-        var_section = QTreeWidgetItem([f"Variables ({len(variables)})", ""])
-        for key in sorted(variables):
-            item = QTreeWidgetItem([key, variables[key]])
-            item.setToolTip(1, variables[key])
-            var_section.addChild(item)
-        self.fields.addTopLevelItems([section, var_section])
-        section.setExpanded(expanded.get("Channel", True))
-        var_section.setExpanded(
-            next((v for k, v in expanded.items() if k.startswith("Variables")), True)
-        )
+        raw = dict(getattr(ch, "variables", None) or {})
+        headers = {k: v for k, v in raw.items() if not k.startswith(VARIABLE_PREFIX)}
+        variables = {
+            k.removeprefix(VARIABLE_PREFIX): v
+            for k, v in raw.items()
+            if k.startswith(VARIABLE_PREFIX)
+        }
+        sections = [section]
+        for title, values in (("Headers", headers), ("Variables", variables)):
+            group = QTreeWidgetItem([f"{title} ({len(values)})", ""])
+            for key in sorted(values, key=str.lower):
+                item = QTreeWidgetItem([key, values[key]])
+                item.setToolTip(0, key)
+                item.setToolTip(1, values[key])
+                group.addChild(item)
+            sections.append(group)
+        self.fields.addTopLevelItems(sections)
+        for group in sections:
+            title = group.text(0).split(" (")[0]
+            group.setExpanded(
+                next((v for k, v in expanded.items() if k.split(" (")[0] == title), True)
+            )
         self.fields.verticalScrollBar().setValue(scroll)
         for at, what, detail in timeline_rows(ch):
             self.timeline.addTopLevelItem(QTreeWidgetItem([at, what, detail]))

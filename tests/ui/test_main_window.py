@@ -255,7 +255,11 @@ def test_detail_shows_fields_variables_and_timeline(qtbot: Any):
     ch = Channel(uuid="u-1")
     ch.caller_id_number = "1000"
     ch.hangup_cause = "USER_BUSY"
-    ch.variables = {"sip_from_user": "1000", "effective_caller_id_name": "Alice"}
+    ch.variables = {
+        "Channel-Read-Codec-Name": "PCMU",
+        "variable_sip_from_user": "1000",
+        "variable_effective_caller_id_name": "Alice",
+    }
     ch.timeline = [
         TimelineEntry(1_700_000_000.0, "CHANNEL_CREATE", ""),
         TimelineEntry(1_700_000_003.5, "CHANNEL_HANGUP", "USER_BUSY"),
@@ -265,14 +269,17 @@ def test_detail_shows_fields_variables_and_timeline(qtbot: Any):
     detail.set_channel(ch)
     values = detail.field_values()
     assert values["UUID"] == "u-1"
-    assert values["sip_from_user"] == "1000"
+    assert values["sip_from_user"] == "1000"  # variables listed without their prefix
+    assert values["Channel-Read-Codec-Name"] == "PCMU"
+    sections = [detail.fields.topLevelItem(i).text(0) for i in range(3)]
+    assert sections == ["Channel", "Headers (1)", "Variables (2)"]
     assert "busy" in values["Hangup cause"].lower()
     events = [
         detail.timeline.topLevelItem(i).text(1) for i in range(detail.timeline.topLevelItemCount())
     ]
     assert events == ["CHANNEL_CREATE", "CHANNEL_HANGUP"]
     detail.search.setText("effective")
-    top = detail.fields.topLevelItem(1)
+    top = detail.fields.topLevelItem(2)
     shown = [top.child(i).text(0) for i in range(top.childCount()) if not top.child(i).isHidden()]
     assert shown == ["effective_caller_id_name"]
 
