@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import re
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -354,6 +355,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(shutdown)
+
+    # Ctrl+C or a TERM from the session closes the window the normal way (settings saved,
+    # simulator stopped). Python only sees signals between bytecodes, so wake it regularly.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, window.close))
+    wake = QTimer(app)
+    wake.setObjectName("signalWake")
+    wake.timeout.connect(lambda: None)
+    wake.start(300)
 
     if opts.screenshot is not None:
         window.persist = False  # a rendering run must not rewrite the user's layout
