@@ -8,7 +8,6 @@ rebuilt for the new one; the table models simply re-attach to the new store.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -36,13 +35,20 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.net import ConnectionState, ErrorKind, Monitor
+from fsmonitor.ui.actions import ChannelActions
 from fsmonitor.ui.alerts import AlertNotifier, AlertsDialog, describe_alert
 from fsmonitor.ui.calls_view import CallsView
 from fsmonitor.ui.channel_detail import ChannelDetail
 from fsmonitor.ui.channel_table import ChannelTableView
 from fsmonitor.ui.connection_bar import ConnectionBar
+from fsmonitor.ui.console import ApiConsole
+from fsmonitor.ui.dashboard import DashboardWidget
+from fsmonitor.ui.event_log import EventLogView
 from fsmonitor.ui.export import export_csv, export_json
+from fsmonitor.ui.log_pane import LogPane
 from fsmonitor.ui.models import ChannelTableModel
+from fsmonitor.ui.originate_dialog import OriginateDialog
+from fsmonitor.ui.registrations import RegistrationsView
 from fsmonitor.ui.settings import PasswordStore, Profile, Settings
 
 log = logging.getLogger("fsmonitor.ui")
@@ -52,39 +58,25 @@ MonitorFactory = Callable[[Profile, str], Any]
 
 @dataclass(frozen=True)
 class PanelSpec:
-    """A monitor-bound widget from another module, shown in a dock."""
+    """A monitor-bound pane, shown in a dock and rebuilt for every new monitor."""
 
     key: str
     title: str
-    module: str
-    cls: str
-    area: Qt.DockWidgetArea
+    factory: Callable[[Any, QWidget], QWidget]
     icon: str
     shortcut: str
 
 
 PANELS: tuple[PanelSpec, ...] = (
+    PanelSpec("dashboard", "Dashboard", DashboardWidget, "mdi6.chart-line", "Ctrl+1"),
+    PanelSpec("events", "Event log", EventLogView, "mdi6.format-list-bulleted", "Ctrl+2"),
+    PanelSpec("log", "Log", LogPane, "mdi6.text-box-outline", "Ctrl+3"),
+    PanelSpec("console", "API console", ApiConsole, "mdi6.console", "Ctrl+4"),
     PanelSpec(
-        "dashboard", "Dashboard", "fsmonitor.ui.dashboard", "DashboardWidget",
-        Qt.DockWidgetArea.RightDockWidgetArea, "mdi6.chart-line", "Ctrl+1",
+        "registrations", "Registrations", RegistrationsView, "mdi6.account-multiple", "Ctrl+5"
     ),
-    PanelSpec(
-        "events", "Event log", "fsmonitor.ui.event_log", "EventLogView",
-        Qt.DockWidgetArea.BottomDockWidgetArea, "mdi6.format-list-bulleted", "Ctrl+2",
-    ),
-    PanelSpec(
-        "log", "Log", "fsmonitor.ui.log_pane", "LogPane",
-        Qt.DockWidgetArea.BottomDockWidgetArea, "mdi6.text-box-outline", "Ctrl+3",
-    ),
-    PanelSpec(
-        "console", "API console", "fsmonitor.ui.console", "ApiConsole",
-        Qt.DockWidgetArea.BottomDockWidgetArea, "mdi6.console", "Ctrl+4",
-    ),
-    PanelSpec(
-        "registrations", "Registrations", "fsmonitor.ui.registrations", "RegistrationsView",
-        Qt.DockWidgetArea.BottomDockWidgetArea, "mdi6.account-multiple", "Ctrl+5",
-    ),
-)  # fmt: skip
+)
+"""The docks, in tab order. The dashboard sits beside the others, which share one tab group."""
 
 
 # Icons for the channel actions' keys (the actions come without icons).
@@ -106,14 +98,6 @@ ACTION_ICONS: dict[str, str] = {
 
 def default_monitor_factory(profile: Profile, password: str) -> Any:
     return Monitor(profile.host, profile.port, password, profile.user or None)
-
-
-def _load_class(module: str, name: str) -> type | None:
-    try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-    except (ImportError, AttributeError) as exc:
-        log.debug("panel %s.%s unavailable: %s", module, name, exc)
-        return None
 
 
 def _placeholder(text: str) -> QLabel:
@@ -294,7 +278,7 @@ class MainWindow(QMainWindow):
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"dock_{spec.key}")
             dock.setWidget(_placeholder(f"{spec.title}: connect to a switch"))
-            self.addDockWidget(spec.area, dock)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self._docks[spec.key] = dock
         dashboard = self._docks["dashboard"]
         tabbed = [self._docks[s.key] for s in PANELS if s.key != "dashboard"]
@@ -504,33 +488,15 @@ class MainWindow(QMainWindow):
         monitor.error.connect(self._on_error)
         self.connection_bar.set_monitor(monitor)
         for spec in PANELS:
-            cls = _load_class(spec.module, spec.cls)
             dock = self._docks[spec.key]
-            if cls is None:
-                dock.setWidget(_placeholder(f"{spec.title} is not available in this build"))
-                continue
-            try:
-                widget = cls(monitor, dock)
-            except Exception:
-                log.exception("could not create the %s panel", spec.title)
-                dock.setWidget(_placeholder(f"{spec.title} failed to start (see the log)"))
-                continue
+            widget = spec.factory(monitor, dock)
             dock.setWidget(widget)
             self._panel_call(widget, "restore_state", self.settings.qsettings)
             self._panels[spec.key] = widget
-        actions_cls = _load_class("fsmonitor.ui.actions", "ChannelActions")
-        if actions_cls is not None:
-            try:
-                self._actions_obj = actions_cls(monitor, self)
-            except Exception:
-                log.exception("could not create the channel actions")
-                self._actions_obj = None
-        if self._actions_obj is not None:
-            for signal_name in ("status", "failed"):
-                signal = getattr(self._actions_obj, signal_name, None)
-                if signal is not None:
-                    signal.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            self._actions_obj.set_selection(self.table.selected_channels())
+        self._actions_obj = ChannelActions(monitor, self)
+        self._actions_obj.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._actions_obj.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self._actions_obj.set_selection(self.table.selected_channels())
         self._fill_channel_menu()
         self._fill_actions_toolbar()
         self._on_state(monitor.connection.state)
@@ -652,11 +618,7 @@ class MainWindow(QMainWindow):
         if self.monitor is None:
             self.statusBar().showMessage("Connect to a switch first", 5000)
             return
-        cls = _load_class("fsmonitor.ui.originate_dialog", "OriginateDialog")
-        if cls is None:
-            self.statusBar().showMessage("Originate is not available in this build", 5000)
-            return
-        dialog = cls(self.monitor, self)
+        dialog = OriginateDialog(self.monitor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.originated.connect(self.select_when_seen)
         self._panel_call(dialog, "restore_state", self.settings.qsettings)
