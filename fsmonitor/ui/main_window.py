@@ -478,8 +478,7 @@ class MainWindow(QMainWindow):
 
     def _install_monitor(self, monitor: Any) -> None:
         self.monitor = monitor
-        self.model._store = monitor.store
-        self.model.reload()
+        self.model.set_store(monitor.store)
         self.calls.set_store(monitor.store)
         monitor.changed.connect(self.model.apply_changes)
         monitor.changed.connect(self.calls.model.schedule_refresh)

@@ -527,6 +527,11 @@ class ChannelTableModel(KeyedTableModel):
     """``(uuid, kind)`` when a channel first crosses an alert threshold."""
 
     # -- feeding ------------------------------------------------------------------------
+    def set_store(self, store: Any) -> None:
+        """Follow another store (a new connection): one reset, then changes again."""
+        self._store = store
+        self.reload()
+
     def reload(self) -> None:
         """Take the store's current channels wholesale (attach time only, not per event)."""
         self._pending.clear()
