@@ -22,8 +22,10 @@ class Frame:
     """A header block and its body, exactly as framed by ``Content-Length``.
 
     ``headers`` is the outer header block (values as sent: FreeSWITCH does not URL-encode
-    them). ``offset`` is where the frame starts in the received stream and
-    ``body_offset`` where its body starts; both serve error messages and debugging.
+    them). ``None`` stands for the block every event frame has, ``Content-Length`` and
+    ``Content-Type`` only: the parser passes it so that the dict is built only if read.
+    ``offset`` is where the frame starts in the received stream and ``body_offset`` where
+    its body starts; both serve error messages and debugging.
     Frames are immutable (read-only properties) and compare equal when content type,
     headers, body and offset are equal.
 
@@ -38,7 +40,7 @@ class Frame:
     def __init__(
         self,
         content_type: str,
-        headers: Mapping[str, str],
+        headers: Mapping[str, str] | None,
         body: bytes = b"",
         offset: int = 0,
         body_offset: int = 0,
@@ -56,7 +58,13 @@ class Frame:
 
     @property
     def headers(self) -> Mapping[str, str]:
-        return self._headers
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = {
+                names.CONTENT_LENGTH: str(len(self._body)),
+                names.CONTENT_TYPE: self._content_type,
+            }
+        return headers
 
     @property
     def body(self) -> bytes:
@@ -77,14 +85,14 @@ class Frame:
             self._content_type == other._content_type
             and self._offset == other._offset
             and self._body == other._body
-            and dict(self._headers) == dict(other._headers)
+            and dict(self.headers) == dict(other.headers)
         )
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return (
-            f"Frame({self._content_type!r}, {dict(self._headers)!r}, "
+            f"Frame({self._content_type!r}, {dict(self.headers)!r}, "
             f"<{len(self._body)} bytes>, offset={self._offset})"
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from . import names
@@ -15,6 +16,14 @@ from .text import ERRORS
 MAX_CONTENT_LENGTH: Final = 256 * 1024 * 1024
 # A header block this long without its blank line is not ESL (FreeSWITCH blocks are < 1 KiB).
 MAX_HEADER_BLOCK: Final = 64 * 1024
+
+# The header block of every event frame FreeSWITCH sends, read in one match: the length
+# (no leading zero, so it reads back as the same digits; at most 8 digits, well below
+# MAX_CONTENT_LENGTH) and the format as the index of the group that matched.
+_EVENT_HEAD: Final = re.compile(
+    rb"Content-Length: ([1-9][0-9]{0,7})\nContent-Type: text/event-(?:(plain)|(json)|(xml))\n\n"
+)
+_EVENT_TYPES: Final = ("", "", names.EVENT_PLAIN, names.EVENT_JSON, names.EVENT_XML)
 
 
 class EslParser:
@@ -30,22 +39,28 @@ class EslParser:
     offset; nothing else escapes. After such an error the stream cannot be resynchronised,
     so the parser stays failed and every later ``feed`` raises again (same offset); frames
     that the failing chunk completed before the bad one are on the exception as ``frames``.
+
+    Cost: the buffer only ever holds the one incomplete frame at its start. While it stays
+    incomplete a ``feed`` merely appends and checks whether it is complete now (its length
+    once the header block is known, else the blank line searched from where the last search
+    stopped), so byte-by-byte input costs no more than linear time. Complete input is cut
+    into frames in one pass over a single ``bytes`` object, without copying what remains
+    per frame; the header block of an event frame is read by one regular-expression match.
     """
 
+    __slots__ = ("_buffer", "_complete_at", "_consumed", "_error", "_scan_from")
+
     def __init__(self) -> None:
-        self._buffer = bytearray()
+        self._buffer = bytearray()  # the incomplete frame, from its first byte
         self._consumed = 0  # stream offset of self._buffer[0]
-        self._scan_from = 0  # where the search for "\n\n" resumes within the buffer
-        self._pending: tuple[str, dict[str, str], int] | None = None  # headers awaiting body
-        self._need = 0  # body bytes the pending frame needs
+        self._scan_from = 0  # where the search for the blank line resumes within the buffer
+        self._complete_at = 0  # buffer length completing the frame, once its header is read
         self._error: EslProtocolError | None = None
 
     @property
     def buffered(self) -> int:
         """Bytes received but not yet part of a complete frame."""
-        if self._pending is None:
-            return len(self._buffer)
-        return self._consumed + len(self._buffer) - self._pending[2]
+        return len(self._buffer)
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
         """Consume ``data``; return the frames it completes, oldest first."""
@@ -53,87 +68,91 @@ class EslParser:
             raise EslProtocolError(
                 f"stream already broken: {self._error.message}", self._error.offset
             )
-        frames: list[Frame] = []
-        append = frames.append
         buffer = self._buffer
-        work: bytes | bytearray
         if buffer:
             buffer += data
-            work = buffer
+            if self._complete_at:
+                if len(buffer) < self._complete_at:
+                    return []
+            elif not self._header_complete(buffer):
+                return []
+            work = bytes(buffer)
+            buffer.clear()
+        elif not data:
+            return []
         else:
             work = data if type(data) is bytes else bytes(data)
+        return self._frames(work)
+
+    def _header_complete(self, buffer: bytearray) -> bool:
+        """Whether the buffered header block has its blank line now (or is too long)."""
+        start = self._scan_from
+        if buffer.find(b"\n\n", start) >= 0 or buffer.find(b"\n\r\n", start) >= 0:
+            return True
+        self._scan_from = max(0, len(buffer) - 2)
+        return len(buffer) > MAX_HEADER_BLOCK
+
+    def _frames(self, work: bytes) -> list[Frame]:
+        frames: list[Frame] = []
+        append = frames.append
+        match = _EVENT_HEAD.match
+        types = _EVENT_TYPES
         size = len(work)
         pos = 0
         consumed = self._consumed
-        pending = self._pending
-        need = self._need
-        scan_from = self._scan_from
+        self._complete_at = self._scan_from = 0
         try:
-            while True:
-                if pending is not None:
-                    if size - pos < need:
+            while pos < size:
+                head = match(work, pos)
+                if head is not None:
+                    start = head.end()
+                    end = start + int(head[1])
+                    if end > size:
+                        self._complete_at = end - pos
                         break
-                    content_type, headers, frame_offset = pending
-                    body = bytes(work[pos : pos + need])
-                    append(Frame(content_type, headers, body, frame_offset, consumed + pos))
-                    pos += need
-                    pending = None
+                    content_type = types[head.lastindex or 0]
+                    append(
+                        Frame(content_type, None, work[start:end], consumed + pos, consumed + start)
+                    )
+                    pos = end
                     continue
-                if pos >= size:
-                    break
                 if work[pos] in _LINE_ENDS:
                     # Stray line ends between frames are harmless (FreeSWITCH does the same
                     # with client commands).
-                    while pos < size and work[pos] in _LINE_ENDS:
-                        pos += 1
+                    pos += 1
                     continue
-                end = work.find(b"\n\n", scan_from if scan_from > pos else pos)
+                end = work.find(b"\n\n", pos)
                 terminator = 2
                 if work.find(b"\r", pos, end if end >= 0 else size) >= 0:
                     # CR LF line ends: not what FreeSWITCH sends, accepted all the same.
-                    crlf = work.find(b"\n\r\n", max(pos, scan_from - 1))
+                    crlf = work.find(b"\n\r\n", pos)
                     if crlf >= 0 and (end < 0 or crlf < end):
                         end, terminator = crlf, 3
                 if end < 0:
                     if size - pos > MAX_HEADER_BLOCK:
                         raise EslProtocolError("header block too long", consumed + pos)
-                    scan_from = max(pos, size - 2)
+                    self._scan_from = max(0, size - pos - 2)
                     break
-                scan_from = 0
-                start = pos
-                pos = end + terminator
-                content_type, headers, length = _header_block(
-                    bytes(work[start:end]), consumed + start
-                )
-                if length == 0:
-                    append(Frame(content_type, headers, b"", consumed + start, consumed + pos))
-                elif size - pos >= length:
-                    body = bytes(work[pos : pos + length])
-                    append(Frame(content_type, headers, body, consumed + start, consumed + pos))
-                    pos += length
-                else:
-                    pending = (content_type, headers, consumed + start)
-                    need = length
+                content_type, headers, length = _header_block(work[pos:end], consumed + pos)
+                start = end + terminator
+                end = start + length
+                if end > size:
+                    self._complete_at = end - pos
                     break
+                body = work[start:end] if length else b""
+                append(Frame(content_type, headers, body, consumed + pos, consumed + start))
+                pos = end
         except EslProtocolError as error:
             error.frames = frames
             self._error = error
             raise
-        finally:
-            self._pending = pending
-            self._need = need
-            self._scan_from = max(0, scan_from - pos)
-        if work is buffer:
-            del buffer[:pos]
-        else:
-            self._buffer = bytearray(work[pos:]) if pos < size else bytearray()
+        if pos < size:
+            self._buffer += memoryview(work)[pos:]
         self._consumed = consumed + pos
         return frames
 
 
 _LINE_ENDS: Final = frozenset(b"\r\n")
-
-
 _EVENT_BLOCK_START: Final = b"Content-Length: "
 _EVENT_BLOCK_TYPE: Final = b"\nContent-Type: "
 # Content types spelled once, so every event frame shares the same str object.

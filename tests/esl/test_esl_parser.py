@@ -335,6 +335,26 @@ def test_event_header_block_with_extra_headers() -> None:
     assert frame.body == b"{}"
 
 
+@pytest.mark.parametrize("length", [b"2", b"02"])
+@pytest.mark.parametrize("kind", [b"plain", b"json", b"xml"])
+def test_event_frame_headers_read_as_sent(kind: bytes, length: bytes) -> None:
+    head = b"Content-Length: " + length + b"\nContent-Type: text/event-" + kind + b"\n\n"
+    frames = EslParser().feed(head + b"{}" + head + b"{}")
+    assert [dict(f.headers) for f in frames] == 2 * [
+        {"Content-Length": length.decode(), "Content-Type": f"text/event-{kind.decode()}"}
+    ]
+    assert [(f.body, f.offset, f.body_offset) for f in frames] == [
+        (b"{}", 0, len(head)),
+        (b"{}", len(head) + 2, 2 * len(head) + 2),
+    ]
+
+
+def test_header_block_without_end_in_one_chunk_is_bounded() -> None:
+    with pytest.raises(EslProtocolError, match="too long") as caught:
+        EslParser().feed(REPLY + b"X-Header: " + b"a" * 70_000)
+    assert caught.value.offset == len(REPLY)
+
+
 def test_header_names_are_never_url_decoded() -> None:
     event = decode_plain(b"Event-Name: CUSTOM\nvariable_a%41: x%41\nB: %41\n\n", 0)
     assert dict(event.headers) == {"Event-Name": "CUSTOM", "variable_a%41": "xA", "B": "A"}
