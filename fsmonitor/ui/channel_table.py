@@ -127,10 +127,18 @@ class ChannelTableView(QWidget):
         bar.addWidget(self.search, 3)
         bar.addWidget(self.state_filter, 1)
         bar.addWidget(self.count_label)
+        self.stale_banner = QLabel(self)
+        self.stale_banner.setObjectName("staleBanner")
+        self.stale_banner.setStyleSheet(
+            "background: #fff3e0; color: #e65100; padding: 3px 6px; border: 1px solid #ffcc80;"
+        )
+        self.stale_banner.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(bar)
+        layout.addWidget(self.stale_banner)
         layout.addWidget(self.table)
 
         # Typing into the box filters 10,000 rows: wait for a pause in typing.
@@ -156,6 +164,12 @@ class ChannelTableView(QWidget):
     def visible_rows(self) -> list[int]:
         """The model rows on screen: the only ones the duration clock needs to repaint."""
         return visible_source_rows(self.table, self.proxy)
+
+    def set_stale(self, text: str | None) -> None:
+        """Say above the table that it is not live (``None``: live again)."""
+        if text:
+            self.stale_banner.setText(text)
+        self.stale_banner.setVisible(bool(text))
 
     # -- filters ------------------------------------------------------------------------
     def _on_state_filter(self, index: int) -> None:

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._panels: dict[str, Any] = {}
         self._docks: dict[str, QDockWidget] = {}
         self._password_dialog: QInputDialog | None = None
+        self._live_until: float | None = None
         self.persist = True
         """Whether closing saves layout and filters (off for --screenshot runs)."""
 
@@ -478,6 +479,8 @@ class MainWindow(QMainWindow):
 
     def _install_monitor(self, monitor: Any) -> None:
         self.monitor = monitor
+        self._live_until = None
+        self.table.set_stale(None)
         self.model.set_store(monitor.store)
         self.calls.set_store(monitor.store)
         monitor.changed.connect(self.model.apply_changes)
@@ -521,6 +524,18 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ reactions
     def _on_state(self, state: ConnectionState) -> None:
+        if state is ConnectionState.READY:
+            self._live_until = None
+            self.table.set_stale(None)
+        elif self.model.rowCount() or self._live_until is not None:
+            # Only READY means events are flowing: say so rather than show old rows as live.
+            if self._live_until is None:
+                self._live_until = time.time()
+            since = time.strftime("%H:%M:%S", time.localtime(self._live_until))
+            self.table.set_stale(
+                f"Not live ({state.value}): channels as they were at {since}; "
+                "they are reconciled with the switch when the connection is back."
+            )
         live = state is not ConnectionState.DISCONNECTED and state is not ConnectionState.FAILED
         self.act_connect.setEnabled(not live)
         self.act_disconnect.setEnabled(live)

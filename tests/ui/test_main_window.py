@@ -179,6 +179,8 @@ def test_server_lost_reconnects_with_the_right_rows(qtbot: Any, window: MainWind
         lambda: window.monitor.connection.state is ConnectionState.RECONNECTING, timeout=WAIT
     )
     assert window.connection_bar.state_label.text().startswith("reconnecting")
+    assert window.table.stale_banner.isVisible()
+    assert "Not live" in window.table.stale_banner.text()
     second = SimThread(port=port, cps=1, hold=120, preload=4, seed=2)
     second.start()
     try:
@@ -186,6 +188,7 @@ def test_server_lost_reconnects_with_the_right_rows(qtbot: Any, window: MainWind
         qtbot.waitUntil(lambda: table_matches_store(window), timeout=WAIT)
         after = set(window.model.keys())
         assert after and not (after & before)  # the old switch's channels are gone
+        assert not window.table.stale_banner.isVisible()
     finally:
         second.stop()
 
