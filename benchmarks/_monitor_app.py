@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import sys
@@ -81,6 +82,16 @@ def advance(rows: list[dict[str, Any]], later: list[Any]) -> dict[str, dict[str,
     return expected
 
 
+def main_thread_schedstat() -> tuple[float, float]:
+    """Seconds this (GUI) thread has run on a CPU and waited in the run queue (Linux)."""
+    try:
+        with Path(f"/proc/self/task/{os.getpid()}/schedstat").open(encoding="ascii") as f:
+            ran, waited, _slices = (int(x) for x in f.read().split())
+    except (OSError, ValueError):
+        return math.nan, math.nan
+    return ran / 1e9, waited / 1e9
+
+
 class Probe:
     """Everything measured in the app process; owns no app object, only listens."""
 
@@ -106,6 +117,8 @@ class Probe:
         self.channel_counts: list[int] = []
         self.cpu0 = self.wall0 = 0.0
         self.cpu_pct = 0.0
+        self.sched0 = (math.nan, math.nan)
+        self.gui_busy_pct = self.gui_starved_pct = math.nan
         self.window_s = 0.0
         self.after_snapshot: list[Any] | None = None
         self.result: dict[str, Any] = {}
@@ -135,6 +148,7 @@ class Probe:
         print("measuring", flush=True)
         self.measuring = True
         self.cpu0, self.wall0 = time.process_time(), time.monotonic()
+        self.sched0 = main_thread_schedstat()
         self.last_tick = time.monotonic()
         self.tick.start()
         if self.profile_path:
@@ -149,6 +163,9 @@ class Probe:
         self.tick.stop()
         self.window_s = time.monotonic() - self.wall0
         self.cpu_pct = 100.0 * (time.process_time() - self.cpu0) / self.window_s
+        ran, waited = main_thread_schedstat()
+        self.gui_busy_pct = 100.0 * (ran - self.sched0[0]) / self.window_s
+        self.gui_starved_pct = 100.0 * (waited - self.sched0[1]) / self.window_s
         if self.profiler is not None and self.profile_path:
             self.profiler.stop()
             Path(self.profile_path).write_text(
@@ -239,6 +256,8 @@ class Probe:
             "latency_p99_ms": percentile(latencies, 0.99),
             "latency_max_ms": max(latencies, default=float("nan")),
             "cpu_pct": self.cpu_pct,
+            "gui_busy_pct": self.gui_busy_pct,
+            "gui_starved_pct": self.gui_starved_pct,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "consistent": False,
             **extra,
