@@ -444,7 +444,8 @@ class MainWindow(QMainWindow):
     def _start(self, profile: Profile, password: str) -> None:
         self._teardown_monitor()
         self.profile = profile
-        self.settings.last_profile = profile.name
+        if self.settings.profile(profile.name) is not None:
+            self.settings.last_profile = profile.name  # ad-hoc ones (--demo, --host) are not
         monitor = self._factory(profile, password)
         self._install_monitor(monitor)
         log.info("connecting to %s", profile.account)
