@@ -373,3 +373,26 @@ def test_alert_thresholds_dialog_applies_and_persists(qtbot: Any, window: MainWi
     assert window.model.thresholds.long_call_minutes == 5
     assert window.model.thresholds.long_ring_seconds == 12
     assert window.settings.thresholds() == window.model.thresholds
+
+
+def test_console_command_runs_while_the_table_keeps_updating(
+    qtbot: Any, window: MainWindow, sim: SimThread
+):
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    console = window.panel("console")
+    assert console is not None
+    leg = "0a1b2c3d-0000-4000-8000-00000000c0de"
+    finished: list[Any] = []
+    console.commandFinished.connect(lambda _cmd, reply: finished.append(reply))
+    # originate without return_ring_ready answers only once the far end picks up, which the
+    # simulator delays by 3 s here (sim_answer_after)
+    assert console.run(
+        f"originate {{origination_uuid={leg},sim_answer_after=3}}"
+        "sofia/gateway/carrier1/15557654321 &park()"
+    )
+    qtbot.waitUntil(lambda: window.model.row_of(leg) >= 0, timeout=WAIT)
+    assert not finished  # the table showed the new leg while the command was still pending
+    qtbot.waitUntil(lambda: bool(finished), timeout=WAIT)
+    assert finished[0].ok
+    assert f"+OK {leg}" in console.output_text()
