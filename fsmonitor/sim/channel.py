@@ -58,6 +58,28 @@ PROFILE_TIMES = (
 
 
 _STATE_BLOCKS: dict[tuple[str, str, int], Block] = {}
+_NAMES: dict[tuple[str, str], str] = {}
+_VAR_NAMES: dict[str, str] = {}
+
+
+def _name(prefix: str, name: str) -> str:
+    """``Caller-``/``Other-Leg-`` header names, built once and shared by every channel."""
+    key = (prefix, name)
+    full = _NAMES.get(key)
+    if full is None:
+        full = _NAMES[key] = f"{prefix}-{name}"
+    return full
+
+
+def _var_name(name: str) -> str:
+    full = _VAR_NAMES.get(name)
+    if full is None:
+        full = f"variable_{name}"
+        if len(_VAR_NAMES) < 10_000:  # channel variables are a small, fixed vocabulary
+            _VAR_NAMES[name] = full
+    return full
+
+
 _CODEC_BLOCKS: dict[tuple[str, int, int], Block] = {}
 
 
@@ -91,8 +113,8 @@ class CallerProfile:
 
     def identity_pairs(self, prefix: str, with_index: bool = True) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = [
-            (f"{prefix}-Direction", self.direction),
-            (f"{prefix}-Logical-Direction", self.logical_direction),
+            (_name(prefix, "Direction"), self.direction),
+            (_name(prefix, "Logical-Direction"), self.logical_direction),
         ]
         for name, value in (
             ("Username", self.username),
@@ -112,17 +134,17 @@ class CallerProfile:
             (hdr.CHANNEL_NAME, self.channel_name),
         ):
             if value:
-                out.append((f"{prefix}-{name}", value))
+                out.append((_name(prefix, name), value))
         if with_index and self.profile_index:
-            out.append((f"{prefix}-Profile-Index", self.profile_index))
+            out.append((_name(prefix, "Profile-Index"), self.profile_index))
         return out
 
     def time_pairs(self, prefix: str) -> list[tuple[str, str]]:
         times = self.times
-        out = [(f"{prefix}-{name}", str(times.get(name, 0))) for name in PROFILE_TIMES]
-        out.append((f"{prefix}-Screen-Bit", "true"))
-        out.append((f"{prefix}-Privacy-Hide-Name", "false"))
-        out.append((f"{prefix}-Privacy-Hide-Number", "false"))
+        out = [(_name(prefix, name), str(times.get(name, 0))) for name in PROFILE_TIMES]
+        out.append((_name(prefix, "Screen-Bit"), "true"))
+        out.append((_name(prefix, "Privacy-Hide-Name"), "false"))
+        out.append((_name(prefix, "Privacy-Hide-Number"), "false"))
         return out
 
     def snapshot(self) -> CallerProfile:
@@ -383,7 +405,7 @@ class SimChannel:
         block = self._vars
         if block is None:
             block = self._vars = Block.from_mapping(
-                {f"variable_{k}": v for k, v in self.variables.items()}
+                {_var_name(k): v for k, v in self.variables.items()}
             )
         return block
 

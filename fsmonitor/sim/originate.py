@@ -244,16 +244,20 @@ def _watch(
     originator: SimChannel | None,
 ) -> None:
     calls.waiting[leg] = (fut, ring_ok)
+    # The timeout stays queued for up to a minute; once the originate is decided it must not
+    # keep the leg (and its cached headers) alive, so it holds the leg only until then.
+    pending: list[SimChannel] = [leg]
 
-    def release(_: object) -> None:
+    def decided(_: object) -> None:
+        pending.clear()
         if originator is not None and leg in originator.outgoing:
             originator.outgoing.remove(leg)
 
-    fut.add_done_callback(release)
+    fut.add_done_callback(decided)
 
     def expire() -> None:
-        if not fut.done() and leg.hangup_cause is None:
-            calls.hangup(leg, "NO_ANSWER")
+        if pending and pending[0].hangup_cause is None:
+            calls.hangup(pending[0], "NO_ANSWER")
 
     calls.sched.call_later(max(timeout, 0.001), expire)
 
