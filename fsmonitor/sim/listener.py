@@ -19,7 +19,7 @@ from fsmonitor.sim import headers as hdr
 from fsmonitor.sim import wire
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.commands import ClientCommand, CommandFramingError, CommandReader
-from fsmonitor.sim.wire import Block, WireEvent
+from fsmonitor.sim.wire import WireEvent
 
 if TYPE_CHECKING:
     from fsmonitor.sim.server import SimServer
@@ -736,5 +736,3 @@ def _regex_match(spec: str, value: str) -> bool:
     except re.error:
         return False
 
-
-__all__ = ["Block", "Listener"]
