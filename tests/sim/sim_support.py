@@ -232,6 +232,12 @@ async def replay_script(server: SimServer, commands: list[str]) -> list[RawFrame
     client = await RawClient.connect(server.port)
     await client.next_frame()
     for command in commands:
+        if command.startswith("api show channels") and server.switch.channels:
+            # The recordings list every call answered (7001 answers after a 1.5 s pause).
+            await wait_for(
+                lambda: all(c.answer_state == "answered" for c in server.switch.channels.values())
+            )
+            await client.settle(0.2)
         await client.send(command)
         if command.startswith("exit") or command == "auth WrongPassword":
             await client.drain_until_closed()
