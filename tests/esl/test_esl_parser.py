@@ -384,3 +384,68 @@ def test_fast_and_line_by_line_plain_decoding_agree_on_any_bytes(values: list[by
     assert fast == reference
     for value in fast.values():
         value.encode("utf-8")
+
+
+# The bytes that matter to the one-pass rewrite: its separators, JSON's structure, escapes.
+_SIGNIFICANT = [*b'a1: \n,%4C9{}[]"\\\t\r-tn', 0xC3, 0xA9]
+
+
+def _split_then_unquote(block: bytes) -> dict[str, str] | None:
+    """The reference algorithm: lines, first ': ', URL-decode the value; None if malformed."""
+    headers = {}
+    for line in block.decode("utf-8", "surrogateescape").split("\n"):
+        if ": " not in line:
+            return None
+        name, value = line.split(": ", 1)
+        headers[name] = value
+    reencoded = {name: value.encode("utf-8", "surrogateescape") for name, value in headers.items()}
+    return {
+        name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"): unquote(
+            value.decode("latin-1"), encoding="latin-1"
+        )
+        .encode("latin-1")
+        .decode("utf-8", "replace")
+        for name, value in reencoded.items()
+    }
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SIGNIFICANT), min_size=1, max_size=16).map(bytes),
+    st.booleans(),
+)
+def test_one_pass_plain_rewrite_is_exact_or_refuses(tail: bytes, named: bool) -> None:
+    """Any block the rewrite accepts decodes exactly like split-then-unquote.
+
+    Short blocks over the characters that could confuse the rewrite (a colon or space out
+    of place, a comma after a closed string, blank lines, JSON syntax) must either be
+    refused (the caller then reads them line by line) or give the reference result.
+    """
+    block = (b"a: " + tail) if named else tail
+    fast = _headers_via_json(block)
+    if fast is None:
+        return
+    reference = _split_then_unquote(block)
+    assert reference is not None, block
+    assert list(fast.items()) == list(reference.items()), block
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Event-Name: X\nContent-Length: 3\n\nA\n\n",  # inner body ending in a blank line
+        b"Event-Name: X\nContent-Length: 0\n\n",
+        b"Event-Name: X\n\n\n",
+        b"Event-Name: X\n\nY: z\n\n",
+    ],
+)
+def test_plain_body_ending_in_a_blank_line_splits_at_the_first(body: bytes) -> None:
+    end = body.find(b"\n\n")
+    event = decode_plain(body, 0)
+    assert event["Event-Name"] == "X"
+    assert set(event.headers) == {"Event-Name"}
+    rest = body[end + 2 :]
+    if b"Content-Length" in body[:end]:
+        assert event.body == rest[: int(body[end - 1 : end])].decode()
+    else:
+        assert event.body == ""
