@@ -137,7 +137,7 @@ class Calls:
         )
         session_id = sw.next_session_id()
         ch = SimChannel(leg_uuid, name, direction, profile, session_id, kind=kind, codec=codec)
-        ch.variables.update(
+        ch.set_vars(
             {
                 "direction": direction,
                 "uuid": leg_uuid,
@@ -151,7 +151,7 @@ class Calls:
             }
         )
         if direction == "outbound":
-            ch.variables["is_outbound"] = "true"
+            ch.set_var("is_outbound", "true")
         sw.add_channel(ch)
         sw.log(
             5,

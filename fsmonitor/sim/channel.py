@@ -71,6 +71,18 @@ def _name(prefix: str, name: str) -> str:
     return full
 
 
+_FLAG_VALUES = ["true", "false", "false"]
+_TIME_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def _time_names(prefix: str) -> tuple[str, ...]:
+    names = _TIME_NAMES.get(prefix)
+    if names is None:
+        suffixes = (*PROFILE_TIMES, "Screen-Bit", "Privacy-Hide-Name", "Privacy-Hide-Number")
+        names = _TIME_NAMES[prefix] = tuple(f"{prefix}-{s}" for s in suffixes)
+    return names
+
+
 def _var_name(name: str) -> str:
     full = _VAR_NAMES.get(name)
     if full is None:
@@ -141,11 +153,9 @@ class CallerProfile:
 
     def time_pairs(self, prefix: str) -> list[tuple[str, str]]:
         times = self.times
-        out = [(_name(prefix, name), str(times.get(name, 0))) for name in PROFILE_TIMES]
-        out.append((_name(prefix, "Screen-Bit"), "true"))
-        out.append((_name(prefix, "Privacy-Hide-Name"), "false"))
-        out.append((_name(prefix, "Privacy-Hide-Number"), "false"))
-        return out
+        values = [str(times.get(name, 0)) for name in PROFILE_TIMES]
+        values += _FLAG_VALUES
+        return list(zip(_time_names(prefix), values, strict=True))
 
     def snapshot(self) -> CallerProfile:
         """A copy frozen in time: FreeSWITCH copies the peer's profile, it does not follow it."""
@@ -156,6 +166,7 @@ class SimChannel:
     """One leg. Attribute writes go through small methods so the cached blocks stay correct."""
 
     __slots__ = (
+        "_headers",
         "_ident",
         "_other",
         "_profile",
@@ -226,6 +237,9 @@ class SimChannel:
         self.call_uuid = uuid
         self.hangup_cause: str | None = None
         self.variables: dict[str, str] = {}
+        """Channel variables by name. Change them with :meth:`set_var` only."""
+        self._headers: dict[str, str] = {}
+        """The same variables keyed ``variable_<name>``, kept in step for cheap rendering."""
         self.other_type: str | None = None
         self.other_profile: CallerProfile | None = None
         self.peer: SimChannel | None = None  # loopback twin or bridged partner
@@ -278,9 +292,8 @@ class SimChannel:
 
     def set_call_uuid(self, call_uuid: str) -> None:
         self.call_uuid = call_uuid
-        self.variables["call_uuid"] = call_uuid
+        self.set_var("call_uuid", call_uuid)
         self._status = None
-        self._vars = None
 
     def set_hit_dialplan(self) -> None:
         self.hit_dialplan = True
@@ -289,8 +302,8 @@ class SimChannel:
     def set_name(self, name: str) -> None:
         self.name = name
         self.profile.channel_name = name
-        self.variables["channel_name"] = name
-        self._ident = self._profile = self._vars = None
+        self.set_var("channel_name", name)
+        self._ident = self._profile = None
 
     def set_uuid(self, uuid: str) -> None:
         self.uuid = uuid
@@ -298,11 +311,14 @@ class SimChannel:
         self._ident = self._status = self._profile = self._vars = None
 
     def set_var(self, name: str, value: str | None) -> None:
+        """Set (or, with None or "", remove) a channel variable; the only way to change one."""
         if value is None or value == "":
             if self.variables.pop(name, None) is not None:
+                del self._headers[_var_name(name)]
                 self._vars = None
             return
         self.variables[name] = value
+        self._headers[_var_name(name)] = value
         self._vars = None
 
     def set_vars(self, values: Mapping[str, str | None]) -> None:
@@ -404,9 +420,7 @@ class SimChannel:
     def vars_block(self) -> Block:
         block = self._vars
         if block is None:
-            block = self._vars = Block.from_mapping(
-                {_var_name(k): v for k, v in self.variables.items()}
-            )
+            block = self._vars = Block.from_mapping(self._headers.copy())
         return block
 
     def data_blocks(self, with_vars: bool) -> list[Block]:

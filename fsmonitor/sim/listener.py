@@ -735,4 +735,3 @@ def _regex_match(spec: str, value: str) -> bool:
         return re.search(pattern, value, flags) is not None
     except re.error:
         return False
-

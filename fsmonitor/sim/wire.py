@@ -101,7 +101,7 @@ class Block:
         text = self._plain
         if text is None:
             if self.safe:
-                text = "".join(f"{k}: {v}\n" for k, v in self.pairs)
+                text = "".join([f"{k}: {v}\n" for k, v in self.pairs])
             else:
                 text = "".join(f"{k}: {url_encode(v) or '_undef_'}\n" for k, v in self.pairs)
             self._plain = text
@@ -113,7 +113,7 @@ class Block:
             if self._map is not None:
                 text = orjson.dumps(self._map).decode()[1:-1] if self._map else ""
             elif self.safe:
-                text = ",".join(f'"{k}":"{v}"' for k, v in self.pairs)
+                text = ",".join([f'"{k}":"{v}"' for k, v in self.pairs])
             else:
                 pairs = self.pairs
                 text = orjson.dumps(dict(pairs)).decode()[1:-1] if pairs else ""
@@ -195,14 +195,20 @@ class WireEvent:
         return data
 
     def render_plain(self) -> str:
-        head = "".join(block.plain() for block in self.blocks)
+        head = "".join([block._plain or block.plain() for block in self.blocks])
         body = self.body
         if body:
             return f"{head}Content-Length: {len(body.encode())}\n\n{body}"
         return head + "\n"
 
     def render_json(self) -> str:
-        parts = [text for text in (block.json() for block in self.blocks) if text]
+        parts = []
+        for block in self.blocks:
+            text = block._json
+            if text is None:
+                text = block.json()
+            if text:
+                parts.append(text)
         body = self.body
         if body is not None:
             parts.append(
