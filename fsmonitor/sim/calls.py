@@ -293,7 +293,8 @@ class Calls:
     def execute(self, ch: SimChannel, app: str, data: str = "") -> None:
         ch.application = app
         ch.application_data = data
-        ch.app_uuid = self.sw.new_uuid()
+        ch.app_uuid = ch.next_app_uuid or self.sw.new_uuid()
+        ch.next_app_uuid = ""
         ch.set_var("current_application", app)
         ch.set_var("current_application_data", data or None)
         post = [(hdr.APPLICATION, app)]

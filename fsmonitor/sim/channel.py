@@ -192,6 +192,7 @@ class SimChannel:
         "kind",
         "listed",
         "name",
+        "next_app_uuid",
         "other_profile",
         "other_type",
         "outgoing",
@@ -247,6 +248,8 @@ class SimChannel:
         self.application = ""
         self.application_data = ""
         self.app_uuid = ""
+        self.next_app_uuid = ""
+        """An ``event-uuid`` a sendmsg asked for: the next application's Application-UUID."""
         self.parked = False
         self.held = False
         self.listed = False

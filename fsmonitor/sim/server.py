@@ -242,6 +242,7 @@ class SimServer:
                 arg = cmd.body.decode("utf-8", "replace")
             loops = int((cmd.header(hdr.LOOPS) or "1").strip() or "1")
             if app:
+                channel.next_app_uuid = (cmd.header(hdr.MSG_EVENT_UUID) or "").strip()
                 was_parked = channel.parked
                 if was_parked:
                     calls.unpark(channel)

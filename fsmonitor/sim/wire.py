@@ -165,11 +165,17 @@ class WireEvent:
         self._frames: dict[str, bytes] = {}
 
     def get(self, header: str) -> str | None:
-        """The first value of a header (for filters), or None."""
+        """The first value of a header, or None; names match case-insensitively, as
+        switch_event_get_header does (filters rely on it)."""
         for block in self.blocks:
             value = block.get(header)
             if value is not None:
                 return value
+        lower = header.lower()
+        for block in self.blocks:
+            for key, value in block.pairs:
+                if key.lower() == lower:
+                    return value
         return None
 
     def headers(self) -> list[tuple[str, str]]:

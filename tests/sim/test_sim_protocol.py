@@ -189,6 +189,10 @@ def test_filters_follow_freeswitch_semantics() -> None:
         assert late == {"CHANNEL_HANGUP", "CHANNEL_STATE"}
         reply = await client.command("filter Unique-ID")
         assert reply.get("Reply-Text") == "-ERR invalid syntax"
+        await client.command("filter delete all")
+        await client.command("filter event-name HEARTBEAT")  # header names: any case
+        server._heartbeat()
+        await client.event("HEARTBEAT")
         await client.close()
         await server.stop()
 
@@ -278,11 +282,12 @@ def test_sendmsg_hangup_execute_and_unknown_session() -> None:
         await client.command("event plain CHANNEL_EXECUTE CHANNEL_HANGUP PRIVATE_COMMAND")
         reply = await client.command(
             f"sendmsg {uuid}\ncall-command: execute\nexecute-app-name: playback\n"
-            "execute-app-arg: /tmp/x.wav"
+            "execute-app-arg: /tmp/x.wav\nevent-uuid: my-tag-1"
         )
         assert reply.get("Reply-Text") == "+OK"
         execute = await client.event("CHANNEL_EXECUTE", Application="playback")
         assert execute.event()["Application-Data"] == "/tmp/x.wav"
+        assert execute.event()["Application-UUID"] == "my-tag-1"
         reply = await client.command("sendmsg 00000000-0000-0000-0000-000000000000")
         assert reply.get("Reply-Text") == (
             "-ERR invalid session id [00000000-0000-0000-0000-000000000000]"
