@@ -19,7 +19,8 @@ States (:class:`ConnectionState`)
 
 Signals
     ``stateChanged(ConnectionState)``; ``eventReceived(Event)`` per event and
-    ``eventsReceived(list)`` per received TCP chunk; ``logReceived(LogRecord)``;
+    ``eventsReceived(list)`` in batches of at most ``slice_events`` (64);
+    ``logReceived(LogRecord)``;
     ``error(str)``: one human-readable message per failure; ``serverInfo(dict)``: ``version``
     (from ``api version``), ``hostname``, ``host``, ``port`` and the HEARTBEAT figures under
     their FreeSWITCH names (``Up-Time``, ``Session-Count``, ``Session-Per-Sec``,
@@ -53,6 +54,11 @@ Guarantees
     * Disconnect notices (goodbye, shutdown, lost events), rude rejection, connection refused,
       host not found, a connection cut mid-frame, and :class:`~fsmonitor.esl.EslProtocolError`
       each give a distinct message on ``error`` and a state change; no exception reaches Qt.
+    * Never more than ``slice_seconds`` (8 ms, plus one batch) of one turn of the event loop
+      goes to received frames: a read holding thousands of events is worked off in slices,
+      in order, continued by a zero-timeout timer (``esl-backlog``), so painting and timers
+      run in between. A reply is resolved only after the events before it were emitted;
+      ``close()`` (or a lost connection) drops the rest of the backlog.
     * The password never appears in logs, errors or ``repr``. Logger: ``fsmonitor.net``.
 
 ``Monitor(host, port, password, user=None)`` owns ``connection`` and ``store``

@@ -12,6 +12,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 import orjson
@@ -53,6 +54,8 @@ class ConnectionOptions:
     reconnect: bool = True  # False: a lost connection ends in DISCONNECTED
     snapshot_command: str = "show channels as json"
     close_grace: float = 2.0  # how long close() lets `exit` drain before aborting
+    slice_seconds: float = 0.008  # GUI time one turn of the event loop may spend on frames
+    slice_events: int = 64  # frames handled between two looks at the clock (one batch)
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ class EslConnection(QObject):
     """A non-blocking, self-healing inbound connection to one FreeSWITCH.
 
     Signals: ``stateChanged(ConnectionState)``, ``eventReceived(Event)``,
-    ``eventsReceived(list[Event])`` (the same events, batched per received TCP chunk),
+    ``eventsReceived(list[Event])`` (the same events, in batches of at most
+    ``options.slice_events``),
     ``logReceived(LogRecord)``, ``error(str)``, ``serverInfo(dict)``,
     ``snapshotReceived(Snapshot)``, ``retryScheduled(float)`` (epoch seconds of the next
     attempt).
@@ -126,6 +130,11 @@ class EslConnection(QObject):
         self._jobs: dict[str, EslRequest] = {}  # bgapi Job-UUID → request
         self._sync_events: list[Event] | None = None  # events held back while SYNCING
         self._batch: list[Event] = []
+        # Frames read but not handled yet: a big read is worked off in slices of
+        # ``options.slice_seconds``, each on its own turn of the event loop, so painting and
+        # timers run between them. ``_failure`` is a parse error met after those frames.
+        self._frames: deque[Frame] = deque()
+        self._failure: EslProtocolError | None = None
         self._events: list[str] = []  # application subscriptions, in order
         self._subclasses: list[str] = []  # CUSTOM subclasses
         self._format = "json"
@@ -144,6 +153,8 @@ class EslConnection(QObject):
         # One timer for all request timeouts, armed for the earliest deadline.
         self._request_timer = self._timer("esl-request-timeouts", self._on_request_deadlines)
         self._deadlines: list[tuple[float, int, EslRequest]] = []  # heap
+        self._backlog_timer = self._timer("esl-backlog", self._work_backlog)
+        self._backlog_timer.setInterval(0)
         self._deadline_seq = 0
         self._prune_at = _PRUNE_AT
 
@@ -366,6 +377,7 @@ class EslConnection(QObject):
             self._say_goodbye(sock)
             self._socket = None
             self._generation += 1
+            self._forget_backlog()
         else:
             self._teardown_socket()
         self._parser = None
@@ -387,10 +399,17 @@ class EslConnection(QObject):
     def _teardown_socket(self) -> None:
         """Drop the current socket at once (abort); nothing from it reaches us afterwards."""
         self._generation += 1
+        self._forget_backlog()
         sock, self._socket = self._socket, None
         if sock is not None:
             sock.blockSignals(True)
             _discard(sock)
+
+    def _forget_backlog(self) -> None:
+        """Frames of a dropped socket are never handled."""
+        self._frames.clear()
+        self._failure = None
+        self._backlog_timer.stop()
 
     def _stop_timers(self) -> None:
         for timer in (self._connect_timer, self._auth_timer, self._retry_timer, self._watchdog):
@@ -541,32 +560,61 @@ class EslConnection(QObject):
             self._lost(messages.closed_by_server(self.address), ErrorKind.CLOSED_BY_SERVER)
 
     def _drain(self) -> None:
-        """Read what is still buffered (a disconnect notice often arrives with the close)."""
+        """Handle everything still buffered at once (a disconnect notice often arrives with
+        the close, behind the backlog)."""
         sock = self._socket
         if sock is not None and sock.bytesAvailable() > 0:
-            self._on_ready_read()
+            self._read()
+        if self._frames or self._failure is not None:
+            self._work_backlog(budget=False)
 
     def _on_ready_read(self) -> None:
+        self._read()
+        if self._frames or self._failure is not None:
+            self._work_backlog()
+
+    def _read(self) -> None:
+        """Frame what the socket has into the backlog (framing is cheap; events are not)."""
         sock, parser = self._socket, self._parser
         if sock is None or parser is None:
             return
         data = sock.readAll().data()
-        if not data:
+        if not data or self._failure is not None:  # past a parse error nothing is trusted
             return
         if self._state in (ConnectionState.SYNCING, ConnectionState.READY):
             self._watchdog.start(self._watchdog_ms())
-        failure: EslProtocolError | None = None
         try:
             frames = parser.feed(data)
         except EslProtocolError as exc:
             # The frames completed before the bad bytes are still good: use them first.
-            failure, frames = exc, list(getattr(exc, "frames", []))
+            self._failure, frames = exc, list(getattr(exc, "frames", []))
+        self._frames.extend(frames)
+
+    def _work_backlog(self, budget: bool = True) -> None:
+        """Handle queued frames, in order, for at most ``slice_seconds``, then yield.
+
+        Events go out in batches of ``slice_events``; the clock is read after each batch
+        (the store's slots included), so one turn of the loop overruns the budget by one
+        batch at most. What is left continues on a zero-timeout timer, after whatever the
+        event loop has waiting (painting, timers, other sockets).
+        """
+        frames = self._frames
         generation = self._generation
-        for frame in frames:
-            self._on_frame(frame)
-            if generation != self._generation:  # the frame ended this connection
+        deadline = perf_counter() + self.options.slice_seconds
+        per_batch = max(1, self.options.slice_events)
+        on_frame = self._on_frame
+        while frames:
+            for _ in range(min(per_batch, len(frames))):
+                on_frame(frames.popleft())
+                if generation != self._generation:  # the frame ended this connection
+                    return
+            self._emit_batch()
+            if generation != self._generation:
                 return
-        self._emit_batch()
+            if budget and frames and perf_counter() >= deadline:
+                self._backlog_timer.start()
+                return
+        failure, self._failure = self._failure, None
         if failure is not None:
             self._lost(messages.protocol_error(self.address, failure), ErrorKind.PROTOCOL)
 
@@ -577,7 +625,11 @@ class EslConnection(QObject):
         if ctype in names.EVENT_CONTENT_TYPES:
             self._on_event_frame(frame)
         elif ctype in (names.COMMAND_REPLY, names.API_RESPONSE):
-            self._on_reply(frame)
+            # Whoever waits for the reply sees a store that has every event sent before it.
+            generation = self._generation
+            self._emit_batch()
+            if generation == self._generation:
+                self._on_reply(frame)
         elif ctype == names.LOG_DATA:
             self._on_log_frame(frame)
         elif ctype == names.AUTH_REQUEST:
@@ -756,8 +808,13 @@ class EslConnection(QObject):
         self.snapshotReceived.emit(Snapshot(rows, at))
         if generation != self._generation:
             return
-        for event in held:
+        per_batch = max(1, self.options.slice_events)
+        for index, event in enumerate(held, 1):
             self._dispatch(event)
+            if index % per_batch == 0:
+                self._emit_batch()
+                if generation != self._generation:
+                    return
         self._emit_batch()
         if generation != self._generation:
             return
