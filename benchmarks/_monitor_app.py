@@ -274,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=25.0)
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--profile", help="write a pyinstrument profile of the window here")
+    parser.add_argument(
+        "--hide-docks",
+        action="store_true",
+        help="diagnosis: hide the docks (dashboard, event log...) to see what they cost",
+    )
     args = parser.parse_args(argv)
 
     from fsmonitor.app import load_stylesheet
@@ -291,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         window.persist = False
         window.resize(1400, 900)
         window.show()
+        if args.hide_docks:
+            for dock in getattr(window, "_docks", {}).values():
+                dock.hide()
         window.connect_profile(Profile("bench", "127.0.0.1", args.port), password=args.password)
         probe = Probe(app, window, args.warmup, args.duration, args.profile)
         QTimer.singleShot(

@@ -83,6 +83,7 @@ def run_once(
     seed: int,
     timeout: float,
     profile: str | None = None,
+    hide_docks: bool = False,
 ) -> dict[str, Any]:
     """One simulator + one app process; returns the app's figures plus the simulator's CPU."""
     import psutil
@@ -108,6 +109,7 @@ def run_once(
                 "--timeout",
                 str(timeout),
                 *(["--profile", profile] if profile else []),
+                *(["--hide-docks"] if hide_docks else []),
             ],
             cwd=REPO_ROOT,
             env=env,
@@ -262,6 +264,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="pyinstrument profile of the app's GUI thread"
     )
+    parser.add_argument(
+        "--hide-docks",
+        action="store_true",
+        help="diagnosis: run the window with its docks hidden, to see what they cost",
+    )
     args = parser.parse_args(argv)
 
     profile_path = None
@@ -280,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
                 seed=args.seed,
                 timeout=args.timeout,
                 profile=profile_path,
+                hide_docks=args.hide_docks,
             )
         except RuntimeError as error:  # one failed run must not lose the others
             print(error, file=sys.stderr)
