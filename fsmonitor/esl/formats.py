@@ -98,9 +98,10 @@ _HIGH_ESCAPE: Final = re.compile(rb"%[89A-Fa-f]")
 # In the rewritten block a name runs up to '":\n"' and a value up to '","' (neither holds a
 # quote), so a "%" followed by '":\n"' before any other quote sits in a name. (A line with a
 # second ": " in its value also matches; it then takes the line-by-line path, which is exact.)
-_PERCENT_IN_NAME: Final = re.compile(rb'%[^"]*":\n"')
-# Both searches in one pass: usually neither matches, and the pass is what costs.
-_PERCENT_SPECIAL: Final = re.compile(rb'%(?:[89A-Fa-f]|[^"]*":\n")')
+_PERCENT_IN_NAME: Final = re.compile(rb'%[^"]*+":\n"')
+# Both searches in one pass: usually neither matches, and the pass is what costs. The
+# possessive "*+" gives up at the first quote instead of backtracking over the value.
+_PERCENT_SPECIAL: Final = re.compile(rb'%(?:[89A-Fa-f]|[^"]*+":\n")')
 
 
 def _headers_via_json(block: bytes) -> dict[str, str] | None:
@@ -128,8 +129,7 @@ def _headers_via_json(block: bytes) -> dict[str, str] | None:
     """
     if b'"' in block or b"\\" in block or b"\t" in block or b"\r" in block:
         return None
-    if b"," in block:
-        block = block.replace(b",", b"\\u002c")
+    block = block.replace(b",", b"\\u002c")  # no copy when there is none
     body = block.replace(b"\n", b'","').replace(b":", b'"').replace(b" ", b':\n"')
     utf8 = False
     if b"%" in body:
