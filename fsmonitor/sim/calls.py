@@ -130,7 +130,7 @@ class Calls:
             username=username,
             dialplan=dialplan,
             network_addr=network_addr,
-            ani=cid_num,
+            ani=cid_num if orig is None else orig[1],
             source="mod_loopback" if kind == "loopback" else "mod_sofia",
             context=context,
             times={hdr.PROFILE_CREATED_TIME: created, hdr.CHANNEL_CREATED_TIME: created},
@@ -202,6 +202,7 @@ class Calls:
         self.state(ch, "CS_INIT")
         ch.set_state_number(2)
         self.sw.list_channel(ch)
+        self._remember_callee(ch)
         self.sw.fire_channel("CHANNEL_CREATE", ch)
         if ch.direction == "outbound":
             ch.row["call_uuid"] = ch.call_uuid
@@ -217,6 +218,15 @@ class Calls:
             self.sw.fire_channel("CHANNEL_STATE", ch)
         else:
             self.state(ch, "CS_ROUTING")
+
+    def row_created(self, ch: SimChannel) -> None:
+        self._remember_callee(ch)
+
+    @staticmethod
+    def _remember_callee(ch: SimChannel) -> None:
+        """``callee_*`` columns: set when the row is created, updated only by CALL_UPDATE."""
+        ch.row["callee_name"] = ch.profile.callee_id_name
+        ch.row["callee_num"] = ch.profile.callee_id_number
 
     @staticmethod
     def _remember_initial(ch: SimChannel) -> None:
@@ -392,6 +402,7 @@ class Calls:
         ch.set_var("pre_transfer_caller_id_number", p.orig_caller_id_number or None)
         ch.set_var("channel_cid_flipped", "yes")
         ch.row["callee_direction"] = "RECV"
+        ch.row["callee_name"], ch.row["callee_num"] = p.callee_id_name, p.callee_id_number
         self.sw.fire_channel("CALL_UPDATE", ch, pre=((hdr.DIRECTION, "RECV"),))
 
     def bridge(self, a: SimChannel, b: SimChannel) -> None:
@@ -404,6 +415,16 @@ class Calls:
         a.row["call_uuid"] = b.row["call_uuid"] = a.uuid
         a.set_other("originatee", b.profile)
         b.set_other("originator", a.profile)
+        # A now knows who it is talking to, and a loopback B's far twin learns who called
+        # (the rows keep what the database last saw).
+        pa, pb = a.profile, b.profile
+        pa.callee_id_name, pa.callee_id_number = pb.callee_id_name, pb.callee_id_number
+        a.profile_changed()
+        twin = b.peer
+        if b.kind == "loopback" and twin is not None:
+            twin.profile.callee_id_name = pa.caller_id_name or pa.caller_id_number
+            twin.profile.callee_id_number = pa.caller_id_number
+            twin.profile_changed()
         for leg, other, role in ((a, b, "originator"), (b, a, "originatee")):
             leg.set_vars(
                 {

@@ -309,6 +309,7 @@ def _loopback(
         context=context,
         dialplan="xml",
         callee=callee,
+        orig=_orig_id(req, originator),
         codec=LOOPBACK_CODEC,
     )
     b.hit_dialplan = True
@@ -323,6 +324,7 @@ def _loopback(
     calls.codec_events(b)
     a.set_state_number(2)
     calls.sw.list_channel(a)
+    calls.row_created(a)
     calls.sw.fire_channel("CHANNEL_CREATE", a)
     a.row["call_uuid"] = a.call_uuid
     calls.sw.fire_channel("CHANNEL_ORIGINATE", a)

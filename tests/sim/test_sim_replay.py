@@ -184,3 +184,31 @@ def test_show_rows_carry_the_recorded_values(captures_dir: Path, name: str) -> N
     assert [[comparable(r) for r in t] for t in simulated] == [
         [comparable(r) for r in t] for t in recorded
     ]
+
+
+@pytest.mark.parametrize(
+    "name", ["event_plain_all", "event_json_all", "event_xml", "verify_basic", "exit_with_events"]
+)
+def test_header_order_matches_recording(captures_dir: Path, name: str) -> None:
+    """Every recorded header sequence (variables aside) is one the simulator also sends.
+
+    ``Hangup-Cause`` is left out of the sequences: under ``hupall`` FreeSWITCH's threads race
+    and a callstate change can be reported before the cause is set.
+    """
+
+    def orders(frames: list[RawFrame]) -> dict[str, set[tuple[str, ...]]]:
+        out: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for frame in frames:
+            if frame.is_event:
+                headers = frame.event_headers()
+                seq = tuple(
+                    k for k, _ in headers if not k.startswith("variable_") and k != "Hangup-Cause"
+                )
+                out[dict(headers)["Event-Name"]].add(seq)
+        return out
+
+    recorded = orders(read_capture(captures_dir / f"{name}.recv"))
+    simulated = orders(simulate(captures_dir, name))
+    for event_name, sequences in recorded.items():
+        missing = sequences - simulated[event_name]
+        assert not missing, (event_name, sorted(missing)[0])
