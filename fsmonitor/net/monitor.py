@@ -19,13 +19,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("fsmonitor.net")
 
-#: Every event the store learns from (the whole channel family, codecs, caller id updates).
+#: The events the store needs. Every channel event carries the leg's Channel-State,
+#: Channel-Call-State and Answer-State headers, so CHANNEL_STATE (a dozen per call, ~30 % of the
+#: stream's bytes) and CHANNEL_EXECUTE_COMPLETE (the store reads applications from
+#: CHANNEL_EXECUTE) are left out: they would only add timeline lines. An ending is never missed
+#: without them: CHANNEL_HANGUP_COMPLETE and CHANNEL_DESTROY both end a leg.
 STORE_EVENTS: tuple[str, ...] = (
     h.CHANNEL_OUTGOING,
     h.CHANNEL_CREATE,
     h.CHANNEL_ORIGINATE,
     h.CHANNEL_UUID,
-    h.CHANNEL_STATE,
     h.CHANNEL_CALLSTATE,
     h.CHANNEL_PROGRESS,
     h.CHANNEL_PROGRESS_MEDIA,
@@ -35,7 +38,6 @@ STORE_EVENTS: tuple[str, ...] = (
     h.CHANNEL_HOLD,
     h.CHANNEL_UNHOLD,
     h.CHANNEL_EXECUTE,
-    h.CHANNEL_EXECUTE_COMPLETE,
     h.CHANNEL_PARK,
     h.CHANNEL_UNPARK,
     h.CHANNEL_HANGUP,
@@ -48,6 +50,8 @@ STORE_EVENTS: tuple[str, ...] = (
     names.HEARTBEAT,
     names.BACKGROUND_JOB,
 )
+#: Added with ``Monitor(..., every_state=True)``: each state change as its own timeline line.
+STATE_EVENTS: tuple[str, ...] = (h.CHANNEL_STATE, h.CHANNEL_EXECUTE_COMPLETE)
 #: CUSTOM subclasses the monitor subscribes to (registrations for the UI).
 STORE_SUBCLASSES: tuple[str, ...] = ("sofia::register", "sofia::unregister")
 
@@ -55,12 +59,16 @@ STORE_SUBCLASSES: tuple[str, ...] = ("sofia::register", "sofia::unregister")
 class Monitor(QObject):
     """Connection + store, usable without any window (scripts, tests, the app's views).
 
-    It subscribes to :data:`STORE_EVENTS`, applies every event to :attr:`store`, and on
+    It subscribes to :data:`STORE_EVENTS` (plus :data:`STATE_EVENTS` with ``every_state``:
+    the store does not need them, since the state travels on every channel event, and they
+    are a third of the stream; the state column then moves with the leg's next event),
+    applies every event to :attr:`store`, and on
     every (re)connect reconciles the store against the snapshot taken before READY (see
     :mod:`fsmonitor.net` for why events during the snapshot come after it).
 
-    Signals: ``changed(list[Change])`` once per received TCP chunk (not per event: a burst
-    of 200 events in one read is one emission), and once per snapshot reconciliation;
+    Signals: ``changed(list[Change])`` once per batch of events (not per event: up to
+    ``ConnectionOptions.slice_events`` events are one emission), and once per snapshot
+    reconciliation;
     ``statsChanged()`` after each of those; ``stateChanged``, ``eventReceived``,
     ``logReceived``, ``error`` and ``serverInfo`` passed through from the connection, so a
     raw-stream view needs only the monitor.
@@ -84,6 +92,7 @@ class Monitor(QObject):
         *,
         options: ConnectionOptions | None = None,
         store: ChannelStore | None = None,
+        every_state: bool = False,
     ) -> None:
         super().__init__(parent)
         if store is None:
@@ -93,7 +102,8 @@ class Monitor(QObject):
         self.store = store
         self.connection = EslConnection(host, port, password, user, self, options=options)
         conn = self.connection
-        conn.subscribe([*STORE_EVENTS, "CUSTOM", *STORE_SUBCLASSES])
+        extra = STATE_EVENTS if every_state else ()
+        conn.subscribe([*STORE_EVENTS, *extra, "CUSTOM", *STORE_SUBCLASSES])
         conn.eventsReceived.connect(self._on_events)
         conn.snapshotReceived.connect(self._on_snapshot)
         conn.stateChanged.connect(self.stateChanged)

@@ -97,3 +97,21 @@ def test_raw_stream_is_passed_through(qtbot, fake, monitor):
         fake.send(log_frame)
     assert got.args[0].text.strip() == "hello"
     assert got.args[0].level == 7
+
+
+def test_state_only_events_are_left_out_unless_asked_for(qtbot, fake):
+    plain = Monitor("127.0.0.1", fake.port, "ClueCon", options=FAST)
+    every = Monitor("127.0.0.1", fake.port, "ClueCon", options=FAST, every_state=True)
+    try:
+        for mon in (plain, every):
+            mon.open()
+            wait_state(qtbot, mon.connection, ConnectionState.READY)
+        subscriptions = [c.split() for c in fake.commands if c.startswith("event ")]
+        assert len(subscriptions) == 2
+        first, second = subscriptions
+        assert "CHANNEL_STATE" not in first and "CHANNEL_EXECUTE_COMPLETE" not in first
+        assert "CHANNEL_STATE" in second and "CHANNEL_EXECUTE_COMPLETE" in second
+    finally:
+        for mon in (plain, every):
+            mon.close()
+            mon.deleteLater()
