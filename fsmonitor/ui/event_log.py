@@ -8,6 +8,7 @@ second, not one per event. Selecting a row shows every header of that event.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -35,9 +36,97 @@ from fsmonitor.ui._widgets_run import connection_of, signal_of
 from fsmonitor.ui._widgets_settings import str_value
 
 DEFAULT_CAPACITY = 5000
+RAW_KEEP = 300
+"""Only the newest this many rows keep every header of their event; older rows keep the few
+the table shows (a full event is ~10 KB: 5,000 of them would be ~60 MB)."""
 FILTER_DELAY_MS = 250
 _SETTINGS_GROUP = "event_log"
 ALL_EVENTS = "ALL"
+
+
+#: What a row keeps once its full headers are forgotten: the table's columns and filters.
+_BRIEF_HEADERS: tuple[str, ...] = (
+    h.EVENT_NAME,
+    h.EVENT_SUBCLASS,
+    h.UNIQUE_ID,
+    h.EVENT_DATE_TIMESTAMP,
+    h.EVENT_SEQUENCE,
+    h.CHANNEL_NAME,
+    h.CHANNEL_STATE_HEADER,
+    h.CHANNEL_CALL_STATE,
+    h.ANSWER_STATE,
+    h.HANGUP_CAUSE,
+    h.APPLICATION,
+    h.APPLICATION_DATA,
+    h.OTHER_LEG_UNIQUE_ID,
+)
+_BODY_PREVIEW = 120
+
+
+class LoggedEvent:
+    """A row of the event log: the whole event while it is recent, a brief of it afterwards.
+
+    Reads like an :class:`~fsmonitor.esl.Event` (``name``, ``subclass``, ``unique_id``,
+    ``timestamp_us``, ``get``, ``headers``, ``body``), so the columns and filters do not care
+    which of the two it holds.
+    """
+
+    __slots__ = ("_body", "_event", "_headers")
+
+    def __init__(self, event: Any) -> None:
+        self._event: Any = event
+        self._headers: dict[str, str] | None = None
+        self._body = ""
+
+    def forget_headers(self) -> None:
+        """Keep only :data:`_BRIEF_HEADERS` and the body's first line; drop the event."""
+        event = self._event
+        if event is None:
+            return
+        get = event.get
+        self._headers = {name: value for name in _BRIEF_HEADERS if (value := get(name))}
+        body = event.body.strip() if event.body else ""
+        self._body = body.splitlines()[0][:_BODY_PREVIEW] if body else ""
+        self._event = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every header of the event is still here."""
+        return self._event is not None
+
+    @property
+    def headers(self) -> Any:
+        return self._event.headers if self._event is not None else self._headers
+
+    @property
+    def body(self) -> str:
+        return self._event.body if self._event is not None else self._body
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if self._event is not None:
+            return self._event.get(name, default)
+        assert self._headers is not None
+        return self._headers.get(name, default)
+
+    @property
+    def name(self) -> str:
+        return self.get(h.EVENT_NAME) or ""
+
+    @property
+    def subclass(self) -> str | None:
+        return self.get(h.EVENT_SUBCLASS)
+
+    @property
+    def unique_id(self) -> str | None:
+        return self.get(h.UNIQUE_ID)
+
+    @property
+    def timestamp_us(self) -> int | None:
+        value = self.get(h.EVENT_DATE_TIMESTAMP)
+        try:
+            return int(value) if value else None
+        except ValueError:
+            return None
 
 
 def event_label(event: Any) -> str:
@@ -82,6 +171,8 @@ def event_text(event: Any) -> str:
     lines = [f"{name}: {event.headers[name]}" for name in event.headers]
     if event.body:
         lines += ["", event.body]
+    if not getattr(event, "complete", True):
+        lines += ["", f"(only the newest {RAW_KEEP} events keep all their headers)"]
     return "\n".join(lines)
 
 
@@ -123,6 +214,7 @@ class EventLogView(QWidget):
         super().__init__(parent)
         self._monitor = monitor
         self._received = 0
+        self._recent: deque[LoggedEvent] = deque()  # rows still holding their whole event
         self.model: RingTableModel[Any] = RingTableModel(
             EVENT_COLUMNS, DEFAULT_CAPACITY, self, tooltip=event_summary
         )
@@ -201,13 +293,17 @@ class EventLogView(QWidget):
     # -------------------------------------------------------------------------- feeding
     def add_event(self, event: Any) -> None:
         """Queue one event for display."""
-        self._received += 1
-        self.model.append(event)
+        self.add_events([event])
 
     def add_events(self, events: list[Any]) -> None:
-        """Queue a batch of events (one TCP read's worth)."""
+        """Queue a batch of events (one slice of the connection's work)."""
         self._received += len(events)
-        self.model.extend(events)
+        records = [LoggedEvent(event) for event in events]
+        recent = self._recent
+        recent.extend(records)
+        while len(recent) > RAW_KEEP:
+            recent.popleft().forget_headers()
+        self.model.extend(records)
 
     @property
     def received(self) -> int:
@@ -247,6 +343,7 @@ class EventLogView(QWidget):
     def clear(self) -> None:
         """Forget every event shown or waiting."""
         self._received = 0
+        self._recent.clear()
         self.model.clear()
         self.details.clear()
         self._update_counter()

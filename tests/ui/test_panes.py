@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings
 from fsmonitor.esl import Event, LogRecord
 from fsmonitor.net import ConnectionState
 from fsmonitor.ui._widgets_ring import Column, RingTableModel
-from fsmonitor.ui.event_log import DEFAULT_CAPACITY, EventLogView
+from fsmonitor.ui.event_log import DEFAULT_CAPACITY, RAW_KEEP, EventLogView
 from fsmonitor.ui.log_pane import LOG_OFF, LogPane
 from fsmonitor.ui.registrations import RegistrationsView, parse_registrations
 
@@ -60,9 +60,35 @@ def test_event_log_is_bounded(qtbot) -> None:
         monitor.connection.eventsReceived.emit(events[start : start + 500])
     qtbot.waitUntil(lambda: view.model.pending_count == 0, timeout=WAIT_MS)
     assert view.model.rowCount() == DEFAULT_CAPACITY
-    assert view.model.item(0) is events[1000]
-    assert view.model.item(DEFAULT_CAPACITY - 1) is events[-1]
+    assert view.model.item(0).get("Event-Sequence") == "1000"
+    assert view.model.item(DEFAULT_CAPACITY - 1).headers is events[-1].headers
     assert view.received == len(events)
+
+
+def test_event_log_keeps_whole_events_only_for_the_newest_rows(qtbot) -> None:
+    monitor = FakeMonitor()
+    view = EventLogView(monitor)
+    qtbot.addWidget(view)
+    old = channel_event("CHANNEL_ANSWER", UUID_A, **{"Channel-Call-State": "ACTIVE"})
+    old.headers["variable_sip_from_user"] = "1000"  # type: ignore[index]
+    monitor.feed([old])
+    monitor.feed(_events(RAW_KEEP, uuid=UUID_B))
+    view.model.flush()
+    first, newest = view.model.item(0), view.model.item(RAW_KEEP)
+    assert not first.complete and newest.complete
+    # The brief still answers the columns and filters...
+    assert (first.name, first.unique_id, first.get("Channel-Call-State")) == (
+        "CHANNEL_ANSWER",
+        UUID_A,
+        "ACTIVE",
+    )
+    assert first.timestamp_us == old.timestamp_us
+    # ...but not the other headers, and the detail pane says so.
+    assert first.get("variable_sip_from_user") is None
+    view.table.selectRow(0)
+    assert f"only the newest {RAW_KEEP} events" in view.details.toPlainText()
+    view.table.selectRow(RAW_KEEP)
+    assert "only the newest" not in view.details.toPlainText()
 
 
 def test_event_log_filters_by_name_and_uuid(qtbot) -> None:
