@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 from typing import Any
@@ -276,3 +277,34 @@ def test_sim_process_prints_its_address_first() -> None:
         with socket.create_connection(("127.0.0.1", proc.port), timeout=5) as sock:
             assert sock.recv(64) == b"Content-Type: auth/request\n\n"
     assert proc.process is None
+
+
+def test_stopping_under_traffic_with_busy_clients_is_quick_and_clean() -> None:
+    """Clients mid-stream and a blocking ``api originate`` must not delay or dirty the stop
+    (warnings are errors here: an unclosed transport or a pending task would fail the test)."""
+    import gc
+    import time
+
+    sim = SimThread(cps=50, hold=5, heartbeat_interval=0.1)
+    port = sim.start()
+    sockets = []
+    for i in range(3):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"auth ClueCon\n\nevent json ALL\n\n")
+        if i == 0:
+            sock.sendall(
+                b"api originate {sim_answer_after=30}sofia/gateway/carrier1/1555 &park()\n\n"
+            )
+        sockets.append(sock)
+    for sock in sockets:
+        assert sock.recv(4096).startswith(b"Content-Type: auth/request")
+    started = time.monotonic()
+    sim.stop()
+    assert time.monotonic() - started < 3
+    for sock in sockets:
+        sock.settimeout(5)
+        with contextlib.suppress(ConnectionResetError):  # an aborted socket may reset
+            while sock.recv(65536):
+                pass
+        sock.close()
+    gc.collect()
