@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 T = TypeVar("T")
-FLUSH_HZ = 20
+FLUSH_HZ = 8
 ItemRole = Qt.ItemDataRole.UserRole + 1
 """``data(index, ItemRole)`` returns the stored item itself."""
 

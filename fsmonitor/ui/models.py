@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -27,7 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QIcon
 
-MAX_FLUSH_HZ = 20
+MAX_FLUSH_HZ = 10
 """Upper bound on view updates per second, whatever the event rate."""
 MIN_FLUSH_HZ = 4
 """Lower bound: however expensive the updates, the table still moves four times a second."""
@@ -61,6 +62,10 @@ _ROLES = frozenset(
     }
 )
 """Roles the models answer; any other role is rejected before touching the row."""
+_MODEL_ROLES = frozenset({SortRole, ChannelRole, KeyRole})
+"""Roles :meth:`KeyedTableModel.data` answers itself (the rest go to ``_item_data``)."""
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 # Colours per call state: soft backgrounds so text stays readable in light and dark themes.
@@ -98,7 +103,12 @@ def _direction_icon(direction: str) -> QIcon | None:
         import qtawesome as qta
 
         colour = "#2e7d32" if direction == "inbound" else "#1565c0"
-        icon = _ICONS[name] = qta.icon(name, color=colour)
+        # Rendered to pixmaps once: a font icon would run Python to paint every visible row.
+        drawn = qta.icon(name, color=colour)
+        icon = QIcon()
+        for size in (16, 20, 24, 32):
+            icon.addPixmap(drawn.pixmap(QSize(size, size)))
+        _ICONS[name] = icon
     return icon
 
 
@@ -177,6 +187,9 @@ class Column:
     display: Callable[[Any, float], str]
     sort: Callable[[Any, float], Any] | None = None
     align_right: bool = False
+    stable_sort: bool = False
+    """The sort key never changes while the row lives (creation time, direction, host...):
+    an update need not make a proxy sorted by this column re-check the row's position."""
 
 
 class KeyedTableModel(QAbstractTableModel):
@@ -200,6 +213,9 @@ class KeyedTableModel(QAbstractTableModel):
         self.update_count = 0
         self._now: Callable[[], float] = time.time
         self._visible_providers: list[Callable[[], Iterable[int] | None]] = []
+        self.proxy_sort_column: int | None = None
+        """The sort column of the one proxy over this model, kept by
+        :class:`ChannelFilterProxy`; ``None`` when unknown (then updates name every column)."""
 
     # -- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -257,16 +273,30 @@ class KeyedTableModel(QAbstractTableModel):
 
     def multiData(self, index: _Index, span: QModelRoleDataSpan) -> None:
         """All roles of one cell in a single call: a painted cell asks for about eight roles,
-        and one Python call instead of eight halves the cost of a repaint."""
+        and one Python call instead of eight halves the cost of a repaint. The row, column
+        and clock are looked up once for all of them."""
         row, col = index.row(), index.column()
-        if row < 0 or col < 0 or row >= len(self._items) or col >= len(self._columns):
+        items, columns = self._items, self._columns
+        if row < 0 or col < 0 or row >= len(items) or col >= len(columns):
             for i in range(len(span)):
                 span[i].clearData()
             return
+        item = items[row]
+        column = columns[col]
+        item_data = self._item_data
         for i in range(len(span)):
             slot = span[i]
             role = slot.role()
-            value = self.data(index, role) if role in _ROLES else None
+            if role == _DISPLAY:
+                value: Any = column.display(item, self._now())
+            elif role == _ALIGNMENT:
+                value = _ALIGN_RIGHT if column.align_right else None
+            elif role in _ROLES:
+                value = (
+                    self.data(index, role) if role in _MODEL_ROLES else item_data(item, col, role)
+                )
+            else:
+                value = None
             if value is None:
                 slot.clearData()
             else:
@@ -395,10 +425,28 @@ class KeyedTableModel(QAbstractTableModel):
 
     def _emit_rows_changed(self, rows: list[int]) -> None:
         last_col = len(self._columns) - 1
-        # One signal per contiguous run, never a span over untouched rows: a sorting proxy
-        # re-checks the position of every row a dataChanged names.
+        sort_column = self.proxy_sort_column
+        if sort_column is None:
+            # One signal per contiguous run, never a span over untouched rows: a sorting
+            # proxy re-checks the position of every row a dataChanged names.
+            for first, last in _ranges_ascending(rows):
+                self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
+            return
+        if 0 <= sort_column <= last_col and not self._columns[sort_column].stable_sort:
+            for first, last in _ranges_ascending(rows):
+                self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
+            return
+        # A proxy re-sorts every row of a dataChanged whose columns include its sort column,
+        # whatever the roles (moving it: rows removed and inserted in the view); an update
+        # never changes a stable sort key, so the signals leave that column out. Still one
+        # signal per run: the proxy re-filters every row a signal names.
+        spans = [(0, last_col)]
+        if 0 <= sort_column <= last_col:
+            spans = [(0, sort_column - 1), (sort_column + 1, last_col)]
         for first, last in _ranges_ascending(rows):
-            self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
+            for left, right in spans:
+                if left <= right:
+                    self.dataChanged.emit(self.index(first, left), self.index(last, right))
 
     def _replace_all(self, keyed: Mapping[Any, Any]) -> None:
         """Load a full set of rows: used only when a view attaches to an existing store."""
@@ -469,7 +517,9 @@ class ChannelTableModel(KeyedTableModel):
     def __init__(self, store: Any = None, parent: QObject | None = None) -> None:
         columns = [
             Column("UUID", lambda c, _n: c.uuid),
-            Column("Dir", lambda c, _n: "in" if c.direction == "inbound" else "out"),
+            Column(
+                "Dir", lambda c, _n: "in" if c.direction == "inbound" else "out", stable_sort=True
+            ),
             Column("Caller", lambda c, _n: _caller(c)),
             Column("Destination", lambda c, _n: c.destination or ""),
             Column("State", lambda c, _n: "LOST" if c.lost else (c.call_state or c.state or "")),
@@ -480,6 +530,7 @@ class ChannelTableModel(KeyedTableModel):
                 # stale and the clock's tick need not re-sort thousands of rows.
                 sort=lambda c, n: c.duration(n) - n,
                 align_right=True,
+                stable_sort=True,
             ),
             Column("Codec", lambda c, _n: _codec(c.read_codec, c.read_rate)),
             Column(
@@ -496,8 +547,9 @@ class ChannelTableModel(KeyedTableModel):
                 "Created",
                 lambda c, _n: _format_clock(c.created_at),
                 sort=lambda c, _n: _time_sort(c.created_at),
+                stable_sort=True,
             ),
-            Column("Host", lambda c, _n: c.hostname or ""),
+            Column("Host", lambda c, _n: c.hostname or "", stable_sort=True),
         ]
         super().__init__(columns, parent)
         self._store = store
@@ -681,6 +733,33 @@ class ChannelFilterProxy(QSortFilterProxyModel):
         # pass through without re-filtering or re-sorting every row.
         self.setFilterRole(ChannelRole)
         self.setDynamicSortFilter(True)
+
+    def setSourceModel(self, model: Any) -> None:
+        previous = self.sourceModel()
+        if isinstance(previous, KeyedTableModel):
+            previous.proxy_sort_column = None
+        super().setSourceModel(model)
+        self._tell_source()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        super().sort(column, order)
+        self._tell_source()
+
+    def multiData(self, index: _Index, span: QModelRoleDataSpan) -> None:
+        """Hand the whole cell to the source's ``multiData``: one Python call per painted
+        cell instead of one ``data()`` (and one index mapping) per role."""
+        source = self.sourceModel()
+        if source is None or not index.isValid():
+            for i in range(len(span)):
+                span[i].clearData()
+            return
+        source.multiData(self.mapToSource(index), span)
+
+    def _tell_source(self) -> None:
+        """Let the model know which column this proxy sorts by (see ``proxy_sort_column``)."""
+        source = self.sourceModel()
+        if isinstance(source, KeyedTableModel):
+            source.proxy_sort_column = self.sortColumn()
 
     def set_text(self, text: str) -> None:
         needle = text.strip().lower()

@@ -330,3 +330,61 @@ def test_any_change_sequence_leaves_the_table_equal_to_the_store(
     assert sorted(model.keys()) == sorted(store.channels)
     assert all(model.row_of(k) == i for i, k in enumerate(model.keys()))
     assert all(model.item_at(i) is store.channels[k] for i, k in enumerate(model.keys()))
+
+
+def _proxy_order(proxy: ChannelFilterProxy) -> list[str]:
+    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+
+
+def test_updates_spare_a_stable_sort_column_and_resort_a_changing_one(store: Any):
+    for i in range(6):
+        store.add(created_at=1_700_000_000.0 + i, call_state="RINGING")
+    model = make_model(store)
+    proxy = ChannelFilterProxy()
+    proxy.setSourceModel(model)
+    spans: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda tl, br, roles=(): spans.append((tl.column(), br.column())))
+    uuids = list(store.channels)
+
+    proxy.sort(ChannelTableModel.COL_CREATED, Qt.SortOrder.DescendingOrder)
+    assert model.proxy_sort_column == ChannelTableModel.COL_CREATED
+    model.apply_changes([store.update(uuids[1], call_state="ACTIVE")])
+    model.flush()
+    created = ChannelTableModel.COL_CREATED
+    assert spans and all(not left <= created <= right for left, right in spans)
+    assert _proxy_order(proxy) == uuids[::-1]
+
+    # Sorted by state, an update must move the row.
+    proxy.sort(ChannelTableModel.COL_STATE, Qt.SortOrder.AscendingOrder)
+    assert _proxy_order(proxy)[0] == uuids[1]  # ACTIVE < RINGING
+    model.apply_changes([store.update(uuids[4], call_state="ACTIVE")])
+    model.apply_changes([store.update(uuids[1], call_state="RINGING")])
+    model.flush()
+    assert _proxy_order(proxy)[0] == uuids[4]
+
+
+def test_proxy_hands_whole_cells_to_the_model(store: Any):
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    store.add(call_state="ACTIVE", direction="inbound")
+    model = make_model(store)
+    proxy = ChannelFilterProxy()
+    proxy.setSourceModel(model)
+    roles = [
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.DecorationRole,
+        SortRole,
+    ]
+    for column in range(model.columnCount()):
+        index = proxy.index(0, column)
+        for role in roles:
+            cell = QModelRoleData(role)
+            proxy.multiData(index, QModelRoleDataSpan(cell))
+            got, expected = cell.data(), index.data(role)
+            if role == Qt.ItemDataRole.DecorationRole and expected is not None:
+                assert got.cacheKey() == expected.cacheKey()  # the same icon
+            else:
+                assert got == expected, (column, role)
+    assert index.data(Qt.ItemDataRole.DisplayRole)  # the cells held something to compare
