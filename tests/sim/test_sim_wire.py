@@ -125,8 +125,9 @@ def test_our_own_parser_reads_everything_the_simulator_sends() -> None:
             )
             await client.event("CHANNEL_BRIDGE")
             await client.command("api hupall")
+            await client.event("CHANNEL_DESTROY")
             await client.event("HEARTBEAT")
-            await client.settle(0.3)
+            await client.command("noevents")  # nothing follows its reply: the stream ends here
             await client.close()
             frames = EslParser().feed(bytes(client.raw))
             raw_frames, rest = split_frames(bytes(client.raw))
