@@ -60,6 +60,7 @@ _BRIEF_HEADERS: tuple[str, ...] = (
     h.APPLICATION_DATA,
     h.OTHER_LEG_UNIQUE_ID,
 )
+_BRIEF_INDEX = {name: index for index, name in enumerate(_BRIEF_HEADERS)}
 _BODY_PREVIEW = 120
 
 
@@ -71,11 +72,11 @@ class LoggedEvent:
     which of the two it holds.
     """
 
-    __slots__ = ("_body", "_event", "_headers")
+    __slots__ = ("_body", "_brief", "_event")
 
     def __init__(self, event: Any) -> None:
         self._event: Any = event
-        self._headers: dict[str, str] | None = None
+        self._brief: tuple[str | None, ...] = ()
         self._body = ""
 
     def forget_headers(self) -> None:
@@ -83,8 +84,8 @@ class LoggedEvent:
         event = self._event
         if event is None:
             return
-        get = event.get
-        self._headers = {name: value for name in _BRIEF_HEADERS if (value := get(name))}
+        # One C-level pass: every event of the stream goes through here.
+        self._brief = tuple(map(event.headers.get, _BRIEF_HEADERS))
         body = event.body.strip() if event.body else ""
         self._body = body.splitlines()[0][:_BODY_PREVIEW] if body else ""
         self._event = None
@@ -96,7 +97,10 @@ class LoggedEvent:
 
     @property
     def headers(self) -> Any:
-        return self._event.headers if self._event is not None else self._headers
+        if self._event is not None:
+            return self._event.headers
+        pairs = zip(_BRIEF_HEADERS, self._brief, strict=True)
+        return {name: value for name, value in pairs if value}
 
     @property
     def body(self) -> str:
@@ -105,8 +109,9 @@ class LoggedEvent:
     def get(self, name: str, default: Any = None) -> Any:
         if self._event is not None:
             return self._event.get(name, default)
-        assert self._headers is not None
-        return self._headers.get(name, default)
+        index = _BRIEF_INDEX.get(name)
+        value = self._brief[index] if index is not None else None
+        return default if value is None else value
 
     @property
     def name(self) -> str:

@@ -326,3 +326,27 @@ def test_panes_follow_the_simulator(qtbot, sim_session: SimSession) -> None:
     qtbot.waitUntil(lambda: events.model.rowCount() > 0, timeout=WAIT_MS)
     names = {events.model.item(r).name for r in range(events.model.rowCount())}
     assert names == {"CHANNEL_CREATE"}
+
+
+def test_ring_model_answers_whole_cells_like_data(qapp) -> None:
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
+
+    from fsmonitor.ui._widgets_ring import ItemRole
+
+    model: RingTableModel[int] = RingTableModel(
+        [Column("n", str), Column("double", lambda n: str(2 * n))],
+        capacity=10,
+        tooltip=lambda n: f"item {n}",
+    )
+    model.extend([4, 5])
+    model.flush()
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, ItemRole]
+    for column in range(2):
+        index = model.index(1, column)
+        for role in roles:
+            cell = QModelRoleData(role)
+            model.multiData(index, QModelRoleDataSpan(cell))
+            assert cell.data() == model.data(index, role)
+    cell = QModelRoleData(Qt.ItemDataRole.DisplayRole)
+    model.multiData(model.index(1, 1), QModelRoleDataSpan(cell))
+    assert cell.data() == "10"
