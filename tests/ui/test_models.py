@@ -388,3 +388,31 @@ def test_proxy_hands_whole_cells_to_the_model(store: Any):
             else:
                 assert got == expected, (column, role)
     assert index.data(Qt.ItemDataRole.DisplayRole)  # the cells held something to compare
+
+
+def test_the_clock_raises_the_alerts_the_thresholds_define(store: Any):
+    """The tick's inlined rules agree with AlertThresholds.alert on every kind of row."""
+    now = time.time()
+    rows = {
+        "talk-long": {"answered_at": now - 400, "created_at": now - 410},
+        "talk-short": {"answered_at": now - 10, "created_at": now - 20},
+        "ring-long": {"call_state": "RINGING", "created_at": now - 60},
+        "early-long": {"call_state": "EARLY", "created_at": now - 60},
+        "ring-short": {"call_state": "RINGING", "created_at": now - 5},
+        "held-unanswered": {"call_state": "HELD", "created_at": now - 60},
+        "hung-up": {"answered_at": now - 400, "created_at": now - 410, "hungup_at": now},
+        "no-times": {"call_state": "RINGING", "created_at": None},
+    }
+    for uuid, fields in rows.items():
+        store.add(uuid, **fields)
+    model = make_model(store)
+    model._now = lambda: now
+    for thresholds in (
+        AlertThresholds(long_call_minutes=5, long_ring_seconds=30),
+        AlertThresholds(long_call_minutes=0, long_ring_seconds=30),
+        AlertThresholds(long_call_minutes=5, long_ring_seconds=0),
+    ):
+        model.set_thresholds(thresholds)
+        got = {uuid: model.alert_for(model.row_of(uuid)) for uuid in rows}
+        assert got == {uuid: thresholds.alert(store.channels[uuid], now) for uuid in rows}
+    assert got["talk-long"] == "long_call"
