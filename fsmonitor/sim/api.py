@@ -255,6 +255,7 @@ class Api:
             "uuid_kill": self.uuid_kill,
             "uuid_transfer": self.uuid_transfer,
             "uuid_hold": self.uuid_hold,
+            "uuid_park": self.uuid_park,
             "uuid_bridge": self.uuid_bridge,
             "uuid_record": self.uuid_record,
             "uuid_send_dtmf": self.uuid_send_dtmf,
@@ -439,6 +440,15 @@ class Api:
         context = rest[2] if len(rest) > 2 else "default"
         for leg in legs:
             self.calls.transfer(leg, dest, context)
+        return "+OK\n"
+
+    def uuid_park(self, args: str) -> str:
+        words = args.split()
+        if not words:
+            return "-USAGE: <uuid>\n"
+        ch = self._channel(words[0])
+        if ch is None or not self.calls.park_now(ch):
+            return "-ERR No such channel!\n"
         return "+OK\n"
 
     def uuid_hold(self, args: str) -> str:

@@ -250,6 +250,29 @@ class Calls(Legs):
         self.sched.call_later(self.step, self.run_dialplan, ch, dest)
         return True
 
+    def park_now(self, ch: SimChannel) -> bool:
+        """uuid_park: stop what the channel runs (a bridge ends, the partner hangs up) and park.
+
+        The channel then waits in park until something else moves or hangs it up, as a
+        parked call does on a real switch.
+        """
+        if ch.hangup_cause is not None:
+            return False
+        if ch.parked:
+            return True
+        ch.script_token += 1
+        if ch.application in ("bridge", "uuid_bridge") and ch.bridged_to is not None:
+            partner = ch.bridged_to
+            self.unbridge(ch)
+            self.execute_complete(ch)
+            self.hangup(partner, "NORMAL_CLEARING")
+        else:
+            if ch.playing:
+                self.stop_playback(ch, "break")
+            self.execute_complete(ch)
+        self.park(ch)
+        return True
+
     # -- bridging from a channel -----------------------------------------------------------
     def start_bridge(self, a: SimChannel, dial: str) -> None:
         """The bridge app on A: originate B (OUTGOING... CONSUME_MEDIA), ring, answer, bridge."""

@@ -22,6 +22,7 @@ from fsmonitor.sim.calls import (
     str2cause,
 )
 from fsmonitor.sim.channel import SimChannel
+from fsmonitor.sim.fsparse import brackets, separate_blank
 from fsmonitor.sim.scheduler import Script
 
 USAGE = (
@@ -31,91 +32,33 @@ USAGE = (
 GATEWAY_ADDR = "198.51.100.10"
 
 
-def split_args(text: str) -> list[str]:
-    """switch_separate_string with quotes: spaces split, single quotes group, backslash escapes."""
-    out: list[str] = []
-    cur: list[str] = []
-    quoted = False
-    started = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            cur.append(text[i + 1])
-            started = True
-            i += 2
-            continue
-        if ch == "'":
-            quoted = not quoted
-            started = True
-        elif ch == " " and not quoted:
-            if started:
-                out.append("".join(cur))
-                cur, started = [], False
-        else:
-            cur.append(ch)
-            started = True
-        i += 1
-    if started:
-        out.append("".join(cur))
-    return out
-
-
-def _split_vars(text: str) -> dict[str, str]:
-    result: dict[str, str] = {}
-    parts: list[str] = []
-    cur: list[str] = []
-    quoted = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            cur.append(text[i + 1])
-            i += 2
-            continue
-        if ch == "'":
-            quoted = not quoted
-        elif ch == "," and not quoted:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    parts.append("".join(cur))
-    for part in parts:
-        key, sep, value = part.partition("=")
-        if sep and key.strip():
-            result[key.strip()] = value
-    return result
-
-
 def parse_dial_string(dial: str) -> tuple[dict[str, str], str]:
     """``{a=1}[b=2]tech/...`` → (variables, first endpoint)."""
     variables: dict[str, str] = {}
     rest = dial.strip()
     while rest[:1] in ("{", "[", "<"):
         close = {"{": "}", "[": "]", "<": ">"}[rest[0]]
-        end = rest.find(close)
-        if end < 0:
+        found, after = brackets(rest, rest[0], close)
+        if after is rest:
             break
-        variables.update(_split_vars(rest[1:end]))
-        rest = rest[end + 1 :]
+        variables.update(found)
+        rest = after
     for sep in (",", "|", ":_:"):
         idx = rest.find(sep)
         if idx > 0:
             rest = rest[:idx]
     while rest[:1] == "[":
-        end = rest.find("]")
-        if end < 0:
+        found, after = brackets(rest, "[", "]")
+        if after is rest:
             break
-        variables.update(_split_vars(rest[1:end]))
-        rest = rest[end + 1 :]
+        variables.update(found)
+        rest = after
     return variables, rest.strip()
 
 
 def parse_originate(args: str) -> OriginateRequest | None:
     """Parse ``originate`` arguments; None means the usage message."""
-    argv = split_args(args.strip())
+    argv = separate_blank(args.strip())
     if len(argv) < 2 or len(argv) > 7:
         return None
     argv = [("" if a == "undef" else a) for a in argv]

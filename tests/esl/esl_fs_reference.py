@@ -1,16 +1,18 @@
 """How FreeSWITCH itself reads an inbound command and an originate line.
 
-Python transcriptions of the C code the builders must satisfy, used as test oracles:
-``read_packet`` (mod_event_socket.c: the command line, header lines split at the first
-colon, a Content-Length body) and the originate argument parsing (``switch_separate_string``
-with ``cleanup_separated_string`` from switch_utils.c, ``switch_find_end_paren`` and
-``switch_event_create_brackets`` from switch_event.c, the ``&app(args)`` split in
-mod_commands.c).
+Test oracles for the builders: ``read_packet`` (mod_event_socket.c: the command line, header
+lines split at the first colon, a Content-Length body) transcribed here, and the originate
+argument parsing from ``fsmonitor.sim.fsparse`` (the simulator's transcription of
+switch_separate_string, cleanup_separated_string and switch_event_create_brackets), checked
+here for a dangling backslash the C code would read past, plus the ``&app(args)`` split of
+mod_commands.c.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from fsmonitor.sim import fsparse
 
 ESCAPE = "\\"
 
@@ -60,142 +62,27 @@ def read_commands(data: bytes) -> list[ServerCommand]:
     return commands
 
 
-def _unescape_char(char: str) -> str:
-    return {"n": "\n", "r": "\r", "t": "\t", "s": " "}.get(char, char)
-
-
-def cleanup(text: str, delimiter: str) -> str:
-    """cleanup_separated_string: drop quotes, resolve escapes, trim spaces."""
+def _assert_no_dangling_escape(text: str) -> None:
+    """FreeSWITCH's splitters step over the character after a backslash: a final lone
+    backslash makes them read past the end of the string."""
     index = 0
-    while index < len(text) and text[index] == " ":
-        index += 1
-    out: list[str] = []
-    end: int | None = None
-    inside = False
     while index < len(text):
-        char = text[index]
-        escaped = False
-        if char == ESCAPE:
-            nxt = text[index + 1] if index + 1 < len(text) else "\0"
-            if (
-                nxt in ("'", '"', ESCAPE)
-                or (delimiter and nxt == delimiter)
-                or _unescape_char(nxt) != nxt
-            ):
-                if not (nxt in ("'", '"', ESCAPE) or (delimiter and nxt == delimiter)):
-                    nxt = _unescape_char(nxt)
-                index += 1
-                out.append(nxt)
-                end = len(out)
-                escaped = True
-        if not escaped:
-            if char == "'" and (inside or "'" in text[index + 1 :]):
-                inside = not inside
-                if inside:
-                    end = len(out)
-            else:
-                out.append(char)
-                if char != " " or inside:
-                    end = len(out)
+        if text[index] == ESCAPE:
+            assert index + 1 < len(text), "FreeSWITCH would read past the end of the string"
+            index += 1
         index += 1
-    return "".join(out[:end]) if end is not None else ""
-
-
-def _tokens(text: str, starts: list[int], cuts: list[int]) -> list[str]:
-    """The C code writes NULs at ``cuts``; each token runs from its start to the next one."""
-    tokens = []
-    for start in starts:
-        end = next((cut for cut in cuts if cut >= start), len(text))
-        tokens.append(text[start:end])
-    return tokens
-
-
-def separate_char(text: str, delimiter: str, limit: int = 1024) -> list[str]:
-    """separate_string_char_delim followed by the cleanup of each part."""
-    starts: list[int] = []
-    cuts: list[int] = []
-    pointer = 0
-    finding = False
-    inside = False
-    while pointer < len(text) and len(starts) < limit:
-        if not finding:
-            starts.append(pointer)
-            finding = True
-            continue
-        char = text[pointer]
-        if char == ESCAPE:
-            assert pointer + 1 < len(text), "FreeSWITCH would read past the end of the string"
-            pointer += 1
-        elif char == "'" and (inside or "'" in text[pointer + 1 :]):
-            inside = not inside
-        elif char == delimiter and not inside:
-            cuts.append(pointer)
-            finding = False
-        pointer += 1
-    return [cleanup(token, delimiter) for token in _tokens(text, starts, cuts)]
 
 
 def separate_blank(text: str, limit: int = 10) -> list[str]:
-    """separate_string_blank_delim (the split of originate's arguments) plus cleanup."""
-    starts: list[int] = []
-    cuts: list[int] = []
-    pointer = 0
-    state = "start"
-    inside = False
-    while pointer < len(text) and len(starts) < limit:
-        char = text[pointer]
-        if state == "start":
-            starts.append(pointer)
-            state = "skip_initial"
-        elif state == "skip_initial":
-            if char == " ":
-                pointer += 1
-            else:
-                state = "find"
-        elif state == "find":
-            if char == ESCAPE:
-                assert pointer + 1 < len(text), "FreeSWITCH would read past the end of the string"
-                pointer += 1
-            elif char == "'":
-                inside = not inside
-            elif char == " " and not inside:
-                cuts.append(pointer)
-                state = "skip_ending"
-            pointer += 1
-        elif char == " ":
-            pointer += 1
-        else:
-            state = "start"
-    return [cleanup(token, "") for token in _tokens(text, starts, cuts)]
-
-
-def find_end_paren(text: str, opening: str, closing: str) -> int | None:
-    index = 0
-    while index < len(text) and text[index] == " ":
-        index += 1
-    if index >= len(text) or text[index] != opening:
-        return None
-    depth = 0
-    for position in range(index, len(text)):
-        if text[position] == opening:
-            depth += 1
-        elif text[position] == closing:
-            depth -= 1
-            if depth == 0:
-                return position
-    return None
+    _assert_no_dangling_escape(text)
+    return fsparse.separate_blank(text, limit)
 
 
 def _brackets(text: str, opening: str, closing: str) -> tuple[dict[str, str], str]:
-    end = find_end_paren(text, opening, closing)
-    if end is None:
-        return {}, text
-    variables: dict[str, str] = {}
-    for item in separate_char(text[text.index(opening) + 1 : end], ","):
-        pair = separate_char(item, "=", 2)
-        if len(pair) == 2:
-            variables[pair[0]] = pair[1]
-    return variables, text[end + 1 :]
+    end = fsparse.find_end_paren(text, opening, closing)
+    if end is not None:
+        _assert_no_dangling_escape(text[text.index(opening) + 1 : end])
+    return fsparse.brackets(text, opening, closing)
 
 
 @dataclass

@@ -314,3 +314,50 @@ def test_stopping_under_traffic_with_busy_clients_is_quick_and_clean() -> None:
                 pass
         sock.close()
     gc.collect()
+
+
+def test_uuid_park_splits_a_bridge_and_parks_the_leg() -> None:
+    async def body() -> None:
+        server = await started()
+        client = await authed(server.port)
+        await client.command("event plain CHANNEL_BRIDGE CHANNEL_PARK CHANNEL_DESTROY")
+        a = (await server.originate("sofia/gateway/carrier1/15550001111 &park()")).split()[1]
+        b = (await server.originate("sofia/gateway/carrier2/15550002222 &park()")).split()[1]
+        assert await api(server, f"uuid_bridge {a} {b}") == f"+OK {b}\n"
+        await client.event("CHANNEL_BRIDGE")
+        assert await api(server, f"uuid_park {a}") == "+OK\n"
+        parked = await client.event("CHANNEL_PARK", Unique_ID=a)
+        assert parked.event()["Unique-ID"] == a
+        await client.event("CHANNEL_DESTROY", Unique_ID=b)
+        rows = json.loads(await api(server, "show channels as json"))
+        assert [row["uuid"] for row in rows["rows"]] == [a]
+        assert await api(server, f"uuid_park {b}") == "-ERR No such channel!\n"
+        assert await api(server, "uuid_park") == "-USAGE: <uuid>\n"
+        await client.close()
+        await server.stop()
+
+    run(body)
+
+
+def test_originate_reads_escaped_commas_and_quotes_as_freeswitch_does() -> None:
+    """The client's builder escapes ``,`` as ``\\,`` inside ``{}``: the name must survive whole."""
+    from fsmonitor.esl import Originate
+
+    async def body() -> None:
+        server = await started()
+        request = Originate(
+            endpoint="sofia/gateway/carrier1/15550001111",
+            application="park",
+            caller_id_name="Bob, Jr. 'B'",
+            caller_id_number="1001",
+            variables={"note": "a,b c"},
+        )
+        uuid = (await server.originate(request.api_args())).split()[1]
+        dump = json.loads(await api(server, f"uuid_dump {uuid} json"))
+        # An originated leg keeps the caller id it was given as its original caller id.
+        assert dump["Caller-Orig-Caller-ID-Name"] == "Bob, Jr. 'B'"
+        assert dump["variable_origination_caller_id_name"] == "Bob, Jr. 'B'"
+        assert dump["variable_note"] == "a,b c"
+        await server.stop()
+
+    run(body)

@@ -9,91 +9,20 @@ from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_
 from PySide6.QtCore import QSettings
 
 from fsmonitor.esl import Originate
+from fsmonitor.sim import fsparse
 from fsmonitor.ui._widgets_fields import error_of
 from fsmonitor.ui.originate_dialog import RETURN_RING_READY_HELP, OriginateDialog
 
+
 # ------------------------------------------------------------------------------ reference parser
-# FreeSWITCH's own reading of an originate line (switch_utils.c: switch_separate_string and
-# cleanup_separated_string; switch_event_create_brackets), transcribed so the preview can be
-# checked against the switch's rules rather than against the builder that made it.
-_UNESCAPE = {"n": "\n", "r": "\r", "t": "\t", "s": " "}
-
-
-def _cleanup(text: str, delim: str) -> str:
-    text = text.lstrip(" ")
-    out: list[str] = []
-    end = 0
-    inside = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        escaped = False
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt in "'\"\\" or (delim and nxt == delim) or nxt in _UNESCAPE:
-                out.append(_UNESCAPE.get(nxt, nxt))
-                end = len(out)
-                i += 1
-                escaped = True
-        if not escaped:
-            if ch == "'" and (inside or "'" in text[i + 1 :]):
-                inside = not inside
-                if inside:
-                    end = len(out)
-            else:
-                out.append(ch)
-                if ch != " " or inside:
-                    end = len(out)
-        i += 1
-    return "".join(out[:end])
-
-
-def _separate(buf: str, delim: str, limit: int = 64) -> list[str]:
-    blank = delim == " "
-    starts: list[int] = []
-    ends: list[int] = []
-    inside = False
-    i = 0
-    while i < len(buf) and len(starts) < limit:
-        if blank and len(starts) == len(ends) and buf[i] in " \t":
-            i += 1  # runs of blanks between words
-            continue
-        if len(starts) == len(ends):
-            starts.append(i)
-            continue
-        ch = buf[i]
-        if ch == "\\":
-            i += 1
-        elif ch == "'" and (inside or "'" in buf[i + 1 :]):
-            inside = not inside
-        elif (ch in " \t" if blank else ch == delim) and not inside:
-            ends.append(i)
-        i += 1
-    ends += [len(buf)] * (len(starts) - len(ends))
-    return [_cleanup(buf[a:b], "" if blank else delim) for a, b in zip(starts, ends, strict=True)]
-
-
-def _closing_brace(text: str) -> int:
-    depth = 0
-    for index, ch in enumerate(text):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth == 0:
-            return index
-    return len(text)
-
-
 def freeswitch_reads(args: str) -> tuple[list[str], dict[str, str]]:
-    """originate's arguments and the {} variables, as FreeSWITCH would see them."""
-    argv = _separate(args, " ")
-    dial = argv[0]
-    variables: dict[str, str] = {}
-    if dial.startswith("{"):
-        end = _closing_brace(dial)
-        for pair in _separate(dial[1:end], ","):
-            parts = _separate(pair, "=", limit=2)
-            if len(parts) == 2:
-                variables[parts[0]] = parts[1]
-        dial = dial[end + 1 :]
+    """originate's arguments and the {} variables, as FreeSWITCH would see them.
+
+    The preview is checked against the switch's own splitting rules (transcribed in
+    fsmonitor.sim.fsparse), not against the builder that made it.
+    """
+    argv = fsparse.separate_blank(args)
+    variables, dial = fsparse.brackets(argv[0], "{", "}")
     return [dial, *argv[1:]], variables
 
 
