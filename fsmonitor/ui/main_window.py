@@ -45,6 +45,7 @@ from fsmonitor.ui.console import ApiConsole
 from fsmonitor.ui.dashboard import DashboardWidget
 from fsmonitor.ui.event_log import EventLogView
 from fsmonitor.ui.export import export_csv, export_json
+from fsmonitor.ui.gc_policy import GcFreezer
 from fsmonitor.ui.log_pane import LogPane
 from fsmonitor.ui.models import ChannelTableModel
 from fsmonitor.ui.originate_dialog import OriginateDialog
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
+        self._gc = GcFreezer(self)
 
         self._load_settings()
 
@@ -528,6 +530,7 @@ class MainWindow(QMainWindow):
         if state is ConnectionState.READY:
             self._live_until = None
             self.table.set_stale(None)
+            self._gc.freeze()  # the snapshot's channels: long-lived, no collection needed
         elif self.model.rowCount() or self._live_until is not None:
             # Only READY means events are flowing: say so rather than show old rows as live.
             if self._live_until is None:
@@ -748,6 +751,7 @@ class MainWindow(QMainWindow):
         if self.persist:
             self.save_settings()
         self._teardown_monitor()
+        self._gc.release()
         super().closeEvent(event)
 
     def dock(self, key: str) -> QDockWidget:
