@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 T = TypeVar("T")
-FLUSH_HZ = 8
+FLUSH_HZ = 5
 ItemRole = Qt.ItemDataRole.UserRole + 1
 """``data(index, ItemRole)`` returns the stored item itself."""
 _DISPLAY = Qt.ItemDataRole.DisplayRole

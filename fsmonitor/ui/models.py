@@ -28,7 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QIcon
 
-MAX_FLUSH_HZ = 10
+MAX_FLUSH_HZ = 5
 """Upper bound on view updates per second, whatever the event rate."""
 MIN_FLUSH_HZ = 4
 """Lower bound: however expensive the updates, the table still moves four times a second."""
