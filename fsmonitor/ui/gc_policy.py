@@ -7,8 +7,11 @@ the snapshot) and none of the app's long-lived objects relies on the cycle colle
 freed (reference counting frees channels, events and rows). :class:`GcFreezer` therefore moves
 what exists into CPython's permanent generation (``gc.freeze``) when the store has been
 reconciled with a snapshot and then every :data:`FREEZE_INTERVAL_MS`, so a full collection only
-walks what was created since. Frozen objects are still freed by reference counting; only a
-reference cycle that becomes garbage after being frozen would stay until :meth:`release`.
+walks what was created since. Freezing is O(1) (a list splice). Frozen objects are still freed
+by reference counting; only a reference cycle that becomes garbage after being frozen stays
+until :meth:`release`, and the app makes few: ~470 objects in cycles in 35 s at 200 calls per
+second, against ~4,000 events a second. Every 30 s still let full collections of 60–80 ms
+through (a quarter-minute of new channels); every 5 s none of them reach 15 ms.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
-FREEZE_INTERVAL_MS = 30_000
+FREEZE_INTERVAL_MS = 5_000
 
 
 class GcFreezer(QObject):
