@@ -16,7 +16,6 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -190,7 +189,7 @@ class RingTableModel(QAbstractTableModel, Generic[T]):
             return self._tooltip(item)
         return None
 
-    def multiData(self, index: _Index, span: QModelRoleDataSpan) -> None:
+    def multiData(self, index: _Index, span: Any) -> None:
         """Every role of a painted cell in one Python call (a cell asks for about eight)."""
         row = index.row()
         visible = self._visible

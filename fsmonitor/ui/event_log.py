@@ -119,11 +119,13 @@ class LoggedEvent:
 
     @property
     def subclass(self) -> str | None:
-        return self.get(h.EVENT_SUBCLASS)
+        value: str | None = self.get(h.EVENT_SUBCLASS)
+        return value
 
     @property
     def unique_id(self) -> str | None:
-        return self.get(h.UNIQUE_ID)
+        value: str | None = self.get(h.UNIQUE_ID)
+        return value
 
     @property
     def timestamp_us(self) -> int | None:

@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QSize,
@@ -271,7 +270,7 @@ class KeyedTableModel(QAbstractTableModel):
         """Hook for roles beyond text and sorting (colours, tooltips)."""
         return None
 
-    def multiData(self, index: _Index, span: QModelRoleDataSpan) -> None:
+    def multiData(self, index: _Index, span: Any) -> None:
         """All roles of one cell in a single call: a painted cell asks for about eight roles,
         and one Python call instead of eight halves the cost of a repaint. The row, column
         and clock are looked up once for all of them."""
@@ -765,7 +764,7 @@ class ChannelFilterProxy(QSortFilterProxyModel):
         super().sort(column, order)
         self._tell_source()
 
-    def multiData(self, index: _Index, span: QModelRoleDataSpan) -> None:
+    def multiData(self, index: _Index, span: Any) -> None:
         """Hand the whole cell to the source's ``multiData``: one Python call per painted
         cell instead of one ``data()`` (and one index mapping) per role."""
         source = self.sourceModel()
