@@ -51,6 +51,7 @@ HANGUP_CAUSE_CHOICES = (
 )
 DEFAULT_CAUSE = HANGUP_CAUSE_CHOICES[0]
 STATUS_TIMEOUT_MS = 6000
+"""How long the window shows a progress or outcome line of an action."""
 _SETTINGS_GROUP = "channel_actions"
 _TOKEN = re.compile(r"^[^\s'\"{}]+$")
 _DTMF = re.compile(r"^[0-9A-Da-d*#wW]+(@\d{2,4})?$")
@@ -526,11 +527,9 @@ class ChannelActions(QObject):
             self.busyChanged.emit(self.busy)
 
     def _say(self, text: str) -> None:
+        # The window shows it (status line); writing to its status bar here as well showed
+        # every line twice and a failure three times.
         self.status.emit(text)
-        window = self._parent.window()
-        status_bar = getattr(window, "statusBar", None)
-        if callable(status_bar):
-            status_bar().showMessage(text, STATUS_TIMEOUT_MS)
 
     def _report_failure(self, text: str) -> None:
         self._say(text)

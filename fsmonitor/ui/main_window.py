@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.net import ConnectionState, ErrorKind, Monitor
-from fsmonitor.ui.actions import ChannelActions
+from fsmonitor.ui.actions import STATUS_TIMEOUT_MS, ChannelActions
 from fsmonitor.ui.alerts import AlertNotifier, AlertsDialog, describe_alert
 from fsmonitor.ui.calls_view import CallsView
 from fsmonitor.ui.channel_detail import ChannelDetail
@@ -382,6 +382,8 @@ class MainWindow(QMainWindow):
         s.set_filters(text, states)
         for widget in self._panels.values():
             self._panel_call(widget, "save_state", s.qsettings)
+        if self._actions_obj is not None:
+            self._panel_call(self._actions_obj, "save_state", s.qsettings)
         s.sync()
 
     def _reload_profiles(self, select: str | None = None) -> None:
@@ -467,6 +469,7 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
         self._panels.clear()
         if self._actions_obj is not None:
+            self._panel_call(self._actions_obj, "save_state", self.settings.qsettings)
             # The actions live on the window (for their shortcuts): take them off, or the
             # next monitor's actions would make every shortcut ambiguous.
             for action in self._actions_obj.actions():
@@ -499,7 +502,12 @@ class MainWindow(QMainWindow):
             self._panel_call(widget, "restore_state", self.settings.qsettings)
             self._panels[spec.key] = widget
         self._actions_obj = ChannelActions(monitor, self)
-        self._actions_obj.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._panel_call(self._actions_obj, "restore_state", self.settings.qsettings)
+        # status carries every line (failures too); failed repeats a failure for listeners
+        # that only want those, and keeps it up longer.
+        self._actions_obj.status.connect(
+            lambda text: self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+        )
         self._actions_obj.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self._actions_obj.set_selection(self.table.selected_channels())
         self._fill_channel_menu()

@@ -401,3 +401,18 @@ def test_console_command_runs_while_the_table_keeps_updating(
     qtbot.waitUntil(lambda: bool(finished), timeout=WAIT)
     assert finished[0].ok
     assert f"+OK {leg}" in console.output_text()
+
+
+def test_channel_action_choices_survive_a_new_connection(
+    qtbot: Any, window: MainWindow, sim: SimThread
+):
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    first = window.channel_actions
+    first.eavesdrop_endpoint = "user/2000"
+    first.record_directory = "/var/tmp/calls"
+    connect(window, sim.port)  # a second monitor brings fresh actions
+    wait_ready(qtbot, window)
+    again = window.channel_actions
+    assert again is not first
+    assert (again.eavesdrop_endpoint, again.record_directory) == ("user/2000", "/var/tmp/calls")
