@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -116,6 +117,9 @@ class ChannelDetail(QWidget):
         super().__init__(parent)
         self._channel: Any = None
         self._dirty = False
+        self.clock: Callable[[], float] = time.time
+        """Current time for the live duration: the window sets the store's ``now`` (FreeSWITCH's
+        clock, which the channel's times come from)."""
         self.title = QLabel("Select a channel to see its headers, variables and timeline", self)
         self.title.setObjectName("detailTitle")
         self.title.setWordWrap(True)
@@ -194,7 +198,7 @@ class ChannelDetail(QWidget):
         ended = " (ended)" if ch.hungup_at is not None else ""
         self.title.setText(
             f"{who} → {ch.destination or '?'}   {state}{ended}   "
-            f"{format_duration(ch.duration(time.time()))}"
+            f"{format_duration(ch.duration(self.clock()))}"
         )
         section = QTreeWidgetItem(["Channel", ""])
         for attr, label in SUMMARY_FIELDS:

@@ -489,6 +489,7 @@ class MainWindow(QMainWindow):
         self.table.set_stale(None)
         self.model.set_store(monitor.store)
         self.calls.set_store(monitor.store)
+        self.detail.clock = monitor.store.now
         monitor.changed.connect(self.model.apply_changes)
         monitor.changed.connect(self.calls.model.schedule_refresh)
         monitor.changed.connect(self._on_changes)
@@ -709,7 +710,8 @@ class MainWindow(QMainWindow):
         """Export the filtered, sorted table; the format follows the file suffix."""
         path = Path(path)
         if path.suffix.lower() == ".json":
-            count = export_json(self.table.proxy, path, time.time())
+            now = self.monitor.store.now() if self.monitor is not None else time.time()
+            count = export_json(self.table.proxy, path, now)
         else:
             count = export_csv(self.table.proxy, path)
         self.statusBar().showMessage(f"Exported {count} channels to {path}", 8000)

@@ -301,6 +301,12 @@ class KeyedTableModel(QAbstractTableModel):
             else:
                 slot.setData(value)
 
+    def _follow_clock(self, store: Any) -> None:
+        """Durations on FreeSWITCH's clock (``store.now()``), not this machine's: the two
+        may differ, and the store's times all come from FreeSWITCH."""
+        now = getattr(store, "now", None)
+        self._now = now if callable(now) else time.time
+
     # -- access -------------------------------------------------------------------------
     def row_of(self, key: Any) -> int:
         """Row of ``key``, or -1."""
@@ -571,6 +577,7 @@ class ChannelTableModel(KeyedTableModel):
         self._clock.timeout.connect(self.tick)
         self._clock.start()
 
+        self._follow_clock(store)
         if store is not None:
             self.reload()
 
@@ -581,6 +588,7 @@ class ChannelTableModel(KeyedTableModel):
     def set_store(self, store: Any) -> None:
         """Follow another store (a new connection): one reset, then changes again."""
         self._store = store
+        self._follow_clock(store)
         self.reload()
 
     def reload(self) -> None:
@@ -925,6 +933,7 @@ class CallsTableModel(KeyedTableModel):
         ]
         super().__init__(columns, parent)
         self._store = store
+        self._follow_clock(store)
         self._active = True
         self._signatures: dict[Any, tuple[Any, ...]] = {}
         self._timer = QTimer(self)
@@ -940,6 +949,7 @@ class CallsTableModel(KeyedTableModel):
 
     def set_store(self, store: Any) -> None:
         self._store = store
+        self._follow_clock(store)
         self.refresh()
 
     def schedule_refresh(self, *_args: Any) -> None:

@@ -416,3 +416,18 @@ def test_the_clock_raises_the_alerts_the_thresholds_define(store: Any):
         got = {uuid: model.alert_for(model.row_of(uuid)) for uuid in rows}
         assert got == {uuid: thresholds.alert(store.channels[uuid], now) for uuid in rows}
     assert got["talk-long"] == "long_call"
+
+
+def test_durations_follow_the_store_clock_not_this_machine(store: Any):
+    """FreeSWITCH's clock may be off from ours: live durations use the store's now()."""
+    switch_now = time.time() - 3600  # the switch is an hour behind this machine
+    store.add("a", created_at=switch_now - 65, other_leg_uuid="b")
+    store.add("b", created_at=switch_now - 60, other_leg_uuid="a")
+    store.now = lambda: switch_now
+    model = make_model(store)
+    duration = model.index(model.row_of("a"), ChannelTableModel.COL_DURATION).data()
+    assert duration == format_duration(65)
+    calls = CallsTableModel(store)
+    calls.stop_clock()
+    column = calls.column_titles().index("Duration")
+    assert calls.index(0, column).data() == format_duration(65)
