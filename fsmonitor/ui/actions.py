@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+import qtawesome as qta
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -104,21 +105,106 @@ class _Spec:
     shortcut: str
     needs: tuple[int, int | None]  # (minimum, maximum) selected channels; None = no maximum
     tip: str
+    icon: str  # qtawesome name; the window's toolbar shows the actions with an icon
 
 
 _SPECS: tuple[_Spec, ...] = (
-    _Spec("hangup", "Hang up…", "Del", (1, None), "Hang up the selected channels (uuid_kill)"),
-    _Spec("transfer", "Transfer…", "Ctrl+T", (1, 1), "Blind transfer (uuid_transfer)"),
-    _Spec("hold", "Hold", "Ctrl+H", (1, None), "Put on hold (uuid_hold)"),
-    _Spec("unhold", "Unhold", "Ctrl+Shift+H", (1, None), "Take off hold (uuid_hold off)"),
-    _Spec("park", "Park", "Ctrl+P", (1, None), "Park the channel (uuid_park)"),
-    _Spec("record_start", "Start recording…", "Ctrl+R", (1, 1), "uuid_record start <path>"),
-    _Spec("record_stop", "Stop recording", "Ctrl+Shift+R", (1, 1), "uuid_record stop <path>"),
-    _Spec("eavesdrop", "Eavesdrop…", "Ctrl+E", (1, 1), "Call an endpoint that listens in"),
-    _Spec("dtmf", "Send DTMF…", "Ctrl+D", (1, 1), "uuid_send_dtmf"),
-    _Spec("bridge", "Bridge the two", "Ctrl+B", (2, 2), "Bridge two channels (uuid_bridge)"),
-    _Spec("copy_uuid", "Copy UUID", "Ctrl+Shift+C", (1, None), "Copy the UUIDs to the clipboard"),
-    _Spec("dump", "Variables…", "Ctrl+I", (1, 1), "Show every variable (uuid_dump)"),
+    _Spec(
+        "hangup",
+        "Hang up…",
+        "Del",
+        (1, None),
+        "Hang up the selected channels (uuid_kill)",
+        "mdi6.phone-hangup",
+    ),
+    _Spec(
+        "transfer",
+        "Transfer…",
+        "Ctrl+T",
+        (1, 1),
+        "Blind transfer (uuid_transfer)",
+        "mdi6.phone-forward",
+    ),
+    _Spec(
+        "hold",
+        "Hold",
+        "Ctrl+H",
+        (1, None),
+        "Put on hold (uuid_hold)",
+        "mdi6.pause-circle-outline",
+    ),
+    _Spec(
+        "unhold",
+        "Unhold",
+        "Ctrl+Shift+H",
+        (1, None),
+        "Take off hold (uuid_hold off)",
+        "mdi6.play-circle-outline",
+    ),
+    _Spec(
+        "park",
+        "Park",
+        "Ctrl+P",
+        (1, None),
+        "Park the channel (uuid_park)",
+        "mdi6.parking",
+    ),
+    _Spec(
+        "record_start",
+        "Start recording…",
+        "Ctrl+R",
+        (1, 1),
+        "uuid_record start <path>",
+        "mdi6.record-rec",
+    ),
+    _Spec(
+        "record_stop",
+        "Stop recording",
+        "Ctrl+Shift+R",
+        (1, 1),
+        "uuid_record stop <path>",
+        "mdi6.stop-circle-outline",
+    ),
+    _Spec(
+        "eavesdrop",
+        "Eavesdrop…",
+        "Ctrl+E",
+        (1, 1),
+        "Call an endpoint that listens in",
+        "mdi6.headphones",
+    ),
+    _Spec(
+        "dtmf",
+        "Send DTMF…",
+        "Ctrl+D",
+        (1, 1),
+        "uuid_send_dtmf",
+        "mdi6.dialpad",
+    ),
+    _Spec(
+        "bridge",
+        "Bridge the two",
+        "Ctrl+B",
+        (2, 2),
+        "Bridge two channels (uuid_bridge)",
+        "mdi6.call-merge",
+    ),
+    _Spec(
+        "copy_uuid",
+        "Copy UUID",
+        "Ctrl+Shift+C",
+        (1, None),
+        "Copy the UUIDs to the clipboard",
+        "mdi6.content-copy",
+    ),
+    _Spec(
+        "dump",
+        "Variables…",
+        "Ctrl+I",
+        (1, 1),
+        "Show every variable (uuid_dump)",
+        "mdi6.code-braces",
+    ),
 )
 _SEPARATOR_AFTER = {"transfer", "park", "record_stop", "bridge"}
 
@@ -157,6 +243,7 @@ class ChannelActions(QObject):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.setToolTip(f"{spec.tip} ({spec.shortcut})")
             action.setStatusTip(spec.tip)
+            action.setIcon(qta.icon(spec.icon))
             action.triggered.connect(getattr(self, f"_ask_{spec.key}"))
             parent.addAction(action)
             self._actions[spec.key] = action

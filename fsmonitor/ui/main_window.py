@@ -80,23 +80,6 @@ PANELS: tuple[PanelSpec, ...] = (
 """The docks, in tab order. The dashboard sits beside the others, which share one tab group."""
 
 
-# Icons for the channel actions' keys (the actions come without icons).
-ACTION_ICONS: dict[str, str] = {
-    "hangup": "mdi6.phone-hangup",
-    "transfer": "mdi6.phone-forward",
-    "hold": "mdi6.pause-circle-outline",
-    "unhold": "mdi6.play-circle-outline",
-    "park": "mdi6.parking",
-    "record_start": "mdi6.record-rec",
-    "record_stop": "mdi6.stop-circle-outline",
-    "eavesdrop": "mdi6.headphones",
-    "dtmf": "mdi6.dialpad",
-    "bridge": "mdi6.call-merge",
-    "copy_uuid": "mdi6.content-copy",
-    "dump": "mdi6.code-braces",
-}
-
-
 def default_monitor_factory(profile: Profile, password: str) -> Any:
     return Monitor(profile.host, profile.port, password, profile.user or None)
 
@@ -262,10 +245,7 @@ class MainWindow(QMainWindow):
         if self._actions_obj is not None:
             tb.addSeparator()
             for action in self._actions_obj.actions():
-                key = action.objectName().removeprefix("action_")
-                if key in ACTION_ICONS:
-                    if action.icon().isNull():
-                        action.setIcon(qta.icon(ACTION_ICONS[key]))
+                if not action.icon().isNull():  # the actions pick their own icons
                     tb.addAction(action)
         tb.addSeparator()
         tb.addAction(self.act_export_csv)

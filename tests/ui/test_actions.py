@@ -358,3 +358,16 @@ def test_eavesdrop_endpoint_and_record_directory_persist(qtbot, tmp_settings) ->
     other.restore_state(tmp_settings)
     assert other.eavesdrop_endpoint == "user/1005"
     assert other.record_directory == "/var/rec"
+
+
+def test_every_channel_action_brings_its_own_icon(qtbot) -> None:
+    from pane_fixtures import FakeMonitor
+    from PySide6.QtWidgets import QWidget
+
+    from fsmonitor.ui.actions import ChannelActions
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    actions = ChannelActions(FakeMonitor(), host)
+    assert actions.actions()
+    assert all(not action.icon().isNull() for action in actions.actions())
