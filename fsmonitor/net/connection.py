@@ -56,6 +56,13 @@ class ConnectionOptions:
     close_grace: float = 2.0  # how long close() lets `exit` drain before aborting
     slice_seconds: float = 0.008  # GUI time one turn of the event loop may spend on frames
     slice_events: int = 64  # frames handled between two looks at the clock (one batch)
+    # Backpressure: past ``backlog_frames`` queued frames the socket is left unread, Qt stops
+    # reading once ``socket_buffer`` bytes wait, TCP pushes back, and a switch that cannot
+    # deliver drops events and finally disconnects us (then reconnect + resync make the table
+    # right again) instead of this process holding an unbounded backlog in memory.
+    read_chunk: int = 1 << 20  # bytes taken from the socket at a time
+    backlog_frames: int = 20_000
+    socket_buffer: int = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -341,6 +348,7 @@ class EslConnection(QObject):
         self._authenticated = False
         sock = QTcpSocket(self)
         sock.setObjectName("esl-socket")
+        sock.setReadBufferSize(self.options.socket_buffer)
         sock.connected.connect(lambda: self._guard(self._on_connected))
         sock.readyRead.connect(lambda: self._guard(self._on_ready_read))
         sock.errorOccurred.connect(lambda err: self._guard(lambda: self._on_socket_error(err)))
@@ -563,8 +571,8 @@ class EslConnection(QObject):
         """Handle everything still buffered at once (a disconnect notice often arrives with
         the close, behind the backlog)."""
         sock = self._socket
-        if sock is not None and sock.bytesAvailable() > 0:
-            self._read()
+        while sock is not None and sock.bytesAvailable() > 0 and self._failure is None:
+            self._read(force=True)
         if self._frames or self._failure is not None:
             self._work_backlog(budget=False)
 
@@ -573,14 +581,18 @@ class EslConnection(QObject):
         if self._frames or self._failure is not None:
             self._work_backlog()
 
-    def _read(self) -> None:
-        """Frame what the socket has into the backlog (framing is cheap; events are not)."""
+    def _read(self, force: bool = False) -> bool:
+        """Frame up to ``read_chunk`` waiting bytes into the backlog (framing is cheap; events
+        are not). A full backlog leaves the bytes in the socket: that is the backpressure.
+        Returns whether anything was read."""
         sock, parser = self._socket, self._parser
         if sock is None or parser is None:
-            return
-        data = sock.readAll().data()
+            return False
+        if not force and len(self._frames) >= self.options.backlog_frames:
+            return False
+        data = sock.read(self.options.read_chunk).data()
         if not data or self._failure is not None:  # past a parse error nothing is trusted
-            return
+            return False
         if self._state in (ConnectionState.SYNCING, ConnectionState.READY):
             self._watchdog.start(self._watchdog_ms())
         try:
@@ -589,6 +601,11 @@ class EslConnection(QObject):
             # The frames completed before the bad bytes are still good: use them first.
             self._failure, frames = exc, list(getattr(exc, "frames", []))
         self._frames.extend(frames)
+        return True
+
+    def _unread(self) -> bool:
+        sock = self._socket
+        return sock is not None and sock.bytesAvailable() > 0
 
     def _work_backlog(self, budget: bool = True) -> None:
         """Handle queued frames, in order, for at most ``slice_seconds``, then yield.
@@ -603,7 +620,7 @@ class EslConnection(QObject):
         deadline = perf_counter() + self.options.slice_seconds
         per_batch = max(1, self.options.slice_events)
         on_frame = self._on_frame
-        while frames:
+        while frames or (self._failure is None and self._read()):
             for _ in range(min(per_batch, len(frames))):
                 on_frame(frames.popleft())
                 if generation != self._generation:  # the frame ended this connection
@@ -611,7 +628,7 @@ class EslConnection(QObject):
             self._emit_batch()
             if generation != self._generation:
                 return
-            if budget and frames and perf_counter() >= deadline:
+            if budget and perf_counter() >= deadline and (frames or self._unread()):
                 self._backlog_timer.start()
                 return
         failure, self._failure = self._failure, None

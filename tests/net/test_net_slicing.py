@@ -100,3 +100,32 @@ def test_close_in_the_middle_of_a_backlog_drops_the_rest_cleanly(qtbot, fake, ma
     assert len(received) == 3
     assert sum(received) == 3 * SLICED.slice_events
     assert conn.state is S.DISCONNECTED
+
+
+def test_a_full_backlog_leaves_bytes_in_the_socket_and_still_loses_nothing(
+    qtbot, fake, make_conn, monkeypatch
+):
+    """Backpressure: past ``backlog_frames`` queued frames the socket is left unread (so TCP,
+    and on a real switch FreeSWITCH's own bounded queue, hold the rest); nothing is lost."""
+    options = replace(SLICED, backlog_frames=50, read_chunk=4096)
+    conn = make_conn(fake.port, options=options)
+    conn.open()
+    wait_state(qtbot, conn, S.READY)
+    sequences: list[int] = []
+    conn.eventsReceived.connect(
+        lambda events: sequences.extend(int(e.get("Event-Sequence")) for e in events)
+    )
+    # Stand in for a GUI thread too busy to work the backlog: frames only pile up.
+    monkeypatch.setattr(conn, "_work_backlog", lambda budget=True: None)
+    fake.send(burst(BURST))
+    one_chunk = options.read_chunk // len(burst(1)) + 1  # frames one read can add at most
+    qtbot.waitUntil(lambda: len(conn._frames) >= options.backlog_frames, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: conn._socket.bytesAvailable() > 0, timeout=WAIT_MS)
+    for _ in range(20):  # more readyRead storms change nothing while the backlog is full
+        conn._on_ready_read()
+    assert len(conn._frames) <= options.backlog_frames + one_chunk
+    assert conn._socket.bytesAvailable() > 0
+    monkeypatch.undo()
+    conn._work_backlog()
+    qtbot.waitUntil(lambda: len(sequences) == BURST, timeout=WAIT_MS * 2)
+    assert sequences == list(range(BURST))
