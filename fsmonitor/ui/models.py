@@ -223,6 +223,18 @@ class KeyedTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """One Python call per index instead of Qt's ``hasIndex`` calling back into both
+        ``rowCount`` and ``columnCount``: a sorting proxy asks for two indexes per
+        comparison, ~200,000 for a 10,000-row load."""
+        if (
+            0 <= row < len(self._items)
+            and 0 <= column < len(self._columns)
+            and not parent.isValid()
+        ):
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def headerData(
         self,
         section: int,
@@ -269,6 +281,19 @@ class KeyedTableModel(QAbstractTableModel):
     def _item_data(self, item: Any, col: int, role: int) -> Any:
         """Hook for roles beyond text and sorting (colours, tooltips)."""
         return None
+
+    def sort_key(self, row: int, col: int, now: float) -> Any:
+        """What ``SortRole`` gives for a cell, without the index and role checks of
+        ``data()``: the sorting proxy calls it twice per comparison."""
+        item = self._items[row]
+        column = self._columns[col]
+        if column.sort is not None:
+            return column.sort(item, now)
+        return column.display(item, now).lower()
+
+    def sort_now(self) -> float:
+        """The clock the sort keys are computed against (durations sort by it)."""
+        return self._now()
 
     def multiData(self, index: _Index, span: Any) -> None:
         """All roles of one cell in a single call: a painted cell asks for about eight roles,
@@ -771,6 +796,21 @@ class ChannelFilterProxy(QSortFilterProxyModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         super().sort(column, order)
         self._tell_source()
+
+    def lessThan(self, left: _Index, right: _Index) -> bool:
+        """Compare sort keys straight from the model: inserting 10,000 rows into a sorted
+        proxy makes ~140,000 comparisons, and two full ``data()`` calls each (index checks,
+        role dispatch, a clock read) cost more than half a second of a connect."""
+        source = self.sourceModel()
+        col = left.column()
+        if not isinstance(source, KeyedTableModel) or col != right.column():
+            return bool(super().lessThan(left, right))
+        now = source.sort_now()
+        key = source.sort_key
+        try:
+            return bool(key(left.row(), col, now) < key(right.row(), col, now))
+        except TypeError:  # keys of different kinds: let Qt order them as variants
+            return bool(super().lessThan(left, right))
 
     def multiData(self, index: _Index, span: Any) -> None:
         """Hand the whole cell to the source's ``multiData``: one Python call per painted

@@ -431,3 +431,22 @@ def test_durations_follow_the_store_clock_not_this_machine(store: Any):
     calls.stop_clock()
     column = calls.column_titles().index("Duration")
     assert calls.index(0, column).data() == format_duration(65)
+
+
+def test_proxy_orders_every_column_exactly_as_its_sort_role(store: Any):
+    """The proxy compares sort keys straight from the model (a fast path): the order must be
+    the one SortRole describes, for text, numeric and time columns alike."""
+    now = time.time()
+    for i, (name, number) in enumerate(
+        [("carol", "300"), ("Alice", "1000"), ("bob", "20"), ("", "4"), ("dave", "")]
+    ):
+        store.add(f"u{i}", caller_id_name=name, caller_id_number=number, answered_at=now - i * 7)
+    model = make_model(store)
+    proxy = ChannelFilterProxy()
+    proxy.setSourceModel(model)
+    for col in range(model.columnCount()):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            proxy.sort(col, order)
+            keys = [proxy.index(r, col).data(SortRole) for r in range(proxy.rowCount())]
+            expected = sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
+            assert keys == expected, (col, order)
