@@ -54,7 +54,7 @@ SUMMARY_FIELDS: list[tuple[str, str]] = [
     ("hangup_cause_q850", "Q.850 code"),
     ("secure", "Secure"),
     ("held", "Held"),
-    ("lost", "Lost (gone from the server's list)"),
+    ("lost", "Lost (not on switch)"),
 ]
 VARIABLE_PREFIX = "variable_"
 """FreeSWITCH's prefix for channel variables among an event's headers."""
