@@ -351,6 +351,21 @@ class Switch:
             blocks.append(Block(((hdr.EVENT_SUBCLASS, subclass),)))
         return blocks
 
+    def _start(
+        self, name: str, calling: tuple[str, str, str] | None, subclass: str | None
+    ) -> tuple[list[Block], list[Listener]] | None:
+        """The standard blocks and the listeners for an event, or None when it goes nowhere.
+
+        An event nobody receives still takes its Event-Sequence number, as on the switch.
+        """
+        if self.muted:
+            return None
+        targets = self.targets(name, subclass)
+        if not targets:
+            self.sequence += 1
+            return None
+        return self.standard_blocks(name, calling, subclass), targets
+
     def deliver(self, event: WireEvent, targets: Iterable[Listener]) -> None:
         for listener in targets:
             listener.offer(event)
@@ -365,13 +380,10 @@ class Switch:
         calling: tuple[str, str, str] | None = None,
     ) -> None:
         """Fire a non-channel event (API, HEARTBEAT, BACKGROUND_JOB, CUSTOM...)."""
-        if self.muted:
+        started = self._start(name, calling, subclass)
+        if started is None:
             return
-        targets = self.targets(name, subclass)
-        if not targets:
-            self.sequence += 1
-            return
-        blocks = self.standard_blocks(name, calling, subclass)
+        blocks, targets = started
         if headers:
             blocks.append(Block(list(headers)))
         self.deliver(WireEvent(name, blocks, body, subclass), targets)
@@ -388,13 +400,10 @@ class Switch:
         subclass: str | None = None,
     ) -> None:
         """Fire an event carrying a channel's data: ``pre`` headers before it, ``post`` after."""
-        if self.muted:
+        started = self._start(name, calling, subclass)
+        if started is None:
             return
-        targets = self.targets(name, subclass)
-        if not targets:
-            self.sequence += 1
-            return
-        blocks = self.standard_blocks(name, calling, subclass)
+        blocks, targets = started
         if pre:
             blocks.append(Block(list(pre)))
         if with_vars is None:

@@ -267,9 +267,7 @@ class KeyedTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(item, self._now())
         if role == SortRole:
-            if column.sort is not None:
-                return column.sort(item, self._now())
-            return column.display(item, self._now()).lower()
+            return self.sort_key(row, col, self._now())
         if role == ChannelRole:
             return item
         if role == KeyRole:
