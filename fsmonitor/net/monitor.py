@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from fsmonitor.core import headers as h
-from fsmonitor.esl import Event
+from fsmonitor.esl import Command, Event
 
 from . import names
 from .connection import ConnectionOptions, EslConnection, Snapshot
+from .errors import ErrorKind
+from .request import EslRequest
 from .state import ConnectionState
 
 if TYPE_CHECKING:
@@ -78,9 +81,11 @@ class Monitor(QObject):
     statsChanged = Signal()
     stateChanged = Signal(object)
     eventReceived = Signal(object)
+    eventsReceived = Signal(list)
     logReceived = Signal(object)
     error = Signal(str)
     serverInfo = Signal(dict)
+    retryScheduled = Signal(float)
 
     def __init__(
         self,
@@ -108,13 +113,49 @@ class Monitor(QObject):
         conn.snapshotReceived.connect(self._on_snapshot)
         conn.stateChanged.connect(self.stateChanged)
         conn.eventReceived.connect(self.eventReceived)
+        conn.eventsReceived.connect(self.eventsReceived)
         conn.logReceived.connect(self.logReceived)
         conn.error.connect(self.error)
         conn.serverInfo.connect(self.serverInfo)
+        conn.retryScheduled.connect(self.retryScheduled)
 
     @property
     def state(self) -> ConnectionState:
         return self.connection.state
+
+    # The window talks to the switch through the monitor alone, so a view never has to know
+    # how the connection is built; these forward to the one connection the monitor owns.
+
+    @property
+    def server_info(self) -> dict[str, Any]:
+        return self.connection.server_info
+
+    @property
+    def last_error(self) -> str | None:
+        return self.connection.last_error
+
+    @property
+    def last_error_kind(self) -> ErrorKind | None:
+        return self.connection.last_error_kind
+
+    @property
+    def next_retry_at(self) -> float | None:
+        return self.connection.next_retry_at
+
+    def connect_now(self) -> None:
+        self.connection.connect_now()
+
+    def api(self, command: str, timeout: float = 10.0) -> EslRequest:
+        return self.connection.api(command, timeout)
+
+    def bgapi(self, command: str, timeout: float = 60.0) -> EslRequest:
+        return self.connection.bgapi(command, timeout)
+
+    def command(self, command: Command, timeout: float = 10.0) -> EslRequest:
+        return self.connection.command(command, timeout)
+
+    def subscribe(self, events: Iterable[str], fmt: str = "json") -> None:
+        self.connection.subscribe(events, fmt)
 
     def open(self) -> None:
         self.connection.open()
