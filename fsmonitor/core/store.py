@@ -41,7 +41,13 @@ from fsmonitor.core.events import (
     us_to_seconds,
 )
 from fsmonitor.core.links import LegLinks
-from fsmonitor.core.snapshot import channel_from_row, fill_from_row, text_row, update_from_row
+from fsmonitor.core.snapshot import (
+    channel_from_row,
+    fill_from_row,
+    fill_other_legs,
+    text_row,
+    update_from_row,
+)
 from fsmonitor.core.stats import Stats, StatsTracker
 
 RESYNC_GRACE = 1.0
@@ -131,7 +137,11 @@ class ChannelStore:
     @property
     def stats(self) -> Stats:
         """Current statistics; cheap enough to read at every repaint."""
-        return self._stats.snapshot(self.now(), len(self._live), len(self._calls))
+        return self.stats_at(self.now())
+
+    def stats_at(self, now: float) -> Stats:
+        """The statistics at FreeSWITCH time ``now`` (one instant shared with other figures)."""
+        return self._stats.snapshot(now, len(self._live), len(self._calls))
 
     def calls(self) -> list[Call]:
         """Live legs grouped into calls (bridged legs, and B-legs with the A-leg dialling them).
@@ -232,6 +242,7 @@ class ChannelStore:
         self._calls.dirty.add(uuid)
         changes = [Change("added", uuid, ch)]
         self._update(ch, h, changes, name=name, when=when, seq=seq, fresh=True)
+        self._stats.channel_heard(ch, when, self.now(), creating=name in _CREATION)
         if name == H.CHANNEL_HANGUP_COMPLETE:
             # we only heard its end: it goes to history and the statistics, never live
             del live[uuid]
@@ -239,9 +250,7 @@ class ChannelStore:
             self._calls.forget(uuid)
             self._finish(ch, when, lost=False)
             return []
-        self._stats.channel_added(
-            ch.created_at if ch.created_at is not None else when, self.now(), len(live)
-        )
+        self._stats.live_count(len(live))
         return changes
 
     def _update(
@@ -283,6 +292,7 @@ class ChannelStore:
             elif name in _CREATION:
                 if h.get(H.OTHER_TYPE) == H.OTHER_TYPE_ORIGINATOR:
                     ch.b_leg = True
+                self._stats.channel_created(ch, when)
             elif name == H.CALL_SECURE:
                 ch.secure = True
                 ch.secure_type = h.get(H.SECURE_TYPE) or ch.secure_type
@@ -471,11 +481,8 @@ class ChannelStore:
         while len(history) > self.history_limit:
             self._history_by_uuid.pop(history.popleft().uuid, None)
         self._trim_history(when)
-        if not lost and not ch.b_leg:
-            ended_at = ch.hungup_at if ch.hungup_at is not None else when
-            self._stats.call_ended(
-                ended_at, ch.answered, ch.duration(ended_at), ch.hangup_cause or "NONE"
-            )
+        if not lost:
+            self._stats.channel_ended(ch, ch.hungup_at if ch.hungup_at is not None else when)
 
     def _remember_ended(self, uuid: str) -> None:
         ended = self._ended
@@ -529,9 +536,7 @@ class ChannelStore:
                 ch.updated_at = at
                 live[uuid] = ch
                 self._calls.dirty.add(uuid)
-                self._stats.channel_added(
-                    ch.created_at if ch.created_at is not None else at, self.now(), len(live)
-                )
+                self._stats.live_count(len(live))
                 changes.append(Change("added", uuid, ch))
             else:
                 fill_from_row(ch, row)
@@ -542,6 +547,7 @@ class ChannelStore:
         for ch in touched:  # second pass: a B-leg row may come before its A-leg's
             if ch.uuid in live:
                 self._relink_call(ch)
+        fill_other_legs(touched, live)
         for uuid in [uuid for uuid in live if uuid not in seen]:
             ch = live[uuid]
             born = ch.created_at if ch.created_at is not None else ch.updated_at
