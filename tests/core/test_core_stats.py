@@ -274,3 +274,14 @@ def test_statistics_memory_does_not_grow_with_the_call_rate() -> None:
     assert stats.ended_calls == 20_000
     assert stats.asr == 0.5
     assert tracker.snapshot(T0 + 75, 0, 0).ended_calls == 0
+
+
+def test_a_call_heard_only_at_its_end_counts_only_if_it_began_after_we_connected() -> None:
+    fs = Switch()
+    store = ChannelStore(clock=lambda: 0.0)
+    old = {"Caller-Channel-Created-Time": str(BASE_US - 600 * 10**6), "Hangup-Cause": "NO_ANSWER"}
+    store.apply(fs.event("CHANNEL_HANGUP_COMPLETE", "old", **old))
+    assert (store.stats.ended_calls, store.stats.calls_total) == (0, 0)
+    store.apply(fs.event("CHANNEL_HANGUP_COMPLETE", "new", **{"Hangup-Cause": "NO_ANSWER"}))
+    assert (store.stats.ended_calls, store.stats.calls_total) == (1, 1)
+    assert [ch.call_attempt for ch in store.history] == [None, True]
