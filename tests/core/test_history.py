@@ -282,3 +282,56 @@ def test_prune_by_days_and_rows(tmp_path: Path) -> None:
     assert uuids(history) == ["uuid-0000000", "uuid-0000001"]
     assert history.prune() == 0
     history.close()
+
+
+def test_search_finds_the_same_rows_whether_matches_are_few_or_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both plans (list the matches first, or walk ended_at) agree with a plain filter."""
+    import random
+
+    from fsmonitor.core import history as module
+
+    rng = random.Random(5)
+    rows = [
+        record(
+            i,
+            ended_at=float(rng.randrange(1000)),
+            caller_id_number=rng.choice(["1001", "1002", "2001", "55501", "9"]),
+            destination=rng.choice(["7000", "7001", "1000", "555"]),
+            caller_id_name=rng.choice(["Alice", "Bob", "alice smith", "Carol"]),
+        )
+        for i in range(400)
+    ]
+    history = open_history(tmp_path / "h.sqlite3")
+    history.add_records(rows)
+    history.flush_due()
+
+    def expected(query: HistoryQuery) -> list[str]:
+        def keep(r: CallRecord) -> bool:
+            numbers = (r.caller_id_number, r.destination)
+            if query.number_prefix:
+                number = any(n.startswith(query.number) for n in numbers)
+            else:
+                number = any(query.number in n for n in numbers)
+            return number and query.name.lower() in r.caller_id_name.lower()
+
+        found = sorted((r for r in rows if keep(r)), key=lambda r: (r.ended_at, r.uuid))
+        return [r.uuid for r in reversed(found)][: query.limit]
+
+    queries = [
+        HistoryQuery(number="1", limit=7),
+        HistoryQuery(number="100", limit=300),
+        HistoryQuery(number="55", number_prefix=False, limit=7),
+        HistoryQuery(number="0", number_prefix=False, limit=300),
+        HistoryQuery(name="alice", limit=7),
+        HistoryQuery(number="7", name="ALICE", limit=50),
+    ]
+    for dense_matches in (1_000_000, 0):  # every match listed first / too many: walk ended_at
+        monkeypatch.setattr(module, "DENSE_MATCHES", dense_matches)
+        for query in queries:
+            assert [r.uuid for r in history.search(query)] == expected(query), (
+                query,
+                dense_matches,
+            )
+    history.close()
