@@ -35,6 +35,7 @@ from _common import REPO_ROOT, format_table, json_safe, machine_summary, use_rep
 
 use_repo_package()
 
+from fsmonitor.core import headers as H  # noqa: E402
 from fsmonitor.core.channel import Channel, TimelineEntry  # noqa: E402
 from fsmonitor.core.history import CallHistory, HistoryQuery  # noqa: E402
 from fsmonitor.esl import EslParser  # noqa: E402
@@ -56,18 +57,18 @@ _CAUSES = (
     ("RECOVERY_ON_TIMER_EXPIRE", 0.005),
 )
 _TIMELINE = (
-    "CHANNEL_CREATE",
-    "CHANNEL_STATE",
-    "CHANNEL_CALLSTATE",
-    "CHANNEL_EXECUTE",
-    "CHANNEL_PROGRESS",
-    "CHANNEL_ANSWER",
-    "CHANNEL_BRIDGE",
-    "CHANNEL_EXECUTE_COMPLETE",
-    "CHANNEL_UNBRIDGE",
-    "CHANNEL_HANGUP",
-    "CHANNEL_STATE",
-    "CHANNEL_HANGUP_COMPLETE",
+    H.CHANNEL_CREATE,
+    H.CHANNEL_STATE,
+    H.CHANNEL_CALLSTATE,
+    H.CHANNEL_EXECUTE,
+    H.CHANNEL_PROGRESS,
+    H.CHANNEL_ANSWER,
+    H.CHANNEL_BRIDGE,
+    H.CHANNEL_EXECUTE_COMPLETE,
+    H.CHANNEL_UNBRIDGE,
+    H.CHANNEL_HANGUP,
+    H.CHANNEL_STATE,
+    H.CHANNEL_HANGUP_COMPLETE,
 )
 
 
@@ -217,7 +218,10 @@ def bench_search(rows: int) -> list[dict[str, Any]]:
                 "number prefix, rare (1555123…)",
                 lambda: history.search(HistoryQuery(number="1555123")),
             ),
-            ("destination exact (1234)", lambda: history.search(HistoryQuery(number="1234"))),
+            (
+                "number prefix = an extension (1234)",
+                lambda: history.search(HistoryQuery(number="1234")),
+            ),
             (
                 "number substring, rare (5551234)",
                 lambda: history.search(HistoryQuery(number="5551234", number_prefix=False)),

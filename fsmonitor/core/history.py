@@ -387,7 +387,8 @@ class CallHistory:
     ``flush_interval`` is the least time between two commits; ``clock`` (monotonic seconds)
     decides when a flush is due and ``wall_clock`` what "N days ago" means for `prune`.
     ``start=False`` runs no thread: the owner calls `flush_due` (tests, benchmarks).
-    Errors never raise from `add`; they arrive on `errors` and through ``on_error``.
+    Errors never raise from `add`; they arrive on `errors` and through ``on_error``, which is
+    called on the writer thread (a window forwards it through a queued signal).
     Opening raises `HistoryError` when the file cannot be a history at all.
     """
 
