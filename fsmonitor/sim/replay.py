@@ -24,9 +24,11 @@ import bisect
 import contextlib
 import logging
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fsmonitor.core.recording import read_recording
 from fsmonitor.esl import EslParser, EslProtocolError, Frame
@@ -377,3 +379,72 @@ class _Session:
                 await writer.drain()
                 await asyncio.sleep(0)
         await writer.drain()
+
+
+class ReplayThread:
+    """A `ReplayServer` on its own asyncio loop in a daemon thread (as the window runs it).
+
+    ``start()`` returns the port once the server listens; ``stop()`` stops it and joins the
+    thread. `pause`, `resume` and `set_speed` go straight to the server (thread-safe).
+    """
+
+    def __init__(self, recording: Recording | Path | str, **options: Any) -> None:
+        self.server = ReplayServer(recording, **options)
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def start(self, timeout: float = 10.0) -> int:
+        self._thread = threading.Thread(target=self._run, name="fsmonitor-replay", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise TimeoutError("the replay server did not start")
+        if self._error is not None:
+            raise RuntimeError(f"the replay server failed to start: {self._error}") from self._error
+        return self.port
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as exc:  # reported to start()
+            self._error = exc
+            self._ready.set()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        await self.server.start()
+        self._ready.set()
+        await self._stopping.wait()
+        await self.server.stop()
+
+    def pause(self) -> None:
+        self.server.pause()
+
+    def resume(self) -> None:
+        self.server.resume()
+
+    def set_speed(self, speed: float) -> None:
+        self.server.set_speed(speed)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        loop, stopping = self._loop, self._stopping
+        if loop is not None and stopping is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop ended meanwhile
+                loop.call_soon_threadsafe(stopping.set)
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def __enter__(self) -> ReplayThread:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()

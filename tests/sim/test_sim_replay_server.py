@@ -9,12 +9,19 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fsmonitor.core.recording import SessionRecorder
 from fsmonitor.esl import EslParser, Frame
-from fsmonitor.sim.replay import NOT_RECORDED, ReplayServer, load_recording, parse_speed
+from fsmonitor.sim.replay import (
+    NOT_RECORDED,
+    ReplayServer,
+    ReplayThread,
+    load_recording,
+    parse_speed,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RECORDINGS = sorted(p.relative_to(DATA) for p in DATA.glob("esl-captures*/*.recv"))
@@ -302,3 +309,34 @@ def test_fsmonitor_sim_replay_serves_a_recording_from_the_command_line() -> None
         timeout=60,
     )
     assert bad.returncode == 1 and "--speed must be a factor" in bad.stderr
+
+
+# --- the monitor's own client against a replay on its thread, as the window runs it ---------
+
+
+@pytest.mark.parametrize(
+    "name", ["esl-captures/event_json_all.recv", "esl-captures-estate/callcenter.recv"]
+)
+def test_the_monitor_receives_every_event_and_ends_the_same_calls(qtbot: Any, name: str) -> None:
+    from fsmonitor.core import ChannelStore
+    from fsmonitor.net import Monitor
+
+    path = DATA / name
+    direct = ChannelStore()
+    events = [f.event() for f in EslParser().feed(path.read_bytes()) if f.event() is not None]
+    for event in events:
+        assert event is not None
+        direct.apply(event)
+    received: list[object] = []
+    with ReplayThread(path, speed=0) as replay:
+        monitor = Monitor("127.0.0.1", replay.port, "ClueCon")
+        monitor.eventsReceived.connect(received.extend)
+        monitor.open()
+        try:
+            qtbot.waitUntil(lambda: len(received) >= len(events), timeout=15_000)
+            assert [e.headers for e in received] == [e.headers for e in events]  # type: ignore[attr-defined]
+            ended = {c.uuid for c in monitor.store.history}
+            assert ended == {c.uuid for c in direct.history} and ended
+        finally:
+            monitor.close()
+            monitor.deleteLater()
