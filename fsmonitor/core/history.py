@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from fsmonitor.core.causes import describe_cause
+from fsmonitor.core.change import Change
 from fsmonitor.core.channel import Channel, TimelineEntry
 
 SCHEMA_VERSION: Final = 2
@@ -443,6 +444,19 @@ class CallHistory:
         record = CallRecord.from_channel(channel, switch)
         with self._pending_lock:
             self._pending.append(record)
+
+    def add_ended(self, changes: Iterable[Change], switch: str) -> int:
+        """Keep the channels that a batch of store changes ended; returns how many.
+
+        Only "removed" changes of channels that really ended count: the store also removes
+        the alias row of a late CHANNEL_UUID rename, which is no call of its own.
+        """
+        added = 0
+        for change in changes:
+            if change.kind == "removed" and change.channel.ended:
+                self.add(change.channel, switch)
+                added += 1
+        return added
 
     def add_records(self, records: Iterable[CallRecord]) -> None:
         with self._pending_lock:

@@ -335,3 +335,18 @@ def test_search_finds_the_same_rows_whether_matches_are_few_or_many(
                 dense_matches,
             )
     history.close()
+
+
+def test_add_ended_keeps_ended_channels_and_not_a_renamed_alias(tmp_path: Path) -> None:
+    fs, store = Switch(), ChannelStore()
+    with open_history(tmp_path / "h.sqlite3") as history:
+        history.add_ended(store.apply(fs.event("CODEC", "random")), "fs1")
+        history.add_ended(store.apply(fs.event("CHANNEL_CREATE", "chosen")), "fs1")
+        hangup = fs.event("CHANNEL_HANGUP_COMPLETE", "chosen", **{"Hangup-Cause": "NONE"})
+        assert history.add_ended(store.apply(hangup), "fs1") == 1
+        rename = fs.event("CHANNEL_UUID", "chosen", **{"Old-Unique-ID": "random"})
+        changes = store.apply(rename)
+        assert [c.kind for c in changes] == ["removed"]  # the alias row goes...
+        assert history.add_ended(changes, "fs1") == 0  # ...but it was never a call
+        history.flush_due()
+        assert [r.uuid for r in history.search()] == ["chosen"]
