@@ -540,7 +540,11 @@ class CallHistory:
             self._wake.clear()
             if self._stop:
                 break
-            self.flush_due()
+            try:
+                self.flush_due()
+            except Exception as exc:  # a bug must not end the writer: later calls still count
+                self._last_commit = self._clock()
+                self._report(f"the history writer failed ({exc!r}); it goes on with later calls")
 
     def close(self) -> None:
         """Stop the writer, commit what waits (one last try), close the file."""

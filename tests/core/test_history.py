@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fsmonitor.core import ChannelStore
-from fsmonitor.core.channel import Channel
+from fsmonitor.core.channel import Channel, TimelineEntry
 from fsmonitor.core.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -350,3 +350,15 @@ def test_add_ended_keeps_ended_channels_and_not_a_renamed_alias(tmp_path: Path) 
         assert history.add_ended(changes, "fs1") == 0  # ...but it was never a call
         history.flush_due()
         assert [r.uuid for r in history.search()] == ["chosen"]
+
+
+def test_the_writer_survives_an_unexpected_failure(tmp_path: Path) -> None:
+    history = CallHistory(tmp_path / "h.sqlite3", flush_interval=0.01)
+    broken = record(1, ended_at=10.0, timeline=(TimelineEntry(1.0, object(), "", 0),))  # type: ignore[arg-type]
+    history.add_records([broken])
+    message = history.errors.get(timeout=10)  # reported by the writer thread
+    assert message.startswith("the history writer failed (TypeError(")
+    history.add_records([record(2, ended_at=20.0)])
+    history.close()
+    with CallHistory(tmp_path / "h.sqlite3", start=False) as reopened:
+        assert [r.uuid for r in reopened.search()] == ["uuid-0000002"]
