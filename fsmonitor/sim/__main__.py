@@ -52,7 +52,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--hostname", default="fsmonitor-sim", help="FreeSWITCH-Hostname")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    # --- replay of a recorded session (instead of generated traffic) ---
+    parser.add_argument(
+        "--replay", metavar="FILE", default=None, help="serve this recording instead of a switch"
+    )
+    parser.add_argument(
+        "--speed", default="1", help="replay speed factor; 0 or max: as fast as possible"
+    )
     return parser
+
+
+async def serve_replay(args: argparse.Namespace) -> None:
+    """``--replay``: every client that connects gets the recording, until Ctrl-C or SIGTERM."""
+    from fsmonitor.sim.replay import ReplayServer, parse_speed
+
+    server = ReplayServer(
+        args.replay, host=args.host, port=args.port, speed=parse_speed(args.speed)
+    )
+    await server.start()
+    print(f"listening on {args.host}:{server.port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await server.stop()
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -99,10 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        asyncio.run(serve(args))
+        asyncio.run(serve_replay(args) if args.replay else serve(args))
     except KeyboardInterrupt:
         pass
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a bad --speed, ReplayError: a bad FILE
         print(f"fsmonitor-sim: {exc}", file=sys.stderr)
         return 1
     return 0
