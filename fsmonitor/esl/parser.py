@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from . import names
+from . import content_types as ct
+from . import headers as h
 from .errors import EslProtocolError
-from .formats import parse_header_block
+from .formats import EVENT_FORMATS, parse_header_block
 from .frame import Frame
 from .text import ERRORS
 
@@ -20,10 +21,12 @@ MAX_HEADER_BLOCK: Final = 64 * 1024
 # The header block of every event frame FreeSWITCH sends, read in one match: the length
 # (no leading zero, so it reads back as the same digits; at most 8 digits, well below
 # MAX_CONTENT_LENGTH) and the format as the index of the group that matched.
+_EVENT_TYPES: Final = ("", "", *(fmt.content_type for fmt in EVENT_FORMATS.values()))
 _EVENT_HEAD: Final = re.compile(
-    rb"Content-Length: ([1-9][0-9]{0,7})\nContent-Type: text/event-(?:(plain)|(json)|(xml))\n\n"
+    rb"Content-Length: ([1-9][0-9]{0,7})\nContent-Type: (?:"
+    + b"|".join(b"(" + re.escape(t.encode()) + b")" for t in _EVENT_TYPES[2:])
+    + rb")\n\n"
 )
-_EVENT_TYPES: Final = ("", "", names.EVENT_PLAIN, names.EVENT_JSON, names.EVENT_XML)
 
 
 class EslParser:
@@ -159,12 +162,10 @@ _EVENT_BLOCK_TYPE: Final = b"\nContent-Type: "
 _KNOWN_TYPES: Final = {
     name.encode(): name
     for name in (
-        names.EVENT_PLAIN,
-        names.EVENT_JSON,
-        names.EVENT_XML,
-        names.API_RESPONSE,
-        names.LOG_DATA,
-        names.DISCONNECT_NOTICE,
+        *(fmt.content_type for fmt in EVENT_FORMATS.values()),
+        ct.API_RESPONSE,
+        ct.LOG_DATA,
+        ct.DISCONNECT_NOTICE,
     )
 }
 
@@ -179,16 +180,16 @@ def _header_block(block: bytes, offset: int) -> tuple[str, dict[str, str], int]:
         if content_type is not None and digits.isdigit() and len(digits) < 10:
             length = int(digits)
             if length <= MAX_CONTENT_LENGTH:
-                headers = {names.CONTENT_LENGTH: digits.decode(), names.CONTENT_TYPE: content_type}
+                headers = {h.CONTENT_LENGTH: digits.decode(), h.CONTENT_TYPE: content_type}
                 return content_type, headers, length
     text = block.decode("utf-8", ERRORS)
     if "\r" in text:
         text = text.replace("\r", "")
     headers = parse_header_block(text, offset)
-    content_type = headers.get(names.CONTENT_TYPE)
+    content_type = headers.get(h.CONTENT_TYPE)
     if not content_type:
         raise EslProtocolError("header block without Content-Type", offset)
-    length_text = headers.get(names.CONTENT_LENGTH)
+    length_text = headers.get(h.CONTENT_LENGTH)
     if length_text is None:
         return content_type, headers, 0
     if not length_text.isdigit() or not length_text.isascii():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import orjson
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.calls import Calls, str2cause
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.originate import api_originate

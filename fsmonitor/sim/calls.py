@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.legs import (
     DEFAULT_CODEC,

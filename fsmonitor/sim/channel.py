@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.wire import Block
 
 # Channel-State numbers (switch_types.h) and the names FreeSWITCH prints.

@@ -15,7 +15,8 @@ import re
 from collections import deque
 from typing import TYPE_CHECKING
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import headers as hdr
+from fsmonitor.esl.formats import DEFAULT_EVENT_FORMAT, EVENT_FORMATS
 from fsmonitor.sim import wire
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.commands import ClientCommand, CommandFramingError, CommandReader
@@ -159,7 +160,7 @@ LOG_LEVELS = {
     "info": 6,
     "debug": 7,
 }
-FORMATS = ("plain", "json", "xml")
+FORMATS = tuple(EVENT_FORMATS)
 
 
 def _event_key(token: str) -> str | None:
@@ -179,7 +180,7 @@ class Listener(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.authed = False
         self.closing = False
-        self.fmt = "plain"
+        self.fmt = DEFAULT_EVENT_FORMAT
         self.events: set[str] = set()
         self.all_events = False
         self.subclasses: set[str] = set()

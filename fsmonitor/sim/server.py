@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.api import Api, uptime_text
 from fsmonitor.sim.calls import Calls, str2cause
 from fsmonitor.sim.channel import SimChannel

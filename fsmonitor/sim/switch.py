@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.scheduler import Scheduler
 from fsmonitor.sim.wire import EMPTY_BLOCK, Block, WireEvent
