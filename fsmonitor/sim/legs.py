@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 
-from fsmonitor.core.causes import HANGUP_CAUSES, q850_code
+from fsmonitor.core.causes import q850_code
 from fsmonitor.esl import headers as hdr
+from fsmonitor.esl.causes import HANGUP_CAUSES
 from fsmonitor.sim.channel import CALLSTATE_NUMBERS, CallerProfile, SimChannel
 from fsmonitor.sim.scheduler import Script
 from fsmonitor.sim.switch import Switch, local_stamp, now_us
