@@ -22,6 +22,10 @@ from .errors import EslProtocolError
 from .event import Event
 from .text import ERRORS, decode_text, url_decode
 
+# FreeSWITCH events carry a few hundred headers (every channel variable included); a body
+# with more is refused before its headers are split, so a hostile one costs one scan.
+MAX_EVENT_HEADERS: Final = 10_000
+
 # One valid header line; only used to find the bad line once parsing failed.
 _HEADER_LINE: Final = re.compile(r"([^\n:]+): ([^\n]*)")
 
@@ -61,6 +65,9 @@ def decode_plain(body: bytes, offset: int) -> Event:
     takes less time than merely splitting the lines into a dict in Python (about 5.6 ms vs
     7 ms for 344 events), and the channel store reads most headers of each event anyway.
     """
+    block_end = body.find(b"\n\n")
+    if body.count(b"\n", 0, block_end if block_end >= 0 else len(body)) >= MAX_EVENT_HEADERS:
+        raise EslProtocolError(f"event with more than {MAX_EVENT_HEADERS} headers", offset)
     headers = None
     if body.endswith(b"\n\n"):
         # The usual event: no inner body, so the block is all but the final blank line. A
@@ -182,6 +189,8 @@ def decode_json(body: bytes, offset: int) -> Event:
             raise EslProtocolError("event body is JSON nested too deeply", offset) from None
     if not isinstance(data, dict):
         raise EslProtocolError("JSON event is not an object", offset)
+    if len(data) > MAX_EVENT_HEADERS:
+        raise EslProtocolError(f"event with more than {MAX_EVENT_HEADERS} headers", offset)
     has_body = "_body" in data
     event_body = data.pop("_body", "")
     if not isinstance(event_body, str):
@@ -253,6 +262,8 @@ def decode_xml(body: bytes, offset: int) -> Event:
     header_element = root.find(_XML_HEADERS)
     if header_element is None:
         raise EslProtocolError("XML event without <headers>", offset)
+    if len(header_element) > MAX_EVENT_HEADERS:
+        raise EslProtocolError(f"event with more than {MAX_EVENT_HEADERS} headers", offset)
     lists_all: dict[str, list[str]] = {}
     for element in header_element:
         lists_all.setdefault(element.tag, []).append(url_decode(element.text or ""))
