@@ -13,8 +13,10 @@ An :class:`Event` reads the same whatever the format: ``event.name``, ``event.su
 ``event["Unique-ID"]``, ``event.get(...)``, ``event.get_list(...)``, ``event.body``.
 Nothing is decoded until ``frame.event()`` is first called (then it is cached); plain
 values are split first and URL-decoded after. Bytes that are not valid UTF-8 never raise
-(see :mod:`fsmonitor.esl.text`). Bad framing raises :class:`EslProtocolError` from
-``feed``; an event body that does not decode raises it from ``frame.event()``.
+(see :mod:`fsmonitor.esl.text`). A frame over the parser's limit comes out as a
+:class:`SkippedFrame` (no body; ``event()`` raises :class:`EslFrameTooLarge`). Bad
+framing raises :class:`EslProtocolError` from ``feed``; an event body that does not decode
+raises it from ``frame.event()``.
 
 Writing::
 
@@ -57,22 +59,24 @@ from .channel_commands import (
     uuid_transfer,
 )
 from .commands import Command
-from .errors import EslCommandError, EslProtocolError
+from .errors import EslCommandError, EslFrameTooLarge, EslProtocolError
 from .event import Event, LogRecord
 from .frame import Frame
 from .originate import Originate
-from .parser import EslParser
+from .parser import EslParser, SkippedFrame
 
 __all__ = [
     "ApiCommand",
     "Command",
     "EslCommandError",
+    "EslFrameTooLarge",
     "EslParser",
     "EslProtocolError",
     "Event",
     "Frame",
     "LogRecord",
     "Originate",
+    "SkippedFrame",
     "cause_problem",
     "dtmf_problem",
     "eavesdrop",
