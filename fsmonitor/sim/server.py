@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -23,6 +22,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 from fsmonitor.esl import headers as hdr
+from fsmonitor.sim.announce import parse_listening
 from fsmonitor.sim.api import Api, uptime_text
 from fsmonitor.sim.calls import Calls, str2cause
 from fsmonitor.sim.channel import SimChannel
@@ -490,9 +490,6 @@ class SimThread:
 
 # ---------------------------------------------------------------------------------------------
 
-_LISTENING = re.compile(r"listening on (\S+):(\d+)")
-
-
 class SimProcess:
     """``fsmonitor-sim`` in a child process (the same Python), for benchmarks and ``--demo``."""
 
@@ -528,11 +525,11 @@ class SimProcess:
             line = self.process.stdout.readline()
             if line or self.process.poll() is not None:
                 break
-        match = _LISTENING.search(line)
-        if match is None:
+        listening = parse_listening(line)
+        if listening is None:
             self.stop()
             raise RuntimeError(f"fsmonitor-sim did not start: {line!r}")
-        self.port = int(match.group(2))
+        self.port = listening[1]
         return self.port
 
     def stop(self, timeout: float = 5.0) -> None:
