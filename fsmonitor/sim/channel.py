@@ -10,37 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from fsmonitor.esl import events as ev
 from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.wire import Block
 
 # Channel-State numbers (switch_types.h) and the names FreeSWITCH prints.
-STATE_NUMBERS: dict[str, int] = {
-    "CS_NEW": 0,
-    "CS_INIT": 1,
-    "CS_ROUTING": 2,
-    "CS_SOFT_EXECUTE": 3,
-    "CS_EXECUTE": 4,
-    "CS_EXCHANGE_MEDIA": 5,
-    "CS_PARK": 6,
-    "CS_CONSUME_MEDIA": 7,
-    "CS_HIBERNATE": 8,
-    "CS_RESET": 9,
-    "CS_HANGUP": 10,
-    "CS_REPORTING": 11,
-    "CS_DESTROY": 12,
-    "CS_NONE": 13,
-}
-CALLSTATE_NUMBERS: dict[str, int] = {
-    "DOWN": 0,
-    "DIALING": 1,
-    "RINGING": 2,
-    "EARLY": 3,
-    "ACTIVE": 4,
-    "HELD": 5,
-    "RING_WAIT": 6,
-    "HANGUP": 7,
-    "UNHELD": 8,
-}
+STATE_NUMBERS: dict[str, int] = {state: number for number, state in enumerate(ev.CHANNEL_STATES)}
+CALLSTATE_NUMBERS: dict[str, int] = {state: number for number, state in enumerate(ev.CALL_STATES)}
 
 PROFILE_TIMES = (
     hdr.PROFILE_CREATED_TIME,
@@ -230,10 +206,10 @@ class SimChannel:
         self.session_id = session_id
         self.kind = kind
         self.codec: tuple[str, int, int] | None = codec
-        self.state = "CS_NEW"
+        self.state = ev.CS_NEW
         self.state_number = 0
-        self.callstate = "DOWN"
-        self.answer_state = "ringing"
+        self.callstate = ev.CALLSTATE_DOWN
+        self.answer_state = ev.ANSWER_STATE_RINGING
         self.hit_dialplan = False
         self.call_uuid = uuid
         self.hangup_cause: str | None = None
@@ -290,7 +266,7 @@ class SimChannel:
 
     def set_hangup_cause(self, cause: str) -> None:
         self.hangup_cause = cause
-        self.answer_state = "hangup"
+        self.answer_state = ev.ANSWER_STATE_HANGUP
         self._status = None
 
     def set_call_uuid(self, call_uuid: str) -> None:
