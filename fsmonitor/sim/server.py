@@ -349,7 +349,7 @@ class SimServer:
                 (hdr.REG_REALM, sw.ipv4),
                 (hdr.REG_USER_AGENT, reg.user_agent),
             ),
-            subclass="sofia::register",
+            subclass=ev.SOFIA_REGISTER,
             calling=("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
         )
 
@@ -376,7 +376,7 @@ class SimServer:
                 (hdr.REG_REALM, sw.ipv4),
                 (hdr.REG_USER_AGENT, reg.user_agent),
             ),
-            subclass="sofia::unregister",
+            subclass=ev.SOFIA_UNREGISTER,
             calling=("sofia_reg.c", "sofia_reg_handle_register_token", "1620"),
         )
 
