@@ -17,7 +17,7 @@ from typing import Final
 
 from . import headers as h
 from .errors import EslCommandError
-from .formats import EVENT_FORMATS
+from .formats import DEFAULT_EVENT_FORMAT, EVENT_FORMATS
 
 LOG_LEVELS: Final = ("console", "alert", "crit", "err", "warning", "notice", "info", "debug")
 # FreeSWITCH keeps at most 36 characters of a client-chosen Job-UUID (MES:2375-2380).
@@ -158,7 +158,7 @@ class Command:
     # --- events ---------------------------------------------------------------------
 
     @classmethod
-    def event(cls, events: str | Iterable[str] = "ALL", fmt: str = "plain") -> Command:
+    def event(cls, events: str | Iterable[str] = "ALL", fmt: str = DEFAULT_EVENT_FORMAT) -> Command:
         """``event <plain|json|xml> <NAME>...``; subscriptions add up across calls.
 
         ``events`` is a list of names or one space-separated string. Everything after a

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, overload
 
+from . import events as ev
 from . import headers as h
 
 _T = TypeVar("_T")
@@ -52,7 +53,7 @@ class Event:
     @property
     def subclass(self) -> str | None:
         """``Event-Subclass`` of a CUSTOM event (e.g. ``sofia::register``), else ``None``."""
-        if self.name != "CUSTOM":
+        if self.name != ev.CUSTOM:
             return None
         return self._headers.get(h.EVENT_SUBCLASS)
 

@@ -1,5 +1,6 @@
 """Event bodies in the three wire formats (plain, json, xml) decoded into :class:`Event`.
 
+:data:`EVENT_FORMATS`, at the end, is the one table of formats: name, Content-Type, decoder.
 Each decoder takes the frame body and the stream offset of that body (for error messages)
 and raises only :class:`EslProtocolError`.
 """

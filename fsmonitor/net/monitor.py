@@ -107,7 +107,7 @@ class Monitor(QObject):
         self.connection = EslConnection(host, port, password, user, self, options=options)
         conn = self.connection
         extra = STATE_EVENTS if every_state else ()
-        conn.subscribe([*STORE_EVENTS, *extra, "CUSTOM", *STORE_SUBCLASSES])
+        conn.subscribe([*STORE_EVENTS, *extra, ev.CUSTOM, *STORE_SUBCLASSES])
         conn.eventsReceived.connect(self._on_events)
         conn.snapshotReceived.connect(self._on_snapshot)
         conn.stateChanged.connect(self.stateChanged)
