@@ -131,6 +131,16 @@ def test_a_million_header_event_does_not_stick_the_parser() -> None:
     assert time.perf_counter() - started < 1.0
 
 
+def test_a_million_short_headers_within_the_size_limit_are_refused_quickly() -> None:
+    body = b"Event-Name: CUSTOM\n" + b"a: \n" * 1_000_000 + b"\n"
+    assert len(body) < MAX_EVENT_BODY  # not skipped: the header count is what stops it
+    [bad] = EslParser().feed(frame(b"text/event-plain", body))
+    started = time.perf_counter()
+    with pytest.raises(EslProtocolError, match="more than 10000 headers"):
+        bad.event()
+    assert time.perf_counter() - started < 0.5
+
+
 @pytest.mark.parametrize(
     ("content_type", "body"),
     [
