@@ -54,7 +54,7 @@ _TIME_NAMES: dict[str, tuple[str, ...]] = {}
 def _time_names(prefix: str) -> tuple[str, ...]:
     names = _TIME_NAMES.get(prefix)
     if names is None:
-        suffixes = (*PROFILE_TIMES, "Screen-Bit", "Privacy-Hide-Name", "Privacy-Hide-Number")
+        suffixes = (*PROFILE_TIMES, hdr.SCREEN_BIT, hdr.PRIVACY_HIDE_NAME, hdr.PRIVACY_HIDE_NUMBER)
         names = _TIME_NAMES[prefix] = tuple(f"{prefix}-{s}" for s in suffixes)
     return names
 
@@ -101,12 +101,12 @@ class CallerProfile:
 
     def identity_pairs(self, prefix: str, with_index: bool = True) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = [
-            (_name(prefix, "Direction"), self.direction),
-            (_name(prefix, "Logical-Direction"), self.logical_direction),
+            (_name(prefix, hdr.DIRECTION), self.direction),
+            (_name(prefix, hdr.LOGICAL_DIRECTION), self.logical_direction),
         ]
         for name, value in (
-            ("Username", self.username),
-            ("Dialplan", self.dialplan),
+            (hdr.USERNAME, self.username),
+            (hdr.DIALPLAN, self.dialplan),
             (hdr.CALLER_ID_NAME, self.caller_id_name),
             (hdr.CALLER_ID_NUMBER, self.caller_id_number),
             (hdr.ORIG_CALLER_ID_NAME, self.orig_caller_id_name),
@@ -114,17 +114,17 @@ class CallerProfile:
             (hdr.CALLEE_ID_NAME, self.callee_id_name),
             (hdr.CALLEE_ID_NUMBER, self.callee_id_number),
             (hdr.NETWORK_ADDR, self.network_addr),
-            ("ANI", self.ani),
+            (hdr.ANI, self.ani),
             (hdr.DESTINATION_NUMBER, self.destination_number),
             (hdr.UNIQUE_ID, self.uuid),
-            ("Source", self.source),
-            ("Context", self.context),
+            (hdr.SOURCE, self.source),
+            (hdr.CONTEXT, self.context),
             (hdr.CHANNEL_NAME, self.channel_name),
         ):
             if value:
                 out.append((_name(prefix, name), value))
         if with_index and self.profile_index:
-            out.append((_name(prefix, "Profile-Index"), self.profile_index))
+            out.append((_name(prefix, hdr.PROFILE_INDEX), self.profile_index))
         return out
 
     def time_pairs(self, prefix: str) -> list[tuple[str, str]]:
