@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from fsmonitor.core import headers as H
 from fsmonitor.core.channel import Channel
 from fsmonitor.core.events import answer_state_for, to_int
+from fsmonitor.esl import events as E
+from fsmonitor.esl import headers as H
 
 
 def text_row(row: Mapping[str, object]) -> dict[str, str]:
@@ -66,11 +67,11 @@ def update_from_row(ch: Channel, row: Mapping[str, str]) -> None:
     if value:
         ch.call_state = value
         guess = answer_state_for(value)
-        if guess and ch.answer_state != H.ANSWER_STATE_ANSWERED:
+        if guess and ch.answer_state != E.ANSWER_STATE_ANSWERED:
             ch.answer_state = guess
-        if guess == H.ANSWER_STATE_ANSWERED:
+        if guess == E.ANSWER_STATE_ANSWERED:
             ch.answered = True
-        ch.held = value == H.CALLSTATE_HELD
+        ch.held = value == E.CALLSTATE_HELD
     value = row.get(H.COL_APPLICATION, "")
     if value:
         ch.application = value

@@ -18,21 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Final
 
-# HEARTBEAT headers (ESL-PROTOCOL.md §3.4)
-UPTIME_MSEC: Final = "Uptime-msec"
-UP_TIME: Final = "Up-Time"
-FREESWITCH_VERSION: Final = "FreeSWITCH-Version"
-EVENT_INFO: Final = "Event-Info"
-SESSION_COUNT: Final = "Session-Count"
-MAX_SESSIONS: Final = "Max-Sessions"
-SESSION_PER_SEC_LAST: Final = "Session-Per-Sec-Last"
-SESSION_PER_SEC_MAX: Final = "Session-Per-Sec-Max"
-SESSION_PER_SEC_FIVE_MIN: Final = "Session-Per-Sec-FiveMin"
-SESSION_SINCE_STARTUP: Final = "Session-Since-Startup"
-SESSION_PEAK_MAX: Final = "Session-Peak-Max"
-SESSION_PEAK_FIVE_MIN: Final = "Session-Peak-FiveMin"
-IDLE_CPU: Final = "Idle-CPU"
-EVENT_DATE_TIMESTAMP: Final = "Event-Date-Timestamp"
+from fsmonitor.esl import headers as H
+
 SYSTEM_READY: Final = "System Ready"
 
 SOURCE_STATUS: Final = "status"
@@ -160,31 +147,31 @@ def status_from_heartbeat(headers: Mapping[str, str]) -> SwitchStatus | None:
     ``read_at`` is the event's own timestamp (FreeSWITCH time), so a heartbeat read late is
     still aged correctly.
     """
-    msec = _int(headers.get(UPTIME_MSEC))
+    msec = _int(headers.get(H.UPTIME_MSEC))
     if msec is not None:
         uptime = msec / 1000
     else:
         try:
-            uptime = parse_uptime(headers.get(UP_TIME) or "")
+            uptime = parse_uptime(headers.get(H.UP_TIME) or "")
         except StatusFormatError:
             return None
-    stamp = _int(headers.get(EVENT_DATE_TIMESTAMP))
+    stamp = _int(headers.get(H.EVENT_DATE_TIMESTAMP))
     if stamp is None:
         return None
-    info = headers.get(EVENT_INFO)
+    info = headers.get(H.EVENT_INFO)
     return SwitchStatus(
         read_at=stamp / 1_000_000,
         source=SOURCE_HEARTBEAT,
         uptime=uptime,
         ready=None if info is None else info == SYSTEM_READY,
-        version=headers.get(FREESWITCH_VERSION) or "",
-        sessions=_int(headers.get(SESSION_COUNT)),
-        sessions_since_startup=_int(headers.get(SESSION_SINCE_STARTUP)),
-        sessions_peak=_int(headers.get(SESSION_PEAK_MAX)),
-        sessions_peak_5min=_int(headers.get(SESSION_PEAK_FIVE_MIN)),
-        sessions_per_second_last=_int(headers.get(SESSION_PER_SEC_LAST)),
-        sessions_per_second_peak=_int(headers.get(SESSION_PER_SEC_MAX)),
-        sessions_per_second_peak_5min=_int(headers.get(SESSION_PER_SEC_FIVE_MIN)),
-        max_sessions=_int(headers.get(MAX_SESSIONS)),
-        idle_cpu=_float(headers.get(IDLE_CPU)),
+        version=headers.get(H.FREESWITCH_VERSION) or "",
+        sessions=_int(headers.get(H.SESSION_COUNT)),
+        sessions_since_startup=_int(headers.get(H.SESSION_SINCE_STARTUP)),
+        sessions_peak=_int(headers.get(H.SESSION_PEAK_MAX)),
+        sessions_peak_5min=_int(headers.get(H.SESSION_PEAK_FIVEMIN)),
+        sessions_per_second_last=_int(headers.get(H.SESSION_PER_SEC_LAST)),
+        sessions_per_second_peak=_int(headers.get(H.SESSION_PER_SEC_MAX)),
+        sessions_per_second_peak_5min=_int(headers.get(H.SESSION_PER_SEC_FIVEMIN)),
+        max_sessions=_int(headers.get(H.MAX_SESSIONS)),
+        idle_cpu=_float(headers.get(H.IDLE_CPU)),
     )
