@@ -32,7 +32,7 @@ from typing import Any
 
 from fsmonitor.core.recording import read_recording
 from fsmonitor.esl import EslParser, EslProtocolError, Frame
-from fsmonitor.esl import names as N
+from fsmonitor.esl import content_types as N
 from fsmonitor.sim.commands import ClientCommand, CommandFramingError, CommandReader
 from fsmonitor.sim.wire import AUTH_REQUEST, GOODBYE_TEXT, api_response, command_reply
 from fsmonitor.sim.wire import disconnect_notice as disconnect_frame
