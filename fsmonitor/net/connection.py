@@ -838,11 +838,7 @@ class EslConnection(QObject):
             error = EslError(ErrorKind.DISCONNECTED, messages.not_connected(self.address))
             self._book.fail(request, error)
             return
-        handle = {
-            "bgapi": self._on_bgapi_reply,
-            "api": self._on_api_reply,
-        }.get(request.kind, self._on_command_reply)
-        self._book.sent(request, partial(handle, request))
+        self._book.sent(request, partial(self._book.answer, request))
         log.debug("%s: → %s", self.address, request.label)
         self._write(request._wire)
 
@@ -879,24 +875,6 @@ class EslConnection(QObject):
         problem = transport.write(wire) if transport is not None else None
         if problem is not None:
             self._lost(messages.network_error(self.address, problem), ErrorKind.NETWORK)
-
-    def _on_api_reply(self, request: EslRequest, frame: Frame) -> None:
-        if frame.content_type == names.API_RESPONSE:
-            self._book.resolve(request, frame.body.decode("utf-8", errors="replace"))
-        else:  # a restricted userauth session answers a refused api with a command/reply
-            self._on_command_reply(request, frame)
-
-    def _on_command_reply(self, request: EslRequest, frame: Frame) -> None:
-        reply = frame.reply_text or ""
-        if reply.startswith("-ERR"):
-            self._book.fail(request, EslError(ErrorKind.REJECTED, f"{request.label}: {reply}"))
-        else:
-            self._book.resolve(request, reply)
-
-    def _on_bgapi_reply(self, request: EslRequest, frame: Frame) -> None:
-        reply = frame.reply_text or ""
-        if not reply.startswith("+OK"):  # +OK: the job runs, its BACKGROUND_JOB resolves it
-            self._book.fail(request, EslError(ErrorKind.REJECTED, f"{request.label}: {reply}"))
 
     def _arm_request_timer(self) -> None:
         deadline = self._book.next_deadline()

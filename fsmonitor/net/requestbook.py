@@ -17,7 +17,8 @@ from typing import Generic, Protocol, TypeVar
 
 from fsmonitor.esl import Frame
 
-from .errors import EslError
+from . import names
+from .errors import ErrorKind, EslError
 
 #: Above this many heap entries, ended requests are swept out of the deadline heap.
 PRUNE_AT = 512
@@ -108,6 +109,25 @@ class RequestBook(Generic[R]):
     def fail(self, request: R, error: EslError) -> None:
         self._forget(request)
         request._fail(error)
+
+    def answer(self, request: R, frame: Frame) -> None:
+        """Settle ``request`` by its reply frame.
+
+        An api ends with its body (or, in a restricted ``userauth`` session, with the
+        command/reply that refused it); a bgapi's ``+OK`` only acknowledges the job, whose
+        BACKGROUND_JOB ends it later; anything else ends with its Reply-Text. ``-ERR`` fails
+        the request as :attr:`ErrorKind.REJECTED`.
+        """
+        if request.kind == "api" and frame.content_type == names.API_RESPONSE:
+            self.resolve(request, frame.body.decode("utf-8", errors="replace"))
+            return
+        reply = frame.reply_text or ""
+        if request.kind == "bgapi" and reply.startswith("+OK"):
+            return
+        if reply.startswith("-ERR") or request.kind == "bgapi":
+            self.fail(request, EslError(ErrorKind.REJECTED, f"{request.label}: {reply}"))
+        else:
+            self.resolve(request, reply)
 
     def fail_all(self, requests: list[R], error: EslError) -> None:
         for request in requests:

@@ -258,3 +258,42 @@ def test_a_move_the_table_does_not_list_is_a_bug(
 ) -> None:
     with pytest.raises(IllegalTransition, match=f"{current.value} → {target.value}"):
         check_move(current, target)
+
+
+def reply_frame(data: bytes) -> Frame:
+    (frame,) = EslParser().feed(data)
+    return frame
+
+
+API_BODY = b"Content-Type: api/response\nContent-Length: 3\n\nabc"
+REFUSED = b"Content-Type: command/reply\nReply-Text: -ERR permission denied\n\n"
+ACK = b"Content-Type: command/reply\nReply-Text: +OK Job-UUID: j9\n\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "ending"),
+    [
+        ("api", API_BODY, "abc"),
+        ("api", REFUSED, ErrorKind.REJECTED),  # a restricted userauth session refusing an api
+        ("command", ACK, "+OK Job-UUID: j9"),
+        ("command", REFUSED, ErrorKind.REJECTED),
+        ("bgapi", ACK, None),  # acknowledged: its BACKGROUND_JOB ends it
+        ("bgapi", REFUSED, ErrorKind.REJECTED),
+    ],
+)
+def test_a_reply_settles_its_request_by_kind(kind: str, data: bytes, ending: object) -> None:
+    book: RequestBook[Job] = RequestBook(Clock())
+    job = Job(kind=kind, job_uuid="j9" if kind == "bgapi" else None)
+    book.sent(job, ignore)
+    book.next_reply()
+    book.answer(job, reply_frame(data))
+    if ending is None:
+        assert job.endings == []
+        assert book.where(job) == JOB
+    elif isinstance(ending, ErrorKind):
+        (error,) = job.endings
+        assert isinstance(error, EslError) and error.kind is ending
+        assert "-ERR permission denied" in error.message
+        assert book.where(job) == NOWHERE
+    else:
+        assert job.endings == [ending]
