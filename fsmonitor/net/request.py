@@ -78,7 +78,11 @@ class EslRequest(QObject):
     def _fail_later(self, error: EslError) -> None:
         """Fail on the next event-loop turn, so slots connected after creation still run."""
         self._deferred_error = error
-        QTimer.singleShot(0, self, self._fail_deferred)
+        timer = QTimer(self)
+        timer.setObjectName("esl-request-fail-later")
+        timer.setSingleShot(True)
+        timer.timeout.connect(self._fail_deferred)
+        timer.start(0)
 
     def _fail_deferred(self) -> None:
         if self._deferred_error is not None:

@@ -106,7 +106,11 @@ class QtTransport:
         sock.blockSignals(True)
         sock.write(last_words)
         sock.disconnectFromHost()
-        QTimer.singleShot(max(0, round(grace * 1000)), sock, lambda: _discard(sock))
+        timer = QTimer(sock)
+        timer.setObjectName("esl-close-grace")
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: _discard(sock))
+        timer.start(max(0, round(grace * 1000)))
 
     def abort(self) -> None:
         self._socket.blockSignals(True)

@@ -488,3 +488,15 @@ def test_a_request_made_from_a_state_slot_survives_the_reconnect(qtbot, fake, ma
     qtbot.waitUntil(lambda: len(results) == 2, timeout=WAIT_MS)
     assert results == ["after", "during-sync"]
     assert conn.state is S.READY
+
+
+def test_every_timer_of_the_connection_has_a_name(qtbot, fake, make_conn):
+    conn = make_conn(fake.port)
+    conn.open()
+    wait_state(qtbot, conn, S.READY)
+    refused = conn.api("bad\ncommand")  # fails on the next turn, by a timer of its own
+    with qtbot.waitSignal(refused.failed, timeout=WAIT_MS):
+        pass
+    timers = conn.findChildren(QTimer)
+    assert len(timers) >= 6
+    assert all(timer.objectName() for timer in timers), [t.objectName() for t in timers]
