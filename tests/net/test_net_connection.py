@@ -499,5 +499,6 @@ def test_every_timer_of_the_connection_has_a_name(qtbot, fake, make_conn):
         pass
     # Qt's own connect timer inside the QTcpSocket aside, every timer is one of ours.
     timers = [t for t in conn.findChildren(QTimer) if not isinstance(t.parent(), QTcpSocket)]
+    timers += refused.findChildren(QTimer)
     assert len(timers) >= 7
     assert [t for t in timers if not t.objectName()] == []
