@@ -28,6 +28,7 @@ from .backoff import Backoff
 from .errors import ErrorKind, EslError
 from .request import EslRequest
 from .requestbook import SENT, WAITING, RequestBook
+from .serverinfo import ServerFacts
 from .state import ConnectionState
 from .subscriptions import ALWAYS_SUBSCRIBED, Subscriptions
 from .transitions import check_move
@@ -163,7 +164,7 @@ class EslConnection(QObject):
         self._backlog = Backlog(opts.slice_seconds, opts.slice_events)
         self._held: list[Event] | None = None  # events held back while the snapshot is due
         self._batch: list[Event] = []
-        self._info: dict[str, Any] = {"host": self.host, "port": self.port}
+        self._facts = ServerFacts(self.host, self.port)
         self._probe: EslRequest | None = None
         self._next_retry_at: float | None = None
         self._last_error: str | None = None
@@ -205,7 +206,7 @@ class EslConnection(QObject):
     @property
     def server_info(self) -> dict[str, Any]:
         """The latest figures also sent on :attr:`serverInfo` (a copy)."""
-        return dict(self._info)
+        return self._facts.copy()
 
     @property
     def address(self) -> str:
@@ -722,12 +723,10 @@ class EslConnection(QObject):
             if request is not None:
                 self._book.resolve(request, event.body)
         elif name == names.HEARTBEAT:
-            self._on_heartbeat(event)
-        elif "hostname" not in self._info:
-            hostname = event.get(names.FREESWITCH_HOSTNAME)
-            if hostname:
-                self._info["hostname"] = hostname
-                self.serverInfo.emit(dict(self._info))
+            self._facts.note_heartbeat(event, time.time())
+            self.serverInfo.emit(self._facts.copy())
+        elif self._facts.note_hostname(event):
+            self.serverInfo.emit(self._facts.copy())
         self._batch.append(event)
         self.eventReceived.emit(event)
 
@@ -735,18 +734,6 @@ class EslConnection(QObject):
         if self._batch:
             batch, self._batch = self._batch, []
             self.eventsReceived.emit(batch)
-
-    def _on_heartbeat(self, event: Event) -> None:
-        info = self._info
-        for header in names.HEARTBEAT_FIELDS:
-            value = event.get(header)
-            if value is not None:
-                info[header] = value
-        hostname = event.get(names.FREESWITCH_HOSTNAME)
-        if hostname:
-            info["hostname"] = hostname
-        info["heartbeat_at"] = time.time()
-        self.serverInfo.emit(dict(info))
 
     # ------------------------------------------------------------------ sync stage
 
@@ -778,10 +765,8 @@ class EslConnection(QObject):
             self._report(messages.command_refused(self.address, reply))
 
     def _on_version(self, frame: Frame) -> None:
-        text = frame.body.decode("utf-8", errors="replace").strip()
-        self._info["version_text"] = text
-        self._info["version"] = messages.version_number(text)
-        self.serverInfo.emit(dict(self._info))
+        self._facts.note_version(frame.body.decode("utf-8", errors="replace").strip())
+        self.serverInfo.emit(self._facts.copy())
 
     def _on_snapshot(self, frame: Frame, at: float) -> None:
         text = frame.body.decode("utf-8", errors="replace")
