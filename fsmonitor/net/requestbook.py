@@ -168,6 +168,11 @@ class RequestBook(Generic[R]):
             heapq.heappop(heap)
         return heap[0][0] if heap else None
 
+    @property
+    def deadline_entries(self) -> int:
+        """Entries in the deadline heap, ended requests not swept out yet included."""
+        return len(self._deadlines)
+
     def overdue(self) -> list[R]:
         """The pending requests whose deadline has passed, earliest first."""
         now = self._clock()
