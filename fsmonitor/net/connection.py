@@ -350,7 +350,7 @@ class EslConnection(QObject):
             self.error.emit(message)
         if error is not None:
             self._book.fail_all(list(doomed), error)
-        if then is not None:
+        if then is not None and generation == self._generation and self._state is target:
             then()
         if generation == self._generation and self._state is target and previous is not target:
             log.info("%s: %s → %s", self.address, previous.value, target.value)
