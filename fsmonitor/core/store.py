@@ -85,6 +85,7 @@ class ChannelStore:
         "_local_at",
         "_renamed",
         "_skew",
+        "_spared",
         "_stats",
         "_view",
         "_wall_clock",
@@ -121,6 +122,7 @@ class ChannelStore:
         self._fs_time: float | None = None
         self._local_at = 0.0
         self._skew = 0.0
+        self._spared: set[str] = set()
 
     # --- reading --------------------------------------------------------------------------
 
@@ -521,6 +523,7 @@ class ChannelStore:
         live = self._live
         changes: list[Change] = []
         seen: set[str] = set()
+        spared: set[str] = set()
         touched: list[Channel] = []
         for raw_row in rows:
             raw = raw_row.get(H.COL_UUID)
@@ -553,8 +556,41 @@ class ChannelStore:
             ch = live[uuid]
             born = ch.created_at if ch.created_at is not None else ch.updated_at
             if born is not None and born > stale_before:
-                continue  # too young for the snapshot to know it
+                spared.add(uuid)  # too young for the snapshot to know it: see `recheck`
+                continue
             changes.append(Change("removed", uuid, ch))
             self._end(ch, at, changes, lost=True)
+        self._spared = spared
         self._calls.regroup(live, self._links)
         return changes
+
+    @property
+    def spared(self) -> frozenset[str]:
+        """Live channels the last `resync` kept although its rows lacked them, because they
+        were too young to judge. One that hung up while no events reached us would stay for
+        ever: list the channels again once `RESYNC_GRACE` has passed and call `recheck`."""
+        return frozenset(self._spared)
+
+    def recheck(self, rows: Iterable[Mapping[str, object]]) -> list[Change]:
+        """End ("lost") the `spared` channels that a later ``show channels as json`` lacks.
+
+        Only the spared ones: any other channel missing from ``rows`` may be younger than
+        the rows themselves.
+        """
+        spared, self._spared = self._spared, set()
+        present = {self._renamed.get(raw, raw) for raw in _uuids(rows)}
+        live = self._live
+        changes: list[Change] = []
+        when = self.now()
+        for uuid in sorted(spared - present):
+            ch = live.get(self._renamed.get(uuid, uuid))
+            if ch is not None:
+                changes.append(Change("removed", ch.uuid, ch))
+                self._end(ch, when, changes, lost=True)
+        if changes:
+            self._calls.regroup(live, self._links)
+        return changes
+
+
+def _uuids(rows: Iterable[Mapping[str, object]]) -> list[str]:
+    return [raw for row in rows if isinstance(raw := row.get(H.COL_UUID), str) and raw]

@@ -14,8 +14,8 @@ States (:class:`ConnectionState`)
     ``RECONNECTING``: lost; the next attempt is at ``next_retry_at`` (``esl-reconnect-backoff``,
     0.5 s doubling to 30 s, ±20 % jitter, reset once READY). ``connect_now()`` skips the wait,
     ``stop_trying()`` ends in DISCONNECTED.
-    ``FAILED``: wrong password/user or ACL rejection: retrying cannot help, so it does not;
-    ``open()`` starts again.
+    ``FAILED``: wrong password/user, ACL rejection, or not an Event Socket: retrying cannot
+    help, so it does not; ``open()`` starts again.
 
 Signals
     ``stateChanged(ConnectionState)``; ``eventReceived(Event)`` per event and
@@ -48,21 +48,36 @@ Guarantees
       a field may show a slightly older value until the channel's next event.
     * Subscriptions and filters the application set are re-sent after every reconnect (with
       ``Event-Name`` filters for BACKGROUND_JOB and HEARTBEAT once any filter exists).
-    * Heartbeat watchdog (``esl-heartbeat-watchdog``): no byte at all for
-      ``heartbeat_interval × heartbeat_misses`` (20 s × 3) → ``api status`` probe; no answer
-      within ``probe_timeout`` → recycle.
-    * Disconnect notices (goodbye, shutdown, lost events), rude rejection, connection refused,
-      host not found, a connection cut mid-frame, and :class:`~fsmonitor.esl.EslProtocolError`
-      each give a distinct message on ``error`` and a state change; no exception reaches Qt.
+    * Heartbeat watchdog (``esl-heartbeat-watchdog``): no completed frame for
+      ``heartbeat_interval × heartbeat_misses`` (20 s × 1.2) → ``api status`` probe; no answer
+      within ``probe_timeout`` (5 s) → recycle. A frozen switch is thus shown as not live
+      within ``ConnectionOptions.frozen_after`` (29 s), with the reason in ``last_error``;
+      bytes of a frame that never completes are not progress.
+    * A server that is not an Event Socket (anything but ``auth/request`` first, e.g. an HTTP
+      server's ``HTTP/1.1 400 Bad Request``, or no greeting within ``auth_timeout``) ends in
+      FAILED with what it sent; retrying cannot help. ``last_error`` keeps the last failure
+      reason while RECONNECTING.
     * Never more than ``slice_seconds`` (8 ms, plus one batch) of one turn of the event loop
       goes to received frames: a read holding thousands of events is worked off in slices,
       in order, continued by a zero-timeout timer (``esl-backlog``), so painting and timers
-      run in between. A reply is resolved only after the events before it were emitted;
-      ``close()`` (or a lost connection) drops the rest of the backlog.
+      run in between. Reading goes on while bytes wait in the socket (Qt announces new bytes
+      once), so the rest of a big reply never waits for traffic a quiet switch won't send.
+      A reply is resolved only after the events before it were emitted; ``close()`` (or a
+      lost connection) drops the rest of the backlog.
     * The password never appears in logs, errors or ``repr``. Logger: ``fsmonitor.net``.
+
+Parts (each one job): :mod:`.connection` (``EslConnection``: wiring, frames, sync stage),
+:mod:`.requestbook` (Qt-free: where each request stands, its deadline, exactly one ending),
+:mod:`.subscriptions` (events, format, filters as data → the commands to (re)send),
+:mod:`.backlog` (frames handled in slices), :mod:`.transitions` (the one table of allowed
+state moves), :mod:`.transport` (the socket seam: ``Transport``, ``QtTransport``; tests pass
+``EslConnection(..., transport=factory)``), :mod:`.request`, :mod:`.messages`, :mod:`.errors`,
+:mod:`.state`, :mod:`.backoff`, :mod:`.monitor`.
 
 ``Monitor(host, port, password, user=None)`` owns ``connection`` and ``store``
 (a :class:`~fsmonitor.core.ChannelStore`) and emits ``changed(list)`` and ``statsChanged()``.
+After a snapshot that spared channels too young to judge, it lists the channels again once
+the grace period has passed (``monitor-resync-recheck``) and ends those gone meanwhile.
 """
 
 from __future__ import annotations

@@ -1,40 +1,61 @@
-"""The inbound ESL client: one QTcpSocket, driven entirely by signals and named QTimers.
+"""The inbound ESL client: one transport, driven entirely by signals and named QTimers.
 
-See the package docstring (:mod:`fsmonitor.net`) for the states, signals and guarantees.
+See the package docstring (:mod:`fsmonitor.net`) for the states, signals and guarantees. The
+parts live next door: :mod:`.requestbook` (where each request stands), :mod:`.subscriptions`
+(what to re-send after a reconnect), :mod:`.backlog` (handling frames in slices),
+:mod:`.transitions` (the allowed state moves) and :mod:`.transport` (the socket seam).
 """
 
 from __future__ import annotations
 
-import heapq
 import logging
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from time import perf_counter
+from functools import partial
 from typing import Any
 
 import orjson
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
-from fsmonitor.esl import Command, EslCommandError, EslParser, EslProtocolError, Event, Frame
+from fsmonitor.esl import (
+    Command,
+    EslCommandError,
+    EslParser,
+    EslProtocolError,
+    Event,
+    Frame,
+    formats,
+)
+from fsmonitor.esl import content_types as N
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as H
 
-from . import messages, names
+from . import messages
+from .backlog import Backlog, Outcome
 from .backoff import Backoff
 from .errors import ErrorKind, EslError
 from .request import EslRequest
+from .requestbook import SENT, WAITING, RequestBook
+from .serverinfo import ServerFacts
 from .state import ConnectionState
+from .subscriptions import ALWAYS_SUBSCRIBED, Subscriptions
+from .transitions import check_move
+from .transport import SocketFault, Transport, TransportFactory, TransportHandlers, qt_transport
 
 log = logging.getLogger("fsmonitor.net")
 
-#: Above this many timeout entries, finished requests are swept out of the deadline heap.
-_PRUNE_AT = 512
+__all__ = ["ALWAYS_SUBSCRIBED", "ConnectionOptions", "EslConnection", "Snapshot"]
 
-#: Events the connection itself needs, whatever the application subscribes to.
-ALWAYS_SUBSCRIBED: tuple[str, ...] = (names.BACKGROUND_JOB, names.HEARTBEAT)
+S = ConnectionState
+
+#: How much of what a server sent before greeting us is kept to say what it was.
+_FIRST_BYTES = 256
+#: What an Event Socket may send before its ``auth/request``; anything else means the port
+#: is served by something else (a web server, a database...).
+_BEFORE_GREETING = frozenset({N.AUTH_REQUEST, N.RUDE_REJECTION, N.DISCONNECT_NOTICE})
 
 
 @dataclass(frozen=True)
@@ -46,8 +67,11 @@ class ConnectionOptions:
     sync_timeout: float = 30.0  # each request of the sync stage, snapshot included
     command_timeout: float = 10.0  # subscription/filter commands sent while READY
     heartbeat_interval: float = 20.0  # FreeSWITCH's event-heartbeat-interval
-    heartbeat_misses: float = 3.0  # silence of this many intervals triggers the probe
-    probe_timeout: float = 10.0  # the `api status` probe must answer within this
+    # No completed frame for this many intervals triggers the probe: a little over one
+    # interval, so a live switch (a HEARTBEAT at least every interval) is never probed, and
+    # a frozen one is shown as not live within 24 s + probe_timeout = 29 s.
+    heartbeat_misses: float = 1.2
+    probe_timeout: float = 5.0  # the `api status` probe must answer within this
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
     backoff_jitter: float = 0.2
@@ -64,6 +88,16 @@ class ConnectionOptions:
     backlog_frames: int = 20_000
     socket_buffer: int = 8 << 20
 
+    @property
+    def silence_before_probe(self) -> float:
+        """Seconds without a completed frame before the switch is asked ``api status``."""
+        return self.heartbeat_interval * self.heartbeat_misses
+
+    @property
+    def frozen_after(self) -> float:
+        """Seconds after its last frame by which a frozen switch is dropped (not live)."""
+        return self.silence_before_probe + self.probe_timeout
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -78,7 +112,7 @@ class Snapshot:
     at: float
 
 
-def _parse_rows(body: str) -> list[dict[str, Any]]:
+def parse_rows(body: str) -> list[dict[str, Any]]:
     """The rows of a ``show ... as json`` reply (``{"row_count": 0}`` has no ``rows`` key)."""
     data = orjson.loads(body)
     if not isinstance(data, dict) or "row_count" not in data:
@@ -98,6 +132,8 @@ class EslConnection(QObject):
     ``logReceived(LogRecord)``, ``error(str)``, ``serverInfo(dict)``,
     ``snapshotReceived(Snapshot)``, ``retryScheduled(float)`` (epoch seconds of the next
     attempt).
+
+    ``transport`` builds the byte stream (default: a ``QTcpSocket``); tests pass their own.
     """
 
     stateChanged = Signal(object)
@@ -118,6 +154,7 @@ class EslConnection(QObject):
         parent: QObject | None = None,
         *,
         options: ConnectionOptions | None = None,
+        transport: TransportFactory | None = None,
     ) -> None:
         super().__init__(parent)
         self.host = host
@@ -126,32 +163,26 @@ class EslConnection(QObject):
         self.__password = password
         self.options = options or ConnectionOptions()
         opts = self.options
+        self._make_transport: TransportFactory = transport or qt_transport
         self._backoff = Backoff(opts.backoff_initial, opts.backoff_max, jitter=opts.backoff_jitter)
 
-        self._state = ConnectionState.DISCONNECTED
-        self._socket: QTcpSocket | None = None
+        self._state = S.DISCONNECTED
+        self._transport: Transport | None = None
         self._parser: EslParser | None = None
-        self._generation = 0  # bumped whenever a socket is dropped: stale work stops
-        self._fifo: deque[EslRequest] = deque()  # sent, waiting for their reply, in order
-        self._waiting: list[EslRequest] = []  # made before READY, sent on READY
-        self._jobs: dict[str, EslRequest] = {}  # bgapi Job-UUID → request
-        self._sync_events: list[Event] | None = None  # events held back while SYNCING
+        self._generation = 0  # bumped whenever a transport is dropped: stale work stops
+        self._book: RequestBook[EslRequest] = RequestBook(time.monotonic)
+        self._subscriptions = Subscriptions()
+        self._backlog = Backlog(opts.slice_seconds, opts.slice_events)
+        self._held: list[Event] | None = None  # events held back while the snapshot is due
         self._batch: list[Event] = []
-        # Frames read but not handled yet: a big read is worked off in slices of
-        # ``options.slice_seconds``, each on its own turn of the event loop, so painting and
-        # timers run between them. ``_failure`` is a parse error met after those frames.
-        self._frames: deque[Frame] = deque()
-        self._failure: EslProtocolError | None = None
-        self._events: list[str] = []  # application subscriptions, in order
-        self._subclasses: list[str] = []  # CUSTOM subclasses
-        self._format = "json"
-        self._filters: list[tuple[str, str]] = []
-        self._info: dict[str, Any] = {"host": self.host, "port": self.port}
+        self._facts = ServerFacts(self.host, self.port)
         self._probe: EslRequest | None = None
         self._next_retry_at: float | None = None
         self._last_error: str | None = None
         self._last_error_kind: ErrorKind | None = None
+        self._greeted = False  # auth/request seen on this transport
         self._authenticated = False
+        self._first_bytes = b""  # what came before the greeting, to say what the server is
 
         self._connect_timer = self._timer("esl-connect-timeout", self._on_connect_timeout)
         self._auth_timer = self._timer("esl-auth-timeout", self._on_auth_timeout)
@@ -159,11 +190,8 @@ class EslConnection(QObject):
         self._watchdog = self._timer("esl-heartbeat-watchdog", self._on_watchdog)
         # One timer for all request timeouts, armed for the earliest deadline.
         self._request_timer = self._timer("esl-request-timeouts", self._on_request_deadlines)
-        self._deadlines: list[tuple[float, int, EslRequest]] = []  # heap
-        self._backlog_timer = self._timer("esl-backlog", self._work_backlog)
+        self._backlog_timer = self._timer("esl-backlog", self._work)
         self._backlog_timer.setInterval(0)
-        self._deadline_seq = 0
-        self._prune_at = _PRUNE_AT
 
     # ------------------------------------------------------------------ public API
 
@@ -178,7 +206,7 @@ class EslConnection(QObject):
 
     @property
     def last_error(self) -> str | None:
-        """The most recent message emitted on :attr:`error`."""
+        """The most recent message emitted on :attr:`error` (kept while reconnecting)."""
         return self._last_error
 
     @property
@@ -189,7 +217,7 @@ class EslConnection(QObject):
     @property
     def server_info(self) -> dict[str, Any]:
         """The latest figures also sent on :attr:`serverInfo` (a copy)."""
-        return dict(self._info)
+        return self._facts.copy()
 
     @property
     def address(self) -> str:
@@ -263,43 +291,30 @@ class EslConnection(QObject):
         without a preceding ``CUSTOM``). Kept and re-sent after every reconnect;
         BACKGROUND_JOB and HEARTBEAT are always included.
         """
-        for token in events:
-            for word in str(token).split():
-                if word.upper() == "CUSTOM":
-                    continue
-                target = self._subclasses if "::" in word else self._events
-                if word not in target:
-                    target.append(word)
-        self._format = fmt
-        if self._state is ConnectionState.READY:
-            self._guard(self._send_subscription)
+        self._subscriptions.add_events(events, fmt)
+        if self._state is S.READY:
+            self._guard(lambda: self._send_commands([self._subscriptions.event_command()]))
 
     def add_filter(self, header: str, value: str) -> None:
         """Add an event filter (``filter <header> <value>``), re-applied after reconnects.
 
         Once any filter exists, ``Event-Name BACKGROUND_JOB`` and ``Event-Name HEARTBEAT``
-        are added as well, or bgapi results and the heartbeat would be filtered out.
+        are added as well, or bgapi results and the heartbeat would be filtered out. A
+        header or value ESL cannot carry raises :class:`~fsmonitor.esl.EslCommandError`.
         """
-        if (header, value) in self._filters:
-            return
-        first = not self._filters
-        self._filters.append((header, value))
-        if self._state is ConnectionState.READY:
-            self._guard(lambda: self._send_filters(self._required_filters() if first else []))
-            self._guard(lambda: self._send_filters([(header, value)]))
+        commands = self._subscriptions.add_filter(header, value)
+        if commands and self._state is S.READY:
+            self._guard(lambda: self._send_commands(commands))
 
     def delete_filter(self, header: str, value: str | None = None) -> None:
         """Remove filters on ``header`` (all of them, or only ``value``)."""
-        self._filters = [
-            (h, v) for h, v in self._filters if not (h == header and value in (None, v))
-        ]
-        if self._state is ConnectionState.READY:
-            wire = bytes(Command.filter_delete(header, value))
-            self._guard(lambda: self._send_internal("filter delete", wire, self._check_ok))
+        command = self._subscriptions.delete_filter(header, value)
+        if self._state is S.READY:
+            self._guard(lambda: self._send_commands([command]))
 
     # ------------------------------------------------------------------ plumbing
 
-    def _timer(self, name: str, slot: Callable[[], None]) -> QTimer:
+    def _timer(self, name: str, slot: Callable[[], object]) -> QTimer:
         timer = QTimer(self)
         timer.setObjectName(name)
         timer.setSingleShot(True)
@@ -320,12 +335,37 @@ class EslConnection(QObject):
             except RuntimeError:  # Qt objects already gone (application shutdown)
                 log.debug("connection to %s torn down during shutdown", self.address)
 
-    def _set_state(self, state: ConnectionState) -> None:
-        if state is self._state:
-            return
-        log.info("%s: %s → %s", self.address, self._state.value, state.value)
-        self._state = state
-        self.stateChanged.emit(state)
+    def _move(
+        self,
+        target: ConnectionState,
+        *,
+        doomed: Iterable[EslRequest] = (),
+        error: EslError | None = None,
+        message: str | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """The one way the state changes (see :mod:`.transitions` for the allowed moves).
+
+        The state is set first, so every slot that runs afterwards sees it; then the world is
+        told: ``message`` on :attr:`error`, the ``doomed`` requests fail with ``error``,
+        ``then`` runs (requests that go out in the new state), and ``stateChanged`` fires last,
+        unless one of those slots started another move meanwhile.
+        """
+        previous = self._state
+        if target is not previous:
+            check_move(previous, target)
+        generation = self._generation
+        self._state = target
+        if message is not None:
+            log.warning("%s", message)
+            self.error.emit(message)
+        if error is not None:
+            self._book.fail_all(list(doomed), error)
+        if then is not None and generation == self._generation and self._state is target:
+            then()
+        if generation == self._generation and self._state is target and previous is not target:
+            log.info("%s: %s → %s", self.address, previous.value, target.value)
+            self.stateChanged.emit(target)
 
     def _report(self, message: str) -> None:
         self._last_error = message
@@ -335,7 +375,7 @@ class EslConnection(QObject):
     # ------------------------------------------------------------------ lifecycle
 
     def _open(self) -> None:
-        if self._state not in (ConnectionState.DISCONNECTED, ConnectionState.FAILED):
+        if self._state not in (S.DISCONNECTED, S.FAILED):
             return
         self._backoff.reset()
         self._start_connect()
@@ -343,80 +383,85 @@ class EslConnection(QObject):
     def _start_connect(self) -> None:
         self._retry_timer.stop()
         self._next_retry_at = None
-        self._teardown_socket()
+        self._teardown()
+        # A new transport starts with an empty FIFO, whatever happened before.
+        self._book.fail_all(
+            self._book.take_sent(), EslError(ErrorKind.DISCONNECTED, "connection replaced")
+        )
         self._parser = EslParser()
-        self._authenticated = False
-        sock = QTcpSocket(self)
-        sock.setObjectName("esl-socket")
-        sock.setReadBufferSize(self.options.socket_buffer)
-        sock.connected.connect(lambda: self._guard(self._on_connected))
-        sock.readyRead.connect(lambda: self._guard(self._on_ready_read))
-        sock.errorOccurred.connect(lambda err: self._guard(lambda: self._on_socket_error(err)))
-        sock.disconnected.connect(lambda: self._guard(self._on_disconnected))
-        self._socket = sock
-        self._drop_leftovers()
+        self._greeted = self._authenticated = False
+        self._first_bytes = b""
+        transport = self._make_transport(self, self.options.socket_buffer)
+        self._transport = transport
+        generation = self._generation
         self._connect_timer.start(self._ms(self.options.connect_timeout))
         log.info("connecting to %s", self.address)
-        sock.connectToHost(self.host, self.port)
-        self._set_state(ConnectionState.CONNECTING)
+        self._move(S.CONNECTING)
+        if generation == self._generation:
+            transport.open(self.host, self.port, self._handlers(generation))
+
+    def _handlers(self, generation: int) -> TransportHandlers:
+        """Callbacks that fall silent once their transport is no longer the current one."""
+
+        def current(work: Callable[[], None]) -> Callable[[], None]:
+            return lambda: self._guard(work) if generation == self._generation else None
+
+        return TransportHandlers(
+            connected=current(self._on_connected),
+            readable=current(self._on_readable),
+            fault=lambda fault, detail: current(partial(self._on_fault, fault, detail))(),
+            closed=current(self._on_closed),
+        )
 
     def _connect_now(self) -> None:
-        if self._state in (ConnectionState.DISCONNECTED, ConnectionState.FAILED):
+        if self._state in (S.DISCONNECTED, S.FAILED):
             self._open()
-        elif self._state is ConnectionState.RECONNECTING:
+        elif self._state is S.RECONNECTING:
             self._start_connect()
 
     def _stop_trying(self) -> None:
-        if self._state is ConnectionState.RECONNECTING:
+        if self._state is S.RECONNECTING:
             self._generation += 1
             self._retry_timer.stop()
             self._next_retry_at = None
-            self._finish_transition(
-                ConnectionState.DISCONNECTED,
-                self._take_all(),
-                EslError(ErrorKind.DISCONNECTED, "gave up reconnecting"),
+            self._move(
+                S.DISCONNECTED,
+                doomed=self._book.take_all(),
+                error=EslError(ErrorKind.DISCONNECTED, "gave up reconnecting"),
             )
 
     def _close(self) -> None:
         self._stop_timers()
         self._next_retry_at = None
-        sock = self._socket
-        if sock is not None and self._authenticated:
-            self._say_goodbye(sock)
-            self._socket = None
+        transport = self._transport
+        if transport is not None and self._authenticated:
+            # Say goodbye with `exit` and let the socket drain and close on its own.
+            self._transport = None
             self._generation += 1
-            self._forget_backlog()
+            self._backlog_stop()
+            transport.finish(bytes(Command.exit()), self.options.close_grace)
         else:
-            self._teardown_socket()
+            self._teardown()
         self._parser = None
-        self._sync_events = None
+        self._held = None
         self._probe = None
-        self._finish_transition(
-            ConnectionState.DISCONNECTED,
-            self._take_all(),
-            EslError(ErrorKind.DISCONNECTED, f"disconnected from {self.address}"),
+        self._move(
+            S.DISCONNECTED,
+            doomed=self._book.take_all(),
+            error=EslError(ErrorKind.DISCONNECTED, f"disconnected from {self.address}"),
         )
 
-    def _say_goodbye(self, sock: QTcpSocket) -> None:
-        """Send ``exit`` and let the socket drain and close on its own, without us."""
-        sock.blockSignals(True)
-        sock.write(bytes(Command.exit()))
-        sock.disconnectFromHost()
-        QTimer.singleShot(self._ms(self.options.close_grace), sock, lambda: _discard(sock))
-
-    def _teardown_socket(self) -> None:
-        """Drop the current socket at once (abort); nothing from it reaches us afterwards."""
+    def _teardown(self) -> None:
+        """Drop the current transport at once; nothing from it reaches us afterwards."""
         self._generation += 1
-        self._forget_backlog()
-        sock, self._socket = self._socket, None
-        if sock is not None:
-            sock.blockSignals(True)
-            _discard(sock)
+        self._backlog_stop()
+        transport, self._transport = self._transport, None
+        if transport is not None:
+            transport.abort()
 
-    def _forget_backlog(self) -> None:
-        """Frames of a dropped socket are never handled."""
-        self._frames.clear()
-        self._failure = None
+    def _backlog_stop(self) -> None:
+        """Frames of a dropped transport are never handled."""
+        self._backlog.clear()
         self._backlog_timer.stop()
 
     def _stop_timers(self) -> None:
@@ -428,240 +473,197 @@ class EslConnection(QObject):
         if not self._state.is_live:
             return
         self._drop(message, kind)
-        doomed = self._take_fifo()
+        doomed = self._book.take_sent()
+        error = EslError(ErrorKind.DISCONNECTED, f"connection lost: {message}")
         if not self.options.reconnect:
-            doomed += self._take_all()
-            self._finish_transition(
-                ConnectionState.DISCONNECTED,
-                doomed,
-                EslError(ErrorKind.DISCONNECTED, f"connection lost: {message}"),
-                message,
-            )
+            doomed += self._book.take_all()
+            self._move(S.DISCONNECTED, doomed=doomed, error=error, message=message)
             return
         delay = self._backoff.next_delay()
-        self._next_retry_at = time.time() + delay
+        retry_at = self._next_retry_at = time.time() + delay
         self._retry_timer.start(self._ms(delay))
         log.info("%s: next attempt in %.2f s", self.address, delay)
         generation = self._generation
-        self._finish_transition(
-            ConnectionState.RECONNECTING,
-            doomed,
-            EslError(ErrorKind.DISCONNECTED, f"connection lost: {message}"),
-            message,
-        )
-        if generation == self._generation and self._next_retry_at is not None:
-            self.retryScheduled.emit(self._next_retry_at)
+        self._move(S.RECONNECTING, doomed=doomed, error=error, message=message)
+        if generation == self._generation and self._next_retry_at == retry_at:
+            self.retryScheduled.emit(retry_at)
 
     def _give_up(self, message: str, kind: ErrorKind) -> None:
-        """A failure retrying cannot fix (wrong password, ACL): stop in FAILED."""
+        """A failure retrying cannot fix (wrong password, ACL, not ESL): stop in FAILED."""
         self._drop(message, kind)
         self._next_retry_at = None
-        doomed = self._take_fifo() + self._take_all()
-        self._finish_transition(ConnectionState.FAILED, doomed, EslError(kind, message), message)
+        doomed = self._book.take_all()
+        self._move(S.FAILED, doomed=doomed, error=EslError(kind, message), message=message)
 
     def _drop(self, message: str, kind: ErrorKind) -> None:
-        """Forget the socket and everything tied to it, without telling anyone yet."""
+        """Forget the transport and everything tied to it, without telling anyone yet."""
         self._last_error_kind = kind
         self._last_error = message
         self._stop_timers()
-        self._teardown_socket()
+        self._teardown()
         self._parser = None
-        self._sync_events = None
+        self._held = None
         self._probe = None
         self._batch = []
 
-    def _take_fifo(self) -> list[EslRequest]:
-        """Requests sent on the lost socket: their replies will never come."""
-        fifo, self._fifo = list(self._fifo), deque()
-        for request in fifo:
-            if request.job_uuid is not None:
-                self._jobs.pop(request.job_uuid, None)
-        return fifo
-
-    def _take_all(self) -> list[EslRequest]:
-        taken = self._take_fifo() + self._waiting + list(self._jobs.values())
-        self._waiting, self._jobs = [], {}
-        return taken
-
-    def _drop_leftovers(self) -> None:
-        """A new socket starts with an empty FIFO, whatever happened before."""
-        leftovers = self._take_fifo()
-        for request in leftovers:
-            request._fail(EslError(ErrorKind.DISCONNECTED, "connection replaced"))
-
-    def _finish_transition(
-        self,
-        state: ConnectionState,
-        doomed: list[EslRequest],
-        error: EslError,
-        message: str | None = None,
-    ) -> None:
-        """Enter ``state`` first, then tell the world: error, failed requests, new state.
-
-        The state is consistent before any slot runs, so a slot that calls back (close(),
-        api()...) sees the new state; if it starts another transition, ours stops notifying.
-        """
-        generation = self._generation
-        previous, self._state = self._state, state
-        if message is not None:
-            log.warning("%s", message)
-            self.error.emit(message)
-        for request in doomed:
-            request._fail(error)
-        if generation == self._generation and self._state is state and previous is not state:
-            log.info("%s: %s → %s", self.address, previous.value, state.value)
-            self.stateChanged.emit(state)
-
     def _on_retry_timer(self) -> None:
-        if self._state is ConnectionState.RECONNECTING:
+        if self._state is S.RECONNECTING:
             self._start_connect()
 
-    # ------------------------------------------------------------------ socket signals
+    # ------------------------------------------------------------------ transport events
 
     def _on_connected(self) -> None:
         self._connect_timer.stop()
         self._auth_timer.start(self._ms(self.options.auth_timeout))
-        self._set_state(ConnectionState.AUTHENTICATING)
+        self._move(S.AUTHENTICATING)
 
     def _on_connect_timeout(self) -> None:
-        if self._state is ConnectionState.CONNECTING:
-            self._lost(
-                messages.connect_timeout(self.address, self.options.connect_timeout),
-                ErrorKind.TIMEOUT,
-            )
+        if self._state is S.CONNECTING:
+            seconds = self.options.connect_timeout
+            self._lost(messages.connect_timeout(self.address, seconds), ErrorKind.TIMEOUT)
 
     def _on_auth_timeout(self) -> None:
-        if self._state is ConnectionState.AUTHENTICATING:
-            self._lost(
-                messages.auth_timeout(self.address, self.options.auth_timeout), ErrorKind.TIMEOUT
-            )
+        if self._state is not S.AUTHENTICATING:
+            return
+        seconds = self.options.auth_timeout
+        if not self._greeted:
+            # Connected, yet not a word of ESL: whatever listens there, retrying won't help.
+            self._give_up(messages.no_greeting(self.address, seconds), ErrorKind.PROTOCOL)
+        else:
+            self._lost(messages.auth_timeout(self.address, seconds), ErrorKind.TIMEOUT)
 
-    def _on_socket_error(self, err: QAbstractSocket.SocketError) -> None:
-        if self._socket is None:
+    def _on_fault(self, fault: SocketFault, detail: str) -> None:
+        if self._transport is None:
             return
         self._drain()
-        if self._socket is None:  # the drained bytes ended the connection already
+        if self._transport is None:  # the drained bytes ended the connection already
             return
-        errors = QAbstractSocket.SocketError
-        if err == errors.ConnectionRefusedError:
+        if fault is SocketFault.REFUSED:
             self._lost(messages.refused(self.host, self.port), ErrorKind.REFUSED)
-        elif err == errors.HostNotFoundError:
+        elif fault is SocketFault.HOST_NOT_FOUND:
             self._lost(messages.host_not_found(self.host), ErrorKind.HOST_NOT_FOUND)
-        elif err == errors.RemoteHostClosedError:
+        elif fault is SocketFault.REMOTE_CLOSED:
             self._on_remote_closed()
         else:
-            detail = self._socket.errorString()
             self._lost(messages.network_error(self.address, detail), ErrorKind.NETWORK)
 
-    def _on_disconnected(self) -> None:
-        if self._socket is None:
+    def _on_closed(self) -> None:
+        if self._transport is None:
             return
         self._drain()
-        if self._socket is not None:
+        if self._transport is not None:
             self._on_remote_closed()
 
     def _on_remote_closed(self) -> None:
-        partial = self._parser is not None and _buffered(self._parser) > 0
-        if partial:
+        if not self._greeted and self._first_bytes:
+            self._not_an_event_socket()
+        elif self._parser is not None and self._parser.buffered > 0:
             self._lost(messages.cut_mid_frame(self.address), ErrorKind.CLOSED_BY_SERVER)
         else:
             self._lost(messages.closed_by_server(self.address), ErrorKind.CLOSED_BY_SERVER)
 
+    def _not_an_event_socket(self) -> None:
+        self._give_up(
+            messages.not_event_socket(self.address, self._first_bytes), ErrorKind.PROTOCOL
+        )
+
+    # ------------------------------------------------------------------ reading
+
     def _drain(self) -> None:
         """Handle everything still buffered at once (a disconnect notice often arrives with
         the close, behind the backlog)."""
-        sock = self._socket
-        while sock is not None and sock.bytesAvailable() > 0 and self._failure is None:
-            self._read(force=True)
-        if self._frames or self._failure is not None:
-            self._work_backlog(budget=False)
+        while self._read(force=True):
+            pass
+        self._work(budget=False)
 
-    def _on_ready_read(self) -> None:
+    def _on_readable(self) -> None:
         self._read()
-        if self._frames or self._failure is not None:
-            self._work_backlog()
+        self._work()
 
     def _read(self, force: bool = False) -> bool:
         """Frame up to ``read_chunk`` waiting bytes into the backlog (framing is cheap; events
         are not). A full backlog leaves the bytes in the socket: that is the backpressure.
         Returns whether anything was read."""
-        sock, parser = self._socket, self._parser
-        if sock is None or parser is None:
+        transport, parser = self._transport, self._parser
+        if transport is None or parser is None or self._backlog.failure is not None:
             return False
-        if not force and len(self._frames) >= self.options.backlog_frames:
+        if not force and len(self._backlog) >= self.options.backlog_frames:
             return False
-        data = sock.read(self.options.read_chunk).data()
-        if not data or self._failure is not None:  # past a parse error nothing is trusted
+        if transport.bytes_available() <= 0:
             return False
-        if self._state in (ConnectionState.SYNCING, ConnectionState.READY):
-            self._watchdog.start(self._watchdog_ms())
+        data = transport.read(self.options.read_chunk)
+        if not data:
+            return False
+        if not self._greeted and len(self._first_bytes) < _FIRST_BYTES:
+            self._first_bytes += data[: _FIRST_BYTES - len(self._first_bytes)]
+        failure: EslProtocolError | None = None
         try:
             frames = parser.feed(data)
         except EslProtocolError as exc:
             # The frames completed before the bad bytes are still good: use them first.
-            self._failure, frames = exc, list(getattr(exc, "frames", []))
-        self._frames.extend(frames)
+            failure, frames = exc, exc.frames
+        if frames and self._state in (S.SYNCING, S.READY):
+            # Progress is a completed frame: a server trickling bytes of one frame that never
+            # ends must not look alive.
+            self._watchdog.start(self._ms(self.options.silence_before_probe))
+        self._backlog.add(frames, failure)
         return True
 
-    def _unread(self) -> bool:
-        sock = self._socket
-        return sock is not None and sock.bytesAvailable() > 0
+    def _work(self, budget: bool = True) -> None:
+        """Handle the backlog for one slice; see :class:`~fsmonitor.net.backlog.Backlog`.
 
-    def _work_backlog(self, budget: bool = True) -> None:
-        """Handle queued frames, in order, for at most ``slice_seconds``, then yield.
-
-        Events go out in batches of ``slice_events``; the clock is read after each batch
-        (the store's slots included), so one turn of the loop overruns the budget by one
-        batch at most. What is left continues on a zero-timeout timer, after whatever the
-        event loop has waiting (painting, timers, other sockets).
+        Reading goes on while bytes wait in the socket (Qt announces new bytes once, not the
+        ones we left), so the rest of a big reply never waits for more traffic.
         """
-        frames = self._frames
+        if self._transport is None:
+            return
         generation = self._generation
-        deadline = perf_counter() + self.options.slice_seconds
-        per_batch = max(1, self.options.slice_events)
-        on_frame = self._on_frame
-        while frames or (self._failure is None and self._read()):
-            for _ in range(min(per_batch, len(frames))):
-                on_frame(frames.popleft())
-                if generation != self._generation:  # the frame ended this connection
-                    return
-            self._emit_batch()
-            if generation != self._generation:
-                return
-            if budget and perf_counter() >= deadline and (frames or self._unread()):
-                self._backlog_timer.start()
-                return
-        failure, self._failure = self._failure, None
-        if failure is not None:
-            self._lost(messages.protocol_error(self.address, failure), ErrorKind.PROTOCOL)
+        outcome = self._backlog.work(
+            self._on_frame,
+            self._emit_batch,
+            self._read,
+            lambda: generation == self._generation,
+            budget,
+        )
+        if outcome is Outcome.YIELDED:
+            self._backlog_timer.start()
+        elif outcome is Outcome.FAILED:
+            failure = self._backlog.take_failure()
+            if not self._greeted:
+                self._not_an_event_socket()
+            elif failure is not None:
+                self._lost(messages.protocol_error(self.address, failure), ErrorKind.PROTOCOL)
 
     # ------------------------------------------------------------------ frames
 
     def _on_frame(self, frame: Frame) -> None:
         ctype = frame.content_type
-        if ctype in names.EVENT_CONTENT_TYPES:
+        if not self._greeted and ctype not in _BEFORE_GREETING:
+            self._not_an_event_socket()
+        elif ctype in formats.EVENT_CONTENT_TYPES:
             self._on_event_frame(frame)
-        elif ctype in (names.COMMAND_REPLY, names.API_RESPONSE):
+        elif ctype in (N.COMMAND_REPLY, N.API_RESPONSE):
             # Whoever waits for the reply sees a store that has every event sent before it.
             generation = self._generation
             self._emit_batch()
             if generation == self._generation:
                 self._on_reply(frame)
-        elif ctype == names.LOG_DATA:
+        elif ctype == N.LOG_DATA:
             self._on_log_frame(frame)
-        elif ctype == names.AUTH_REQUEST:
+        elif ctype == N.AUTH_REQUEST:
             self._on_auth_request()
-        elif ctype == names.DISCONNECT_NOTICE:
+        elif ctype == N.DISCONNECT_NOTICE:
             self._on_disconnect_notice(frame)
-        elif ctype == names.RUDE_REJECTION:
+        elif ctype == N.RUDE_REJECTION:
             self._give_up(messages.access_denied(self.host, self.port), ErrorKind.ACCESS_DENIED)
         else:
             log.debug("%s: ignoring a frame of type %r", self.address, ctype)
 
     def _on_auth_request(self) -> None:
-        if self._state is not ConnectionState.AUTHENTICATING or self._authenticated:
+        if self._state is not S.AUTHENTICATING or self._greeted:
             log.debug("%s: unexpected auth/request ignored", self.address)
             return
+        self._greeted = True
         try:
             if self.user:
                 wire = bytes(Command.userauth(self.user, self.__password))
@@ -672,10 +674,9 @@ class EslConnection(QObject):
             self._give_up(messages.bad_credentials(self.address, exc.field), ErrorKind.AUTH)
             return
         log.debug("%s: sending %s ********", self.address, "userauth" if self.user else "auth")
-        request = EslRequest("internal", "auth", self.options.auth_timeout)
-        request._on_reply = self._on_auth_reply
-        self._write(wire)
-        self._fifo.append(request)
+        # The auth timer (started on connect) is what tells; the request's own deadline is
+        # only a backstop, later, so the two never race.
+        self._send_internal("auth", wire, self._on_auth_reply, 2 * self.options.auth_timeout)
 
     def _on_auth_reply(self, frame: Frame) -> None:
         self._auth_timer.stop()
@@ -685,18 +686,15 @@ class EslConnection(QObject):
             return
         self._authenticated = True
         log.info("%s: authenticated", self.address)
-        self._begin_sync()
+        self._move(S.SYNCING, then=self._begin_sync)
 
     def _on_reply(self, frame: Frame) -> None:
-        if not self._fifo:
+        entry = self._book.next_reply()
+        if entry is None:
             self._lost(messages.unexpected_reply(self.address, frame), ErrorKind.PROTOCOL)
             return
-        request = self._fifo.popleft()
-        handler = request._on_reply
-        if handler is not None:
-            handler(frame)
-        if request.kind == "internal":
-            request._finish()  # its handler was the whole result
+        _, handle = entry
+        handle(frame)
 
     def _on_log_frame(self, frame: Frame) -> None:
         try:
@@ -708,7 +706,7 @@ class EslConnection(QObject):
             self.logReceived.emit(record)
 
     def _on_disconnect_notice(self, frame: Frame) -> None:
-        if frame.headers.get(names.CONTENT_DISPOSITION) == "linger":
+        if frame.headers.get(H.CONTENT_DISPOSITION) == "linger":
             return
         text = frame.body.decode("utf-8", errors="replace")
         message, kind = messages.disconnect_notice(self.address, text)
@@ -717,31 +715,29 @@ class EslConnection(QObject):
     def _on_event_frame(self, frame: Frame) -> None:
         try:
             event = frame.event()
-        except EslProtocolError as exc:
+        except (EslProtocolError, RecursionError) as exc:
             # The stream itself is intact; only this one event is lost.
             self._report(messages.bad_event(self.address, exc))
             return
         if event is None:
             return
-        if self._sync_events is not None:
-            self._sync_events.append(event)
+        if self._held is not None:
+            self._held.append(event)
         else:
             self._dispatch(event)
 
     def _dispatch(self, event: Event) -> None:
         name = event.name
-        if name == names.BACKGROUND_JOB:
-            job = event.get(names.JOB_UUID)
-            request = self._jobs.pop(job, None) if job else None
+        if name == ev.BACKGROUND_JOB:
+            job = event.get(H.JOB_UUID)
+            request = self._book.job(job) if job else None
             if request is not None:
-                request._resolve(event.body)
-        elif name == names.HEARTBEAT:
-            self._on_heartbeat(event)
-        elif "hostname" not in self._info:
-            hostname = event.get(names.FREESWITCH_HOSTNAME)
-            if hostname:
-                self._info["hostname"] = hostname
-                self.serverInfo.emit(dict(self._info))
+                self._book.resolve(request, event.body)
+        elif name == ev.HEARTBEAT:
+            self._facts.note_heartbeat(event, time.time())
+            self.serverInfo.emit(self._facts.copy())
+        elif self._facts.note_hostname(event):
+            self.serverInfo.emit(self._facts.copy())
         self._batch.append(event)
         self.eventReceived.emit(event)
 
@@ -750,57 +746,29 @@ class EslConnection(QObject):
             batch, self._batch = self._batch, []
             self.eventsReceived.emit(batch)
 
-    def _on_heartbeat(self, event: Event) -> None:
-        info = self._info
-        for header in names.HEARTBEAT_FIELDS:
-            value = event.get(header)
-            if value is not None:
-                info[header] = value
-        hostname = event.get(names.FREESWITCH_HOSTNAME)
-        if hostname:
-            info["hostname"] = hostname
-        info["heartbeat_at"] = time.time()
-        self.serverInfo.emit(dict(info))
-
     # ------------------------------------------------------------------ sync stage
 
     def _begin_sync(self) -> None:
-        self._state = ConnectionState.SYNCING  # announced once the requests are out
-        self._sync_events = []
-        self._watchdog.start(self._watchdog_ms())
-        self._send_subscription()
-        self._send_filters(self._all_filters())
+        """Subscriptions, filters, version and snapshot go out; events are held back until
+        the snapshot has been delivered."""
+        self._held = []
+        self._watchdog.start(self._ms(self.options.silence_before_probe))
+        self._send_commands(self._subscriptions.commands())
         self._send_internal("api version", bytes(Command.api("version")), self._on_version)
         at = time.time()
         snapshot_cmd = self.options.snapshot_command
         self._send_internal(
             f"api {snapshot_cmd}",
             bytes(Command.api(snapshot_cmd)),
-            lambda frame: self._on_snapshot(frame, at),
+            partial(self._on_snapshot, at=at),
             timeout=self.options.sync_timeout,
         )
-        log.info("%s: authenticating → syncing", self.address)
-        self.stateChanged.emit(ConnectionState.SYNCING)
 
-    def _send_subscription(self) -> None:
-        event_names = list(ALWAYS_SUBSCRIBED) + [
-            e for e in self._events if e not in ALWAYS_SUBSCRIBED
-        ]
-        words = event_names + (["CUSTOM", *self._subclasses] if self._subclasses else [])
-        wire = bytes(Command.event(words, fmt=self._format))
-        self._send_internal("event", wire, self._check_ok)
-
-    def _required_filters(self) -> list[tuple[str, str]]:
-        return [(names.EVENT_NAME, event) for event in ALWAYS_SUBSCRIBED]
-
-    def _all_filters(self) -> list[tuple[str, str]]:
-        if not self._filters:
-            return []
-        return self._required_filters() + self._filters
-
-    def _send_filters(self, filters: list[tuple[str, str]]) -> None:
-        for header, value in filters:
-            self._send_internal("filter", bytes(Command.filter(header, value)), self._check_ok)
+    def _send_commands(self, commands: Iterable[Command]) -> None:
+        for command in commands:
+            wire = bytes(command)
+            label = wire.split(b"\n", 1)[0].decode(errors="replace")
+            self._send_internal(label, wire, self._check_ok)
 
     def _check_ok(self, frame: Frame) -> None:
         reply = frame.reply_text or ""
@@ -808,20 +776,18 @@ class EslConnection(QObject):
             self._report(messages.command_refused(self.address, reply))
 
     def _on_version(self, frame: Frame) -> None:
-        text = frame.body.decode("utf-8", errors="replace").strip()
-        self._info["version_text"] = text
-        self._info["version"] = messages.version_number(text)
-        self.serverInfo.emit(dict(self._info))
+        self._facts.note_version(frame.body.decode("utf-8", errors="replace").strip())
+        self.serverInfo.emit(self._facts.copy())
 
     def _on_snapshot(self, frame: Frame, at: float) -> None:
         text = frame.body.decode("utf-8", errors="replace")
         try:
-            rows = _parse_rows(text)
+            rows = parse_rows(text)
         except ValueError as exc:  # orjson.JSONDecodeError is a ValueError
             self._lost(messages.bad_snapshot(self.address, text, exc), ErrorKind.PROTOCOL)
             return
         generation = self._generation
-        held, self._sync_events = self._sync_events or [], None
+        held, self._held = self._held or [], None
         self.snapshotReceived.emit(Snapshot(rows, at))
         if generation != self._generation:
             return
@@ -836,13 +802,11 @@ class EslConnection(QObject):
         if generation != self._generation:
             return
         self._backoff.reset()
-        self._state = ConnectionState.READY  # announced below, after the queue went out
-        waiting, self._waiting = self._waiting, []
-        for request in waiting:
-            if not request.done:
-                self._send_request(request)
-        log.info("%s: syncing → ready", self.address)
-        self.stateChanged.emit(ConnectionState.READY)
+        self._move(S.READY, then=self._send_waiting)
+
+    def _send_waiting(self) -> None:
+        for request in self._book.take_waiting():
+            self._send_request(request)
 
     # ------------------------------------------------------------------ requests
 
@@ -854,33 +818,25 @@ class EslConnection(QObject):
             # is fine, only this request fails.
             request._fail_later(EslError(ErrorKind.INVALID, f"{request.label}: {exc}"))
             return
-        self._add_deadline(request)
-        if self._state is ConnectionState.READY:
+        self._book.track(request)
+        self._arm_request_timer()
+        if self._state is S.READY:
             self._send_request(request)
-        elif self._state in (ConnectionState.DISCONNECTED, ConnectionState.FAILED):
+        elif self._state in (S.DISCONNECTED, S.FAILED):
             request._fail_later(
                 EslError(ErrorKind.NOT_CONNECTED, messages.not_connected(self.address))
             )
         else:
-            self._waiting.append(request)
+            self._book.hold(request)
 
     def _send_request(self, request: EslRequest) -> None:
-        wire = request._wire
-        if request.kind == "bgapi":
-            assert request.job_uuid is not None
-            self._jobs[request.job_uuid] = request
-            request._on_reply = lambda frame: self._on_bgapi_reply(request, frame)
-        elif request.kind == "api":
-            request._on_reply = lambda frame: self._on_api_reply(request, frame)
-        else:
-            request._on_reply = lambda frame: self._on_command_reply(request, frame)
-        if self._socket is None:  # a slot closed the connection meanwhile
-            request._fail(EslError(ErrorKind.DISCONNECTED, messages.not_connected(self.address)))
+        if self._transport is None:  # a slot closed the connection meanwhile
+            error = EslError(ErrorKind.DISCONNECTED, messages.not_connected(self.address))
+            self._book.fail(request, error)
             return
-        request._sent = True
-        self._fifo.append(request)
+        self._book.sent(request, partial(self._book.answer, request))
         log.debug("%s: → %s", self.address, request.label)
-        self._write(wire)
+        self._write(request._wire)
 
     def _send_internal(
         self,
@@ -889,118 +845,78 @@ class EslConnection(QObject):
         on_reply: Callable[[Frame], None],
         timeout: float | None = None,
     ) -> EslRequest:
-        """A request of the connection's own (subscription, version, snapshot, probe)."""
+        """A request of the connection's own (auth, subscription, version, snapshot, probe):
+        it ends when its reply arrives, before ``on_reply`` runs."""
         if timeout is None:
-            in_sync = self._state is ConnectionState.SYNCING
+            in_sync = self._state is S.SYNCING
             timeout = self.options.sync_timeout if in_sync else self.options.command_timeout
         request = EslRequest("internal", label, timeout)
-        request._on_reply = on_reply
-        request._sent = True
-        if self._socket is None:  # a slot closed the connection meanwhile
-            request._finish()
+        if self._transport is None:  # a slot closed the connection meanwhile
+            self._book.fail(request, EslError(ErrorKind.DISCONNECTED, "not connected"))
             return request
-        self._add_deadline(request)
-        self._fifo.append(request)
+        self._book.track(request)
+        self._arm_request_timer()
+
+        def handle(frame: Frame) -> None:
+            self._book.resolve(request, frame.reply_text or "")
+            on_reply(frame)
+
+        self._book.sent(request, handle)
         log.debug("%s: → %s", self.address, label)
         self._write(wire)
         return request
 
     def _write(self, wire: bytes) -> None:
-        sock = self._socket
-        if sock is not None and sock.write(wire) < 0:
-            self._lost(messages.network_error(self.address, sock.errorString()), ErrorKind.NETWORK)
-
-    def _on_api_reply(self, request: EslRequest, frame: Frame) -> None:
-        if frame.content_type == names.API_RESPONSE:
-            request._resolve(frame.body.decode("utf-8", errors="replace"))
-        else:  # a restricted userauth session answers a refused api with a command/reply
-            self._on_command_reply(request, frame)
-
-    def _on_command_reply(self, request: EslRequest, frame: Frame) -> None:
-        reply = frame.reply_text or ""
-        if reply.startswith("-ERR"):
-            request._fail(EslError(ErrorKind.REJECTED, f"{request.label}: {reply}"))
-        else:
-            request._resolve(reply)
-
-    def _on_bgapi_reply(self, request: EslRequest, frame: Frame) -> None:
-        reply = frame.reply_text or ""
-        if reply.startswith("+OK"):
-            request._acknowledged = True
-            return
-        if request.job_uuid is not None:
-            self._jobs.pop(request.job_uuid, None)
-        request._fail(EslError(ErrorKind.REJECTED, f"{request.label}: {reply}"))
-
-    def _add_deadline(self, request: EslRequest) -> None:
-        self._deadline_seq += 1
-        deadline = time.monotonic() + max(0.0, request.timeout)
-        heapq.heappush(self._deadlines, (deadline, self._deadline_seq, request))
-        if len(self._deadlines) > self._prune_at:
-            self._deadlines = [d for d in self._deadlines if not d[2].done]
-            heapq.heapify(self._deadlines)
-            self._prune_at = max(_PRUNE_AT, 2 * len(self._deadlines))  # amortised O(1)
-        self._arm_request_timer()
+        transport = self._transport
+        problem = transport.write(wire) if transport is not None else None
+        if problem is not None:
+            self._lost(messages.network_error(self.address, problem), ErrorKind.NETWORK)
 
     def _arm_request_timer(self) -> None:
-        heap = self._deadlines
-        while heap and heap[0][2].done:
-            heapq.heappop(heap)
-        if not heap:
+        deadline = self._book.next_deadline()
+        if deadline is None:
             self._request_timer.stop()
-            return
-        wait = heap[0][0] - time.monotonic()
-        self._request_timer.start(self._ms(wait) + 1)  # +1 ms: never early
+        else:
+            wait = deadline - time.monotonic()
+            self._request_timer.start(self._ms(wait) + 1)  # +1 ms: never early
 
     def _on_request_deadlines(self) -> None:
-        now = time.monotonic()
-        heap = self._deadlines
-        while heap and (heap[0][2].done or heap[0][0] <= now):
-            _, _, request = heapq.heappop(heap)
-            if not request.done:
-                self._on_request_timeout(request)
+        for request in self._book.overdue():
+            self._on_request_timeout(request)
         self._arm_request_timer()
 
     def _on_request_timeout(self, request: EslRequest) -> None:
-        if request.done:
+        if request.done:  # an earlier timeout dropped the connection and failed it
             return
         seconds = request.timeout
-        if request in self._waiting:
-            self._waiting.remove(request)
-            request._fail(
-                EslError(ErrorKind.TIMEOUT, messages.not_ready_in_time(self.address, seconds))
-            )
+        where = self._book.where(request)
+        if where == WAITING:
+            message = messages.not_ready_in_time(self.address, seconds)
+            self._book.fail(request, EslError(ErrorKind.TIMEOUT, message))
             return
-        if request in self._fifo:
+        timed_out = EslError(ErrorKind.TIMEOUT, messages.timed_out(request.label, seconds))
+        self._book.fail(request, timed_out)
+        if where == SENT:
             # Its reply may still come and would then be taken for the next request's:
             # the FIFO cannot be trusted any more, so start over on a fresh connection.
-            request._fail(EslError(ErrorKind.TIMEOUT, messages.timed_out(request.label, seconds)))
             if request is self._probe:
-                message = messages.probe_failed(self.address, self._silence(), seconds)
+                silence = self.options.silence_before_probe
+                message = messages.probe_failed(self.address, silence, seconds)
             else:
                 message = messages.reply_timeout(self.address, request.label, seconds)
             self._lost(message, ErrorKind.TIMEOUT)
-            return
-        if request.job_uuid is not None:
-            self._jobs.pop(request.job_uuid, None)
-        request._fail(EslError(ErrorKind.TIMEOUT, messages.timed_out(request.label, seconds)))
 
     # ------------------------------------------------------------------ watchdog
 
-    def _watchdog_ms(self) -> int:
-        return self._ms(self.options.heartbeat_interval * self.options.heartbeat_misses)
-
-    def _silence(self) -> float:
-        return self.options.heartbeat_interval * self.options.heartbeat_misses
-
     def _on_watchdog(self) -> None:
-        if self._state not in (ConnectionState.SYNCING, ConnectionState.READY):
+        if self._state not in (S.SYNCING, S.READY):
             return
-        if self._fifo:
+        silence = self.options.silence_before_probe
+        if self._book.awaiting_reply:
             # Something is already waiting for a reply with its own timeout; it will tell.
-            self._watchdog.start(self._watchdog_ms())
+            self._watchdog.start(self._ms(silence))
             return
-        log.info("%s: silent for %.0f s, probing with api status", self.address, self._silence())
+        log.info("%s: no frame for %.0f s, probing with api status", self.address, silence)
         self._probe = self._send_internal(
             "api status",
             bytes(Command.api("status")),
@@ -1015,13 +931,3 @@ class EslConnection(QObject):
     @staticmethod
     def _ms(seconds: float) -> int:
         return max(0, round(seconds * 1000))
-
-
-def _buffered(parser: EslParser) -> int:
-    """Bytes of an unfinished frame the parser holds."""
-    return int(getattr(parser, "buffered", 0))
-
-
-def _discard(sock: QTcpSocket) -> None:
-    sock.abort()
-    sock.deleteLater()

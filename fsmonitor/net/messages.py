@@ -56,14 +56,25 @@ def closed_by_server(address: str) -> str:
 
 
 def cut_mid_frame(address: str) -> str:
-    return f"the connection to {address} was cut in the middle of a message (reset)"
+    """An orderly close (FIN) with part of a frame received: the switch hung up on us."""
+    return f"the connection to {address} was closed by the switch in the middle of a frame"
+
+
+def not_event_socket(address: str, received: bytes) -> str:
+    """Something answers on the port, but not mod_event_socket: say what it sent."""
+    first = received.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
+    return f"{address} is not an Event Socket: got `{make_label(first)}`"
+
+
+def no_greeting(address: str, seconds: float) -> str:
+    return f"{address}: no auth/request within {seconds:g} s: not an Event Socket?"
 
 
 def protocol_error(address: str, exc: EslProtocolError) -> str:
     return f"{address} sent data that is not ESL: {exc}"
 
 
-def bad_event(address: str, exc: EslProtocolError) -> str:
+def bad_event(address: str, exc: Exception) -> str:
     return f"{address} sent an event that could not be decoded (skipped): {exc}"
 
 

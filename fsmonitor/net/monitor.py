@@ -6,12 +6,13 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from fsmonitor.core import RESYNC_GRACE
 from fsmonitor.esl import Command, Event
 from fsmonitor.esl import events as ev
 
-from .connection import ConnectionOptions, EslConnection, Snapshot
+from .connection import ConnectionOptions, EslConnection, Snapshot, parse_rows
 from .errors import ErrorKind
 from .request import EslRequest
 from .state import ConnectionState
@@ -54,6 +55,10 @@ STORE_EVENTS: tuple[str, ...] = (
 )
 #: Added with ``Monitor(..., every_state=True)``: each state change as its own timeline line.
 STATE_EVENTS: tuple[str, ...] = (ev.CHANNEL_STATE, ev.CHANNEL_EXECUTE_COMPLETE)
+#: How long after a snapshot the channels it was too young to judge are listed again: the
+#: store's grace period plus a margin for the switch's database to catch up.
+RECHECK_MARGIN = 0.5
+
 #: CUSTOM subclasses the monitor subscribes to (registrations for the UI).
 STORE_SUBCLASSES: tuple[str, ...] = (ev.SOFIA_REGISTER, ev.SOFIA_UNREGISTER)
 
@@ -117,6 +122,13 @@ class Monitor(QObject):
         conn.error.connect(self.error)
         conn.serverInfo.connect(self.serverInfo)
         conn.retryScheduled.connect(self.retryScheduled)
+        # A leg too young for the snapshot to know is spared by the store; if it hung up
+        # while we were away, no event will ever end it: list the channels again once the
+        # grace period has passed and end those still missing.
+        self._recheck_timer = QTimer(self)
+        self._recheck_timer.setObjectName("monitor-resync-recheck")
+        self._recheck_timer.setSingleShot(True)
+        self._recheck_timer.timeout.connect(self._recheck_spared)
 
     @property
     def state(self) -> ConnectionState:
@@ -188,3 +200,28 @@ class Monitor(QObject):
         if changes:
             self.changed.emit(list(changes))
         self.statsChanged.emit()
+        if self.store.spared:
+            self._recheck_timer.start(round((RESYNC_GRACE + RECHECK_MARGIN) * 1000))
+        else:
+            self._recheck_timer.stop()
+
+    def _recheck_spared(self) -> None:
+        conn = self.connection
+        if conn.state is not ConnectionState.READY:
+            return  # the next snapshot judges them again
+        request = conn.api(conn.options.snapshot_command, timeout=conn.options.sync_timeout)
+        request.finished.connect(self._on_recheck_rows)
+        request.failed.connect(
+            lambda error: log.warning("could not re-check channels after a resync: %s", error)
+        )
+
+    def _on_recheck_rows(self, text: str) -> None:
+        try:
+            rows = parse_rows(text)
+        except ValueError as exc:
+            log.warning("could not re-check channels after a resync: %s", exc)
+            return
+        changes = self.store.recheck(rows)
+        if changes:
+            self.changed.emit(changes)
+            self.statsChanged.emit()

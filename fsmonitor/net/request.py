@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .errors import EslError
@@ -51,10 +48,6 @@ class EslRequest(QObject):
         self.result: str | None = None
         self.error: EslError | None = None
         self._done = False
-        # Set by the connection: called with the reply frame when this request heads the FIFO.
-        self._on_reply: Callable[[Any], None] | None = None
-        self._sent = False
-        self._acknowledged = False  # bgapi: +OK Job-UUID seen, waiting for BACKGROUND_JOB
         self._deferred_error: EslError | None = None
         self._wire = b""  # what goes on the socket; never logged (it may hold a password)
 
@@ -66,17 +59,10 @@ class EslRequest(QObject):
         state = "done" if self._done else "pending"
         return f"<EslRequest {self.kind} {self.label!r} {state}>"
 
-    def _finish(self) -> None:
-        """Drop the closure that points back at the connection and at this request, so the
-        request is freed by reference counting in this thread, not by the cyclic garbage
-        collector in whichever thread happens to trigger it."""
-        self._done = True
-        self._on_reply = None
-
     def _resolve(self, result: str) -> bool:
         if self._done:
             return False
-        self._finish()
+        self._done = True
         self.result = result
         self.finished.emit(result)
         return True
@@ -84,7 +70,7 @@ class EslRequest(QObject):
     def _fail(self, error: EslError) -> bool:
         if self._done:
             return False
-        self._finish()
+        self._done = True
         self.error = error
         self.failed.emit(error)
         return True
@@ -92,7 +78,11 @@ class EslRequest(QObject):
     def _fail_later(self, error: EslError) -> None:
         """Fail on the next event-loop turn, so slots connected after creation still run."""
         self._deferred_error = error
-        QTimer.singleShot(0, self, self._fail_deferred)
+        timer = QTimer(self)
+        timer.setObjectName("esl-request-fail-later")
+        timer.setSingleShot(True)
+        timer.timeout.connect(self._fail_deferred)
+        timer.start(0)
 
     def _fail_deferred(self) -> None:
         if self._deferred_error is not None:

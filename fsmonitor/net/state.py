@@ -18,7 +18,7 @@ class ConnectionState(enum.Enum):
     SYNCING = "syncing"  # authenticated; subscribing and fetching the channel snapshot
     READY = "ready"  # snapshot delivered, events flowing, requests go straight out
     RECONNECTING = "reconnecting"  # lost; the next attempt is at next_retry_at
-    FAILED = "failed"  # gave up for good (wrong password, ACL rejection); open() tries again
+    FAILED = "failed"  # gave up (wrong password, ACL rejection, not ESL); open() tries again
 
     @property
     def is_live(self) -> bool:

@@ -193,3 +193,32 @@ def test_resync_allows_for_a_freeswitch_clock_behind_ours() -> None:
     assert [(c.kind, c.uuid) for c in changes] == [("removed", "old")]
     assert set(store.channels) == {"young"}
     assert store.history[0].hungup_at == fs.now_us / 1e6 + 0.3  # in FreeSWITCH time
+
+
+def test_resync_reports_the_young_channels_it_spared_and_recheck_ends_the_missing() -> None:
+    fs = Switch()
+    store = _store(fs)
+    store.apply(fs.event("CHANNEL_CREATE", "alive"))
+    store.apply(fs.event("CHANNEL_CREATE", "gone"))  # hangs up while no events reach us
+    store.apply(fs.event("CHANNEL_CREATE", "present"))
+    at = fs.now_us / 1e6 + 0.3
+    store.resync([_row("present", T0)], at=at)
+    assert store.spared == {"alive", "gone"}
+    fs.advance(2)  # past the grace: a fresh listing knows every leg still up
+    changes = store.recheck([_row("alive", T0), _row("present", T0), {"uuid": 7}])
+    assert [(c.kind, c.uuid) for c in changes] == [("removed", "gone")]
+    assert set(store.channels) == {"alive", "present"}
+    (lost,) = store.history
+    assert lost.uuid == "gone" and lost.lost
+    assert store.spared == frozenset()
+    assert store.recheck([]) == []  # once only: nothing spared any more
+
+
+def test_recheck_ends_only_spared_channels() -> None:
+    """A channel created after the resync is missing from a listing that lags it: untouched."""
+    fs = Switch()
+    store = _store(fs)
+    store.resync([], at=fs.now_us / 1e6)
+    store.apply(fs.event("CHANNEL_CREATE", "newer"))
+    assert store.recheck([]) == []
+    assert set(store.channels) == {"newer"}

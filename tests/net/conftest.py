@@ -9,6 +9,7 @@ from fakeserver import FakeEsl
 from nethelpers import FAST
 
 from fsmonitor.net import ConnectionOptions, EslConnection
+from fsmonitor.net.transport import TransportFactory
 
 
 @pytest.fixture
@@ -27,8 +28,11 @@ def make_conn(qapp: object) -> Iterator[Callable[..., EslConnection]]:
         password: str = "ClueCon",
         user: str | None = None,
         options: ConnectionOptions = FAST,
+        transport: TransportFactory | None = None,
     ) -> EslConnection:
-        conn = EslConnection("127.0.0.1", port, password, user, options=options)
+        conn = EslConnection(
+            "127.0.0.1", port, password, user, options=options, transport=transport
+        )
         made.append(conn)
         return conn
 

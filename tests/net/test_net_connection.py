@@ -18,9 +18,11 @@ from fakeserver import (
 )
 from nethelpers import FAST, WAIT_MS, wait_state
 from PySide6.QtCore import QTimer
-from PySide6.QtNetwork import QAbstractSocket, QTcpServer, QTcpSocket
+from PySide6.QtNetwork import QTcpServer, QTcpSocket
+from scripted import TransportMaker
 
 from fsmonitor.net import ConnectionState, ErrorKind, EslError, Snapshot
+from fsmonitor.net.transport import SocketFault
 
 S = ConnectionState
 
@@ -191,7 +193,8 @@ def test_a_late_request_timeout_in_the_queue_does_not_recycle(qtbot, fake, make_
 
 
 def test_auth_timeout_recycles(qtbot, fake, make_conn):
-    fake.greeting = None
+    # An Event Socket that greets but never answers the password: worth another try.
+    fake.handlers["auth "] = lambda srv, client, block: True
     conn = make_conn(fake.port, options=replace(FAST, auth_timeout=0.2))
     with qtbot.waitSignal(conn.error, timeout=WAIT_MS) as got:
         conn.open()
@@ -286,7 +289,7 @@ def test_cut_in_the_middle_of_a_frame(qtbot, fake, make_conn):
     request = conn.api("echo x")
     with qtbot.waitSignal(conn.error, timeout=WAIT_MS) as got:
         pass
-    assert "in the middle of a message" in got.args[0]
+    assert "in the middle of a frame" in got.args[0]
     qtbot.waitUntil(lambda: request.done, timeout=WAIT_MS)
     assert request.error is not None
     assert request.error.kind is ErrorKind.DISCONNECTED
@@ -347,15 +350,21 @@ def test_connect_now_skips_the_back_off(qtbot, fake, make_conn):
 
 
 def test_host_not_found_message(qtbot, make_conn):
-    # No lookup leaves the machine: the socket error is delivered as Qt would deliver it.
-    conn = make_conn(1, options=replace(FAST, backoff_initial=5.0, backoff_max=5.0))
+    # No lookup leaves the machine: the transport reports the fault as Qt would.
+    transports = TransportMaker()
+    conn = make_conn(
+        1, options=replace(FAST, backoff_initial=5.0, backoff_max=5.0), transport=transports
+    )
     conn.host = "no-such-host.invalid"
-    conn._set_state(S.CONNECTING)
-    conn._socket = QTcpSocket(conn)
+    conn.open()
+    assert conn.state is S.CONNECTING
+    assert transports.last.opened == ("no-such-host.invalid", 1)
     with qtbot.waitSignal(conn.error, timeout=WAIT_MS) as got:
-        conn._on_socket_error(QAbstractSocket.SocketError.HostNotFoundError)
+        transports.last.handlers.fault(SocketFault.HOST_NOT_FOUND, "Host not found")
     assert got.args[0] == "host not found: no-such-host.invalid"
     assert conn.state is S.RECONNECTING
+    assert conn.last_error_kind is ErrorKind.HOST_NOT_FOUND
+    assert transports.last.aborted
 
 
 def test_events_during_the_snapshot_come_after_it_in_order(qtbot, fake, make_conn):
@@ -479,3 +488,17 @@ def test_a_request_made_from_a_state_slot_survives_the_reconnect(qtbot, fake, ma
     qtbot.waitUntil(lambda: len(results) == 2, timeout=WAIT_MS)
     assert results == ["after", "during-sync"]
     assert conn.state is S.READY
+
+
+def test_every_timer_of_the_connection_has_a_name(qtbot, fake, make_conn):
+    conn = make_conn(fake.port)
+    conn.open()
+    wait_state(qtbot, conn, S.READY)
+    refused = conn.api("bad\ncommand")  # fails on the next turn, by a timer of its own
+    with qtbot.waitSignal(refused.failed, timeout=WAIT_MS):
+        pass
+    # Qt's own connect timer inside the QTcpSocket aside, every timer is one of ours.
+    timers = [t for t in conn.findChildren(QTimer) if not isinstance(t.parent(), QTcpSocket)]
+    timers += refused.findChildren(QTimer)
+    assert len(timers) >= 7
+    assert [t for t in timers if not t.objectName()] == []

@@ -115,3 +115,27 @@ def test_state_only_events_are_left_out_unless_asked_for(qtbot, fake):
         for mon in (plain, every):
             mon.close()
             mon.deleteLater()
+
+
+def test_a_young_leg_that_hung_up_while_away_is_ended_once_the_grace_has_passed(
+    qtbot, fake, monitor
+):
+    """The store spares legs younger than the snapshot can know; one that hung up while the
+    socket was down would stay for ever, so they are listed again after the grace."""
+    monitor.open()
+    wait_state(qtbot, monitor.connection, ConnectionState.READY)
+    fake.send(channel_event("CHANNEL_CREATE", "alive") + channel_event("CHANNEL_CREATE", "gone"))
+    qtbot.waitUntil(lambda: {"alive", "gone"} <= set(monitor.store.channels), timeout=WAIT_MS)
+    fake.client.disconnectFromHost()  # "gone" hangs up while we are away
+    with qtbot.waitSignal(monitor.connection.snapshotReceived, timeout=WAIT_MS):
+        pass
+    # The switch's list lagged: neither leg was in the snapshot, both are too young to judge.
+    assert {"alive", "gone"} <= set(monitor.store.channels)
+    assert monitor.store.spared == {"alive", "gone"}
+    fake.channels = ["alive"]
+    qtbot.waitUntil(lambda: "gone" not in monitor.store.channels, timeout=WAIT_MS)
+    assert "alive" in monitor.store.channels
+    (ended,) = [ch for ch in monitor.store.history if ch.uuid == "gone"]
+    assert ended.lost
+    assert fake.commands.count("api show channels as json") == 3
+    assert monitor.store.spared == frozenset()

@@ -7,6 +7,7 @@ from dataclasses import replace
 from fakeserver import api_response, event_json
 from nethelpers import FAST, WAIT_MS, wait_state
 from PySide6.QtCore import QTimer
+from scripted import TransportMaker
 
 from fsmonitor.net import ConnectionState
 
@@ -102,30 +103,29 @@ def test_close_in_the_middle_of_a_backlog_drops_the_rest_cleanly(qtbot, fake, ma
     assert conn.state is S.DISCONNECTED
 
 
-def test_a_full_backlog_leaves_bytes_in_the_socket_and_still_loses_nothing(
-    qtbot, fake, make_conn, monkeypatch
-):
+def test_a_full_backlog_leaves_bytes_in_the_socket_and_still_loses_nothing(qtbot, make_conn):
     """Backpressure: past ``backlog_frames`` queued frames the socket is left unread (so TCP,
     and on a real switch FreeSWITCH's own bounded queue, hold the rest); nothing is lost."""
-    options = replace(SLICED, backlog_frames=50, read_chunk=4096)
-    conn = make_conn(fake.port, options=options)
+    options = replace(SLICED, backlog_frames=50, read_chunk=4096, slice_events=1)
+    transports = TransportMaker(answer=True)
+    conn = make_conn(1, options=options, transport=transports)
     conn.open()
     wait_state(qtbot, conn, S.READY)
+    transport = transports.last
     sequences: list[int] = []
     conn.eventsReceived.connect(
         lambda events: sequences.extend(int(e.get("Event-Sequence")) for e in events)
     )
-    # Stand in for a GUI thread too busy to work the backlog: frames only pile up.
-    monkeypatch.setattr(conn, "_work_backlog", lambda budget=True: None)
-    fake.send(burst(BURST))
+    data = burst(BURST)
+    # A GUI thread too busy to turn the event loop while readyRead storms come in: each
+    # storm handles one batch (one frame) and may read one chunk; reads stop at the limit.
+    transport.inbox += data
+    for _ in range(20):
+        transport.handlers.readable()
+    frames_read = (len(data) - transport.bytes_available()) // len(burst(1)) + 1
     one_chunk = options.read_chunk // len(burst(1)) + 1  # frames one read can add at most
-    qtbot.waitUntil(lambda: len(conn._frames) >= options.backlog_frames, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: conn._socket.bytesAvailable() > 0, timeout=WAIT_MS)
-    for _ in range(20):  # more readyRead storms change nothing while the backlog is full
-        conn._on_ready_read()
-    assert len(conn._frames) <= options.backlog_frames + one_chunk
-    assert conn._socket.bytesAvailable() > 0
-    monkeypatch.undo()
-    conn._work_backlog()
+    assert len(sequences) == 20
+    assert frames_read - len(sequences) <= options.backlog_frames + one_chunk
+    assert transport.bytes_available() > 0
     qtbot.waitUntil(lambda: len(sequences) == BURST, timeout=WAIT_MS * 2)
     assert sequences == list(range(BURST))
