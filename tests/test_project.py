@@ -60,6 +60,14 @@ def test_ruff_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_on_protocol_domain_and_simulator() -> None:
-    result = _run(sys.executable, "-m", "mypy", "fsmonitor/esl", "fsmonitor/core", "fsmonitor/sim")
+def test_mypy_strict_on_protocol_domain_connection_and_simulator() -> None:
+    result = _run(
+        sys.executable,
+        "-m",
+        "mypy",
+        "fsmonitor/esl",
+        "fsmonitor/core",
+        "fsmonitor/net",
+        "fsmonitor/sim",
+    )
     assert result.returncode == 0, result.stdout + result.stderr

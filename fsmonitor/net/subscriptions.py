@@ -14,8 +14,6 @@ from fsmonitor.esl import headers as H
 #: Events the connection itself needs, whatever the application subscribes to.
 ALWAYS_SUBSCRIBED: Final[tuple[str, ...]] = (ev.BACKGROUND_JOB, ev.HEARTBEAT)
 
-_CUSTOM: Final = "CUSTOM"
-
 
 @dataclass
 class Subscriptions:
@@ -34,7 +32,7 @@ class Subscriptions:
         """Add names like ``CHANNEL_CREATE`` or ``sofia::register`` (``CUSTOM`` is implied)."""
         for token in tokens:
             for word in str(token).split():
-                if word.upper() == _CUSTOM:
+                if word.upper() == ev.CUSTOM:
                     continue
                 target = self.subclasses if "::" in word else self.events
                 if word not in target:
@@ -46,7 +44,7 @@ class Subscriptions:
         event_names = list(ALWAYS_SUBSCRIBED) + [
             e for e in self.events if e not in ALWAYS_SUBSCRIBED
         ]
-        words = event_names + ([_CUSTOM, *self.subclasses] if self.subclasses else [])
+        words = event_names + ([ev.CUSTOM, *self.subclasses] if self.subclasses else [])
         return Command.event(words, fmt=self.fmt)
 
     def filter_commands(self) -> list[Command]:
