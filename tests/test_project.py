@@ -55,11 +55,15 @@ def _tool(name: str) -> str:
     return path
 
 
-def test_ruff_clean() -> None:
-    result = _run(_tool("ruff"), "check", "fsmonitor", "tests", "benchmarks")
+def test_ruff_clean(tmp_path: Path) -> None:
+    result = _run(
+        _tool("ruff"), "check", "--cache-dir", str(tmp_path), "fsmonitor", "tests", "benchmarks"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_on_protocol_and_domain() -> None:
-    result = _run(sys.executable, "-m", "mypy", "fsmonitor/esl", "fsmonitor/core")
+def test_mypy_strict_on_protocol_and_domain(tmp_path: Path) -> None:
+    result = _run(
+        sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path), "fsmonitor/esl", "fsmonitor/core"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
