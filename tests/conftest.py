@@ -16,9 +16,9 @@ os.environ.setdefault(
     str(Path(tempfile.gettempdir()) / f"fsmonitor-hypothesis-{getpass.getuser()}"),
 )
 
-import pytest  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
-from hypothesis.database import DirectoryBasedExampleDatabase  # noqa: E402
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
