@@ -55,6 +55,31 @@ def _huge_event(size: int) -> list[bytes]:
     return [*pieces, suffix]
 
 
+def test_api_reply_of_ten_thousand_channels_passes(qtbot, attack) -> None:
+    """Per-frame limits are for events and logs: a 9.5 MB reply (a 10,000-channel
+    ``show channels as json``) must pass, whole, from a switch that is quiet afterwards."""
+    body = "y" * (9_500_000)
+
+    async def big_but_legal(session: Session) -> None:
+        await session.handshake()
+        while line := await session.command():
+            if line == "api show calls as json":
+                frame = api_response(body)
+                await session.stream(frame[at : at + CHUNK] for at in range(0, len(frame), CHUNK))
+            else:
+                await session.answer(line)
+
+    a = attack([big_but_legal], channels=uuids(3))
+    a.launch()
+    wait_store_matches(qtbot, a, connections=1)
+    request = a.monitor.api("show calls as json", timeout=5.0)
+    with qtbot.waitSignal(request.finished, timeout=WAIT_MS) as got:
+        pass
+    assert len(got.args[0]) == len(body)
+    assert a.server.connections == 1
+    assert_bounded(a, memory_mb=96)
+
+
 @pytest.mark.slow
 def test_huge_event_is_skipped_and_the_stream_goes_on(qtbot, attack) -> None:
     """A 96 MB event is over any sensible per-event limit: skipped with a clear error, the
