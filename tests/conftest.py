@@ -7,18 +7,16 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
 # Hypothesis keeps its example database and its character tables under a storage directory
 # that defaults to ``.hypothesis/`` in the working directory; the suite must leave the checkout
 # as it found it, so that directory lives in the temp dir (read lazily, so setting it here,
 # before any property test runs, is enough).
-os.environ.setdefault(
-    "HYPOTHESIS_STORAGE_DIRECTORY",
-    str(Path(tempfile.gettempdir()) / f"fsmonitor-hypothesis-{getpass.getuser()}"),
-)
-
-import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.database import DirectoryBasedExampleDatabase
+TOOL_STORAGE = Path(tempfile.gettempdir()) / f"fsmonitor-tests-{getpass.getuser()}"
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(TOOL_STORAGE / "hypothesis"))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -34,6 +32,15 @@ settings.register_profile(
     ),
 )
 settings.load_profile("fsmonitor")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """A plugin installed beside the suite must not write into the checkout either:
+    pytest-benchmark, when present, would create ``.benchmarks/`` there."""
+    if getattr(config.option, "benchmark_storage", None) == "file://./.benchmarks":
+        config.option.benchmark_storage = f"file://{TOOL_STORAGE / 'benchmarks'}"
+
 
 DATA = Path(__file__).resolve().parent / "data"
 CAPTURES = DATA / "esl-captures"
