@@ -112,6 +112,8 @@ class StallMeter:
 
     def __init__(self) -> None:
         self.max_stall = 0.0
+        self.phase = "connect"  # set by the driver: where the longest stall happened
+        self.max_stall_phase = ""
         self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -121,7 +123,9 @@ class StallMeter:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.max_stall = max(self.max_stall, now - self._last - TICK_MS / 1000)
+        stall = now - self._last - TICK_MS / 1000
+        if stall > self.max_stall:
+            self.max_stall, self.max_stall_phase = stall, self.phase
         self._last = now
 
 
@@ -148,9 +152,10 @@ class Driver:
 
     monitor: Monitor
 
-    def __init__(self, plan: Plan, gui: GuiThread) -> None:
+    def __init__(self, plan: Plan, gui: GuiThread, stall: StallMeter) -> None:
         self.plan = plan
         self.gui = gui
+        self.stall = stall
         self.port = 0  # the first simulator picks one; every restart reuses it
         self.hold = hold_for(plan.preload, plan.cps)
         self.tally = Tally()
@@ -240,6 +245,7 @@ class Driver:
         if not self.wait_ready(0, plan.recover_seconds):
             raise RuntimeError("the monitor never became READY against the simulator")
         for kill in range(plan.kills):
+            self.stall.phase = f"kill {kill + 1}"
             time.sleep(plan.traffic_seconds)
             count = self.gui.call(lambda: self.ready_count)
             self.kill_sim()
@@ -253,6 +259,7 @@ class Driver:
     def freeze(self) -> None:
         assert self.sim is not None and self.sim.process is not None
         pid = self.sim.process.pid
+        self.stall.phase = "freeze"
         os.kill(pid, signal.SIGSTOP)
         time.sleep(self.plan.freeze_seconds)
         os.kill(pid, signal.SIGCONT)
@@ -263,6 +270,7 @@ class Driver:
 
     def soak(self) -> None:
         plan = self.plan
+        self.stall.phase = "soak"
         self.kill_sim()
         count = self.gui.call(lambda: self.ready_count)
         preload = int(plan.soak_cps * 10)
@@ -319,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     gui = GuiThread()
     stall = StallMeter()
-    driver = Driver(plan, gui)
+    driver = Driver(plan, gui, stall)
     # Started before the loop runs (nothing to stall yet), so the monitor knows its port.
     driver.start_sim(seed=1, cps=plan.cps, preload=plan.preload, hold=driver.hold)
     monitor = Monitor(LOOPBACK, driver.port, "ClueCon")
@@ -350,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     tally.max_stall_ms = round(stall.max_stall * 1000, 1)
     result = asdict(tally)
     result.update(
+        max_stall_phase=stall.max_stall_phase,
         plan=asdict(plan),
         machine=machine_summary(),
         error=outcome.get("error"),

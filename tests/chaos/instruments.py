@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from hostile import HostileServer
@@ -112,3 +113,7 @@ class Attack:
 
     def truth(self) -> set[str]:
         return set(self.server.channels)
+
+
+MakeAttack = Callable[..., Attack]
+"""The `attack` fixture: ``attack(scripts, channels=..., options=...) -> Attack``."""

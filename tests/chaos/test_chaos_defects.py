@@ -12,13 +12,14 @@ import time
 
 import pytest
 from hostile import CHUNK, Session, api_response, channel_event, framed
-from instruments import CHAOS, WAIT_MS
+from instruments import CHAOS, WAIT_MS, MakeAttack
+from pytestqt.qtbot import QtBot
 from scenario import assert_bounded, uuids, wait_error, wait_store_matches
 
 from fsmonitor.net import ConnectionState, ErrorKind
 
 
-def test_big_reply_from_a_quiet_switch_arrives_whole(qtbot, attack) -> None:
+def test_big_reply_from_a_quiet_switch_arrives_whole(qtbot: QtBot, attack: MakeAttack) -> None:
     """A 6 MB api reply with nothing behind it must be read to its end, not wait for bytes a
     quiet switch never sends; the event behind it must arrive too."""
     newcomer = uuids(1)[0]
@@ -55,7 +56,7 @@ def _huge_event(size: int) -> list[bytes]:
     return [*pieces, suffix]
 
 
-def test_api_reply_of_ten_thousand_channels_passes(qtbot, attack) -> None:
+def test_api_reply_of_ten_thousand_channels_passes(qtbot: QtBot, attack: MakeAttack) -> None:
     """Per-frame limits are for events and logs: a 9.5 MB reply (a 10,000-channel
     ``show channels as json``) must pass, whole, from a switch that is quiet afterwards."""
     body = "y" * (9_500_000)
@@ -81,7 +82,7 @@ def test_api_reply_of_ten_thousand_channels_passes(qtbot, attack) -> None:
 
 
 @pytest.mark.slow
-def test_huge_event_is_skipped_and_the_stream_goes_on(qtbot, attack) -> None:
+def test_huge_event_is_skipped_and_the_stream_goes_on(qtbot: QtBot, attack: MakeAttack) -> None:
     """A 96 MB event is over any sensible per-event limit: skipped with a clear error, the
     connection kept, the next event applied, memory a small multiple of the limit."""
     newcomer = uuids(1)[0]
@@ -102,7 +103,9 @@ def test_huge_event_is_skipped_and_the_stream_goes_on(qtbot, attack) -> None:
 
 
 @pytest.mark.slow
-def test_million_header_event_is_skipped_and_the_stream_goes_on(qtbot, attack) -> None:
+def test_million_header_event_is_skipped_and_the_stream_goes_on(
+    qtbot: QtBot, attack: MakeAttack
+) -> None:
     """1,000,000 headers in one plain event must not stick the parser: skipped, reported,
     the next event applied."""
     newcomer = uuids(1)[0]
@@ -124,7 +127,7 @@ def test_million_header_event_is_skipped_and_the_stream_goes_on(qtbot, attack) -
     assert_bounded(a, memory_mb=64)
 
 
-def test_deeply_nested_json_is_one_lost_event(qtbot, attack) -> None:
+def test_deeply_nested_json_is_one_lost_event(qtbot: QtBot, attack: MakeAttack) -> None:
     """100,000 nested arrays in an event-json body: that event is lost with a decoding
     error; the connection, and the events after it, are not."""
     newcomer = uuids(1)[0]
@@ -147,7 +150,7 @@ def test_deeply_nested_json_is_one_lost_event(qtbot, attack) -> None:
 
 
 @pytest.mark.slow
-def test_trickled_endless_frame_is_not_progress(qtbot, attack) -> None:
+def test_trickled_endless_frame_is_not_progress(qtbot: QtBot, attack: MakeAttack) -> None:
     """A byte every 20 ms of a frame that never ends delivers nothing: the watchdog must
     count completed frames, probe, and reconnect."""
     options = dataclasses.replace(CHAOS, heartbeat_interval=1.0, heartbeat_misses=2.0)
@@ -174,7 +177,9 @@ def test_trickled_endless_frame_is_not_progress(qtbot, attack) -> None:
 
 
 @pytest.mark.slow
-def test_frozen_switch_is_shown_not_live_within_one_and_a_half_heartbeats(qtbot, attack) -> None:
+def test_frozen_switch_is_shown_not_live_within_one_and_a_half_heartbeats(
+    qtbot: QtBot, attack: MakeAttack
+) -> None:
     """With HEARTBEAT every 20 s a silent switch is probed and shown not live within 30 s:
     scaled down, within 1.5 heartbeat intervals (+0.5 s for a loaded machine)."""
     # Time is scaled down; the miss count stays the watchdog's default policy.
@@ -205,7 +210,7 @@ HTTP_400 = (
 )
 
 
-def test_http_server_is_named_and_not_retried(qtbot, attack) -> None:
+def test_http_server_is_named_and_not_retried(qtbot: QtBot, attack: MakeAttack) -> None:
     """An HTTP server on the port: say what answered and stop, rather than retry for ever."""
 
     async def http(session: Session) -> None:
@@ -222,7 +227,7 @@ def test_http_server_is_named_and_not_retried(qtbot, attack) -> None:
 
 
 @pytest.mark.slow
-def test_silent_tcp_service_is_named_and_not_retried(qtbot, attack) -> None:
+def test_silent_tcp_service_is_named_and_not_retried(qtbot: QtBot, attack: MakeAttack) -> None:
     """A service that accepts and says nothing is not an Event Socket: stop and say so."""
 
     async def silent(session: Session) -> None:
@@ -236,7 +241,7 @@ def test_silent_tcp_service_is_named_and_not_retried(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_orderly_close_mid_frame_is_not_called_a_reset(qtbot, attack) -> None:
+def test_orderly_close_mid_frame_is_not_called_a_reset(qtbot: QtBot, attack: MakeAttack) -> None:
     """A FIN in the middle of a frame is a close by the server, not a reset."""
     initial, later = uuids(3), uuids(1)
 

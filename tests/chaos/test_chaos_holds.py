@@ -11,18 +11,20 @@ import pytest
 from hostile import (
     CHUNK,
     GOODBYE,
+    Script,
     Session,
     channel_event,
     framed,
     reply,
 )
-from instruments import WAIT_MS
+from instruments import WAIT_MS, MakeAttack
+from pytestqt.qtbot import QtBot
 from scenario import assert_bounded, uuids, wait_error, wait_store_matches
 
 from fsmonitor.net import ConnectionState, ErrorKind
 
 
-def misbehave_after_ready(attack_bytes: bytes, *, then_close: bool = False):
+def misbehave_after_ready(attack_bytes: bytes, *, then_close: bool = False) -> Script:
     """A script: reach READY, change the switch's channels, send ``attack_bytes``."""
 
     async def script(session: Session) -> None:
@@ -46,7 +48,9 @@ BAD_FRAMING = {
 
 
 @pytest.mark.parametrize("attack_bytes", BAD_FRAMING.values(), ids=BAD_FRAMING.keys())
-def test_bad_framing_drops_and_resyncs(qtbot, attack, attack_bytes: bytes) -> None:
+def test_bad_framing_drops_and_resyncs(
+    qtbot: QtBot, attack: MakeAttack, attack_bytes: bytes
+) -> None:
     a = attack([misbehave_after_ready(attack_bytes)], channels=uuids(3))
     a.launch()
     wait_error(qtbot, a, r"sent data that is not ESL")
@@ -54,7 +58,7 @@ def test_bad_framing_drops_and_resyncs(qtbot, attack, attack_bytes: bytes) -> No
     assert_bounded(a, memory_mb=16)
 
 
-def test_frame_without_content_type_drops_and_resyncs(qtbot, attack) -> None:
+def test_frame_without_content_type_drops_and_resyncs(qtbot: QtBot, attack: MakeAttack) -> None:
     """Without a Content-Type nothing says what the frame is: the stream is not trusted."""
     a = attack([misbehave_after_ready(b"Content-Length: 5\n\nhello")], channels=uuids(3))
     a.launch()
@@ -64,7 +68,7 @@ def test_frame_without_content_type_drops_and_resyncs(qtbot, attack) -> None:
 
 
 @pytest.mark.slow
-def test_endless_line_without_newline_is_refused_early(qtbot, attack) -> None:
+def test_endless_line_without_newline_is_refused_early(qtbot: QtBot, attack: MakeAttack) -> None:
     """100 MB without a newline: refused within the header limit, never buffered whole."""
 
     async def endless_line(session: Session) -> None:
@@ -79,7 +83,7 @@ def test_endless_line_without_newline_is_refused_early(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=32)
 
 
-def test_nul_and_invalid_utf8_lose_nothing(qtbot, attack) -> None:
+def test_nul_and_invalid_utf8_lose_nothing(qtbot: QtBot, attack: MakeAttack) -> None:
     """A plain event with NUL and bytes that are not UTF-8 in a header still makes its
     channel; the stream goes on."""
     nasty, newcomer = uuids(2)
@@ -102,7 +106,7 @@ def test_nul_and_invalid_utf8_lose_nothing(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_disconnect_notice_is_named_and_healed(qtbot, attack) -> None:
+def test_disconnect_notice_is_named_and_healed(qtbot: QtBot, attack: MakeAttack) -> None:
     notice = framed("text/disconnect-notice", GOODBYE.encode())
     a = attack([misbehave_after_ready(notice, then_close=True)], channels=uuids(3))
     a.launch()
@@ -111,7 +115,7 @@ def test_disconnect_notice_is_named_and_healed(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_linger_notice_keeps_the_connection(qtbot, attack) -> None:
+def test_linger_notice_keeps_the_connection(qtbot: QtBot, attack: MakeAttack) -> None:
     newcomer = uuids(1)[0]
 
     async def linger(session: Session) -> None:
@@ -129,7 +133,7 @@ def test_linger_notice_keeps_the_connection(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_unsolicited_reply_resyncs(qtbot, attack) -> None:
+def test_unsolicited_reply_resyncs(qtbot: QtBot, attack: MakeAttack) -> None:
     a = attack([misbehave_after_ready(reply("+OK surprise"))], channels=uuids(3))
     a.launch()
     wait_error(qtbot, a, r"nobody was waiting for")
@@ -138,7 +142,7 @@ def test_unsolicited_reply_resyncs(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_rude_rejection_stops_with_the_acl_named(qtbot, attack) -> None:
+def test_rude_rejection_stops_with_the_acl_named(qtbot: QtBot, attack: MakeAttack) -> None:
     async def rude(session: Session) -> None:
         await session.send(framed("text/rude-rejection", b"Access Denied, go away.\n"))
         session.close()
@@ -152,7 +156,7 @@ def test_rude_rejection_stops_with_the_acl_named(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_reset_mid_frame_resyncs(qtbot, attack) -> None:
+def test_reset_mid_frame_resyncs(qtbot: QtBot, attack: MakeAttack) -> None:
     initial, later = uuids(3), uuids(1)
 
     async def rst_mid_frame(session: Session) -> None:
@@ -169,7 +173,7 @@ def test_reset_mid_frame_resyncs(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_api_reply_that_never_comes_times_out_and_resyncs(qtbot, attack) -> None:
+def test_api_reply_that_never_comes_times_out_and_resyncs(qtbot: QtBot, attack: MakeAttack) -> None:
     async def mute_after_ready(session: Session) -> None:
         await session.handshake()
         await session.command()  # the request the test makes: never answered
@@ -188,7 +192,7 @@ def test_api_reply_that_never_comes_times_out_and_resyncs(qtbot, attack) -> None
     assert_bounded(a, memory_mb=16)
 
 
-def _events_then_serve(*frames: bytes, truth: list[str]):
+def _events_then_serve(*frames: bytes, truth: list[str]) -> Script:
     async def script(session: Session) -> None:
         await session.handshake()
         session.server.channels = truth
@@ -199,7 +203,7 @@ def _events_then_serve(*frames: bytes, truth: list[str]):
     return script
 
 
-def test_destroy_before_create_leaves_no_ghost(qtbot, attack) -> None:
+def test_destroy_before_create_leaves_no_ghost(qtbot: QtBot, attack: MakeAttack) -> None:
     initial = uuids(3)
     ghost, sentinel = uuids(2)
     script = _events_then_serve(
@@ -214,7 +218,7 @@ def test_destroy_before_create_leaves_no_ghost(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_duplicate_events_change_nothing_twice(qtbot, attack) -> None:
+def test_duplicate_events_change_nothing_twice(qtbot: QtBot, attack: MakeAttack) -> None:
     initial = uuids(3)
     twice = uuids(1)[0]
     ended = initial[0]
@@ -228,7 +232,7 @@ def test_duplicate_events_change_nothing_twice(qtbot, attack) -> None:
     assert_bounded(a, memory_mb=16)
 
 
-def test_out_of_order_sequences_resurrect_nothing(qtbot, attack) -> None:
+def test_out_of_order_sequences_resurrect_nothing(qtbot: QtBot, attack: MakeAttack) -> None:
     initial = uuids(3)
     fresh = uuids(1)[0]
     ended = initial[0]
@@ -254,7 +258,7 @@ BAD_SNAPSHOTS = {
 
 
 @pytest.mark.parametrize("snapshot", BAD_SNAPSHOTS.values(), ids=BAD_SNAPSHOTS.keys())
-def test_bad_snapshot_is_named_and_retried(qtbot, attack, snapshot: str) -> None:
+def test_bad_snapshot_is_named_and_retried(qtbot: QtBot, attack: MakeAttack, snapshot: str) -> None:
     async def bad_snapshot(session: Session) -> None:
         await session.handshake(snapshot=snapshot)
         await session.serve()
