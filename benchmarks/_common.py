@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CAPTURES = REPO_ROOT.parent / "shared" / "esl-captures"
+DEFAULT_CAPTURES = REPO_ROOT / "tests" / "data" / "esl-captures"
 LEGS_PER_CALL = 0.85 * (1 + 0.6)
 """Live legs per generated call with the simulator's defaults: 85 % answered, 60 % of those
 bridged out (two legs), unanswered calls short-lived. Steady state ≈ cps × hold × this."""

@@ -55,16 +55,19 @@ def _tool(name: str) -> str:
     return path
 
 
-def test_ruff_clean() -> None:
-    result = _run(_tool("ruff"), "check", "fsmonitor", "tests", "benchmarks")
+def test_ruff_clean(tmp_path: Path) -> None:
+    cache = ("--cache-dir", str(tmp_path))  # the suite leaves no cache in the checkout
+    result = _run(_tool("ruff"), "check", *cache, "fsmonitor", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_on_protocol_domain_connection_and_simulator() -> None:
+def test_mypy_strict_on_protocol_domain_connection_and_simulator(tmp_path: Path) -> None:
+    cache = ("--cache-dir", str(tmp_path))  # the suite leaves no cache in the checkout
     result = _run(
         sys.executable,
         "-m",
         "mypy",
+        *cache,
         "fsmonitor/esl",
         "fsmonitor/core",
         "fsmonitor/net",

@@ -27,7 +27,7 @@ from core_support import capture_events, realistic_answer, realistic_create
 from fsmonitor.core import ChannelStore
 from fsmonitor.esl import EslParser, Event
 
-CAPTURE = Path(__file__).resolve().parents[3] / "shared" / "esl-captures" / "event_json_all.recv"
+CAPTURE = Path(__file__).resolve().parents[1] / "data" / "esl-captures" / "event_json_all.recv"
 LIVE = 10_000
 T0_US = 1_795_695_000_000_000
 _UUID_HEADERS = (
