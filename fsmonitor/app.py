@@ -261,7 +261,7 @@ def _demo_process_class() -> Any:
 # ---------------------------------------------------------------------- main
 def resolve_profile(opts: Options, settings: Any) -> Any:
     """The profile named by --profile (or the last one), overridden by --host/--port/--user."""
-    from fsmonitor.ui.settings import Profile
+    from fsmonitor.ui.window.settings import Profile
 
     name = opts.profile or settings.last_profile
     profile = settings.profile(name) if name else None
@@ -301,8 +301,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from fsmonitor.ui.main_window import MainWindow
-    from fsmonitor.ui.settings import APPLICATION, ORGANIZATION, PasswordStore, Profile, Settings
+    from fsmonitor.ui.window.main_window import MainWindow
+    from fsmonitor.ui.window.settings import (
+        APPLICATION,
+        ORGANIZATION,
+        PasswordStore,
+        Profile,
+        Settings,
+    )
 
     install_qt_message_handler()
     existing = QApplication.instance()

@@ -10,8 +10,8 @@ from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from fsmonitor.ui._widgets_prompts import FieldsDialog, FieldSpec
-from fsmonitor.ui.actions import ChannelActions, VariablesDialog, parse_dump
+from fsmonitor.ui.actions.channel_actions import ChannelActions, VariablesDialog, parse_dump
+from fsmonitor.ui.dialogs.prompts import FieldsDialog, FieldSpec
 
 A = "aaaaaaaa-1111-4000-8000-000000000001"
 B = "bbbbbbbb-2222-4000-8000-000000000002"
@@ -208,7 +208,7 @@ def test_unsafe_input_is_refused_before_sending(qtbot, call, reason: str) -> Non
 
 
 def test_fields_dialog_disables_ok_with_the_reason(qtbot) -> None:
-    from fsmonitor.ui.actions import token_problem
+    from fsmonitor.ui.actions.channel_actions import token_problem
 
     dialog = FieldsDialog("Transfer", [FieldSpec("extension", "Extension", "", token_problem)])
     qtbot.addWidget(dialog)
@@ -326,7 +326,7 @@ def test_the_real_hangup_dialog_sends_the_chosen_cause(qtbot) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from fsmonitor.ui._widgets_prompts import Prompter
+    from fsmonitor.ui.dialogs.prompts import Prompter
 
     monitor, actions = _setup(qtbot)
     actions.prompter = Prompter(actions.parent())  # type: ignore[arg-type]
@@ -364,7 +364,7 @@ def test_every_channel_action_brings_its_own_icon(qtbot) -> None:
     from pane_fixtures import FakeMonitor
     from PySide6.QtWidgets import QWidget
 
-    from fsmonitor.ui.actions import ChannelActions
+    from fsmonitor.ui.actions.channel_actions import ChannelActions
 
     host = QWidget()
     qtbot.addWidget(host)

@@ -8,7 +8,7 @@ import pytest
 from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings
 
-from fsmonitor.ui.dashboard import MAX_REFRESH_HZ, DashboardWidget, format_duration
+from fsmonitor.ui.docks.dashboard import MAX_REFRESH_HZ, DashboardWidget, format_duration
 
 UUIDS = [f"dddddddd-0000-4000-8000-00000000000{i}" for i in range(3)]
 

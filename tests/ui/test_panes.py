@@ -12,10 +12,10 @@ from PySide6.QtCore import QSettings
 
 from fsmonitor.esl import Event, LogRecord
 from fsmonitor.net import ConnectionState
-from fsmonitor.ui._widgets_ring import Column, RingTableModel
-from fsmonitor.ui.event_log import DEFAULT_CAPACITY, RAW_KEEP, EventLogView
-from fsmonitor.ui.log_pane import LOG_OFF, LogPane
-from fsmonitor.ui.registrations import RegistrationsView, parse_registrations
+from fsmonitor.ui.docks.event_log import DEFAULT_CAPACITY, RAW_KEEP, EventLogView
+from fsmonitor.ui.docks.log_pane import LOG_OFF, LogPane
+from fsmonitor.ui.docks.registrations import RegistrationsView, parse_registrations
+from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
 
 @pytest.fixture
@@ -331,7 +331,7 @@ def test_panes_follow_the_simulator(qtbot, sim_session: SimSession) -> None:
 def test_ring_model_answers_whole_cells_like_data(qapp) -> None:
     from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 
-    from fsmonitor.ui._widgets_ring import ItemRole
+    from fsmonitor.ui.tables.ring_model import ItemRole
 
     model: RingTableModel[int] = RingTableModel(
         [Column("n", str), Column("double", lambda n: str(2 * n))],

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsmonitor.ui._widgets_fields import mark_error, unsafe_reason
-from fsmonitor.ui._widgets_reply import Reply
-from fsmonitor.ui._widgets_run import run_bgapi
-from fsmonitor.ui._widgets_settings import list_value
+from fsmonitor.ui.common.fields import mark_error, unsafe_reason
+from fsmonitor.ui.common.reply import Reply
+from fsmonitor.ui.common.requests import run_bgapi
+from fsmonitor.ui.common.settings_values import list_value
 
 HISTORY_LIMIT = 500
 OUTPUT_LINE_LIMIT = 20_000

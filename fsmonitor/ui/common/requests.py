@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from fsmonitor.ui._widgets_reply import Reply, failure_text, parse_reply
+from fsmonitor.ui.common.reply import Reply, failure_text, parse_reply
 
 ReplyCallback = Callable[[Reply], None]
 

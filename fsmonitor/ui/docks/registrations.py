@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.net import ConnectionState
-from fsmonitor.ui._widgets_reply import Reply
-from fsmonitor.ui._widgets_run import connection_of, run_bgapi, signal_of
-from fsmonitor.ui._widgets_settings import str_value
+from fsmonitor.ui.common.reply import Reply
+from fsmonitor.ui.common.requests import connection_of, run_bgapi, signal_of
+from fsmonitor.ui.common.settings_values import str_value
 
 REFRESH_DELAY_MS = 1000
 EXPIRY_TICK_MS = 5000

@@ -11,18 +11,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
+
+from fsmonitor.ui.common.timers import named_timer
+from fsmonitor.ui.tables.base import ColumnTableModel, Index
 
 T = TypeVar("T")
 FLUSH_HZ = 5
@@ -31,8 +26,6 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +36,7 @@ class Column(Generic[T]):
     text: Callable[[T], str]
 
 
-class RingTableModel(QAbstractTableModel, Generic[T]):
+class RingTableModel(ColumnTableModel, Generic[T]):
     """The last ``capacity`` items appended, those matching the filter shown as rows.
 
     Signals:
@@ -61,7 +54,7 @@ class RingTableModel(QAbstractTableModel, Generic[T]):
         foreground: Callable[[T], QColor | None] | None = None,
         tooltip: Callable[[T], str] | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__([c.title for c in columns], parent)
         self._columns = list(columns)
         self._foreground = foreground
         self._tooltip = tooltip
@@ -72,11 +65,9 @@ class RingTableModel(QAbstractTableModel, Generic[T]):
         self._pending: deque[tuple[int, T]] = deque(maxlen=capacity)
         self._filter: Callable[[T], bool] | None = None
         self._paused = False
-        self._timer = QTimer(self)
-        self._timer.setObjectName("ringFlushTimer")
-        self._timer.setInterval(1000 // FLUSH_HZ)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.flush)
+        self._timer = named_timer(
+            self, "ringFlushTimer", 1000 // FLUSH_HZ, self.flush, single_shot=True
+        )
 
     # -------------------------------------------------------------------------- feeding
     @property
@@ -169,60 +160,24 @@ class RingTableModel(QAbstractTableModel, Generic[T]):
         return len(self._all)
 
     # -------------------------------------------------------------------------- Qt model
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._visible)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._visible):
-            return None
-        item = self._visible[index.row()][1]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[index.column()].text(item)
-        if role == ItemRole:
-            return item
-        if role == Qt.ItemDataRole.ForegroundRole and self._foreground is not None:
-            return self._foreground(item)
-        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
-            return self._tooltip(item)
-        return None
-
-    def multiData(self, index: _Index, span: Any) -> None:
-        """Every role of a painted cell in one Python call (a cell asks for about eight)."""
-        row = index.row()
+    def _cell(self, row: int, col: int, roles: Sequence[int]) -> list[object] | None:
         visible = self._visible
-        if not 0 <= row < len(visible) or not 0 <= index.column() < len(self._columns):
-            for i in range(len(span)):
-                span[i].clearData()
-            return
+        if not 0 <= row < len(visible) or not 0 <= col < len(self._columns):
+            return None
         item = visible[row][1]
-        for i in range(len(span)):
-            slot = span[i]
-            role = slot.role()
+        values: list[object] = []
+        for role in roles:
             if role == _DISPLAY:
-                value: Any = self._columns[index.column()].text(item)
+                values.append(self._columns[col].text(item))
             elif role == ItemRole:
-                value = item
+                values.append(item)
             elif role == _FOREGROUND and self._foreground is not None:
-                value = self._foreground(item)
+                values.append(self._foreground(item))
             elif role == _TOOLTIP and self._tooltip is not None:
-                value = self._tooltip(item)
+                values.append(self._tooltip(item))
             else:
-                value = None
-            if value is None:
-                slot.clearData()
-            else:
-                slot.setData(value)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._columns)
-        ):
-            return self._columns[section].title
-        return None
+                values.append(None)
+        return values

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsmonitor.ui._widgets_fields import mark_error
+from fsmonitor.ui.common.fields import mark_error
 
 Validator = Callable[[str], str | None]
 """Returns why a value is refused, or None when it is acceptable."""

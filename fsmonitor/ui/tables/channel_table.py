@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import qtawesome as qta
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -11,7 +9,6 @@ from PySide6.QtCore import (
     QSettings,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -26,12 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsmonitor.ui.models import (
-    CALL_STATES,
-    ChannelFilterProxy,
-    ChannelRole,
-    ChannelTableModel,
-)
+from fsmonitor.core import Channel
+from fsmonitor.ui.common.timers import named_timer
+from fsmonitor.ui.tables.channel_model import ChannelTableModel
+from fsmonitor.ui.tables.keyed_model import ChannelRole
+from fsmonitor.ui.tables.proxy import ChannelFilterProxy
 
 STATE_FILTERS: list[tuple[str, list[str] | None]] = [
     ("All states", None),
@@ -142,10 +138,13 @@ class ChannelTableView(QWidget):
         layout.addWidget(self.table)
 
         # Typing into the box filters 10,000 rows: wait for a pause in typing.
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(lambda: self.proxy.set_text(self.search.text()))
+        self._search_timer = named_timer(
+            self,
+            "channelSearchTimer",
+            150,
+            lambda: self.proxy.set_text(self.search.text()),
+            single_shot=True,
+        )
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.state_filter.currentIndexChanged.connect(self._on_state_filter)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
@@ -156,7 +155,6 @@ class ChannelTableView(QWidget):
         # taken on its signals can be one step behind: recount once each batch is complete.
         model.updatesEmitted.connect(self._update_count)
         model.modelReset.connect(self._update_count)
-        self._last_selection: list[str] = []
         self._update_count()
         model.add_visible_rows_provider(self.visible_rows)
         self.destroyed.connect(lambda *_: model.remove_visible_rows_provider(self.visible_rows))
@@ -189,21 +187,19 @@ class ChannelTableView(QWidget):
     def filters(self) -> tuple[str, list[str] | None]:
         return self.search.text(), self.state_filter.currentData()
 
-    def _update_count(self, *_args: Any) -> None:
+    def _update_count(self, *_args: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         text = f"{total} channels" if shown == total else f"{shown} of {total} channels"
         self.count_label.setText(text)
 
     # -- selection ----------------------------------------------------------------------
-    def selected_channels(self) -> list[Any]:
+    def selected_channels(self) -> list[Channel]:
         rows = self.table.selectionModel().selectedRows()
-        return [r.data(ChannelRole) for r in sorted(rows, key=QModelIndex.row)]
+        cells = (r.data(ChannelRole) for r in sorted(rows, key=QModelIndex.row))
+        return [ch for ch in cells if isinstance(ch, Channel)]
 
-    def _emit_selection(self, *_args: Any) -> None:
-        channels = self.selected_channels()
-        uuids = [c.uuid for c in channels]
-        self._last_selection = uuids
-        self.selectionChanged.emit(channels)
+    def _emit_selection(self, *_args: object) -> None:
+        self.selectionChanged.emit(self.selected_channels())
 
     def select_uuid(self, uuid: str) -> bool:
         """Select and reveal the row of ``uuid``; False if it is not (yet) in the view."""
@@ -232,4 +228,3 @@ class ChannelTableView(QWidget):
             self.table.horizontalHeader().restoreState(state)
 
 
-__all__ = ["CALL_STATES", "ChannelTableView"]

@@ -3,7 +3,7 @@
 Choosing a level sends ``log <N>`` on the connection (``nolog`` for Off) and re-sends it after
 every reconnect, since the switch forgets it with the socket. Like fs_cli's ``/uuid``, the uuid
 box keeps only lines logged for one session. Only the last :data:`DEFAULT_CAPACITY` lines are
-kept, added in batches (see :mod:`fsmonitor.ui._widgets_ring`).
+kept, added in batches (see :mod:`fsmonitor.ui.tables.ring_model`).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.esl import Command
 from fsmonitor.net import ConnectionState
-from fsmonitor.ui._widgets_reply import failure_text
-from fsmonitor.ui._widgets_ring import Column, RingTableModel
-from fsmonitor.ui._widgets_run import connection_of, signal_of
-from fsmonitor.ui._widgets_settings import int_value, str_value
+from fsmonitor.ui.common.reply import failure_text
+from fsmonitor.ui.common.requests import connection_of, signal_of
+from fsmonitor.ui.common.settings_values import int_value, str_value
+from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
 DEFAULT_CAPACITY = 5000
 FILTER_DELAY_MS = 250

@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.esl import EslCommandError, Originate
-from fsmonitor.ui._widgets_fields import unsafe_reason
-from fsmonitor.ui._widgets_prompts import FieldSpec, Prompter
-from fsmonitor.ui._widgets_reply import Reply
-from fsmonitor.ui._widgets_run import run_bgapi
-from fsmonitor.ui._widgets_settings import str_value
+from fsmonitor.ui.common.fields import unsafe_reason
+from fsmonitor.ui.common.reply import Reply
+from fsmonitor.ui.common.requests import run_bgapi
+from fsmonitor.ui.common.settings_values import str_value
+from fsmonitor.ui.dialogs.prompts import FieldSpec, Prompter
 
 # Causes an operator would pick when hanging up; any FreeSWITCH cause name may be typed.
 HANGUP_CAUSE_CHOICES = (

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsmonitor.ui.models import AlertThresholds
+from fsmonitor.core.alerts import AlertThresholds
 
-log = logging.getLogger("fsmonitor.ui.alerts")
+log = logging.getLogger("fsmonitor.ui.dialogs.alerts")
 
 ALERT_TEXT = {
     "long_call": "call longer than {minutes:g} min",

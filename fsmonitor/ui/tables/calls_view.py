@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
-from fsmonitor.ui.channel_table import visible_source_rows
-from fsmonitor.ui.models import CallsTableModel, ChannelRole, SortRole, call_legs
+from fsmonitor.core import Call, ChannelStore
+from fsmonitor.ui.tables.calls_model import CallsTableModel
+from fsmonitor.ui.tables.channel_table import visible_source_rows
+from fsmonitor.ui.tables.keyed_model import ChannelRole, SortRole
 
 
 class CallsView(QWidget):
@@ -18,7 +18,7 @@ class CallsView(QWidget):
     legActivated = Signal(str)
     """uuid of the leg the user wants to inspect."""
 
-    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, store: ChannelStore | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = CallsTableModel(store, self)
         self.model.set_active(False)  # until shown
@@ -57,14 +57,14 @@ class CallsView(QWidget):
         self.model.set_active(False)
         super().hideEvent(event)
 
-    def set_store(self, store: Any) -> None:
+    def set_store(self, store: ChannelStore | None) -> None:
         self.model.set_store(store)
 
-    def _activated(self, index: Any) -> None:
+    def _activated(self, index: QModelIndex) -> None:
         call = index.data(ChannelRole)
-        legs = call_legs(call) if call is not None else []
-        if not legs:
+        if not isinstance(call, Call):
             return
+        legs = call.legs
         b_cols = (CallsTableModel.COL_B_DEST, CallsTableModel.COL_B_UUID)
         source_col = self.proxy.mapToSource(index).column()
         leg = legs[1] if source_col in b_cols and len(legs) > 1 else legs[0]

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core.causes import describe_cause
-from fsmonitor.ui.models import format_duration
+from fsmonitor.ui.common.durations import format_duration
 
 # Channel attributes shown in the "Channel" section, in reading order.
 SUMMARY_FIELDS: list[tuple[str, str]] = [

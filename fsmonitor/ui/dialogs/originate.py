@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.core.causes import describe_cause
 from fsmonitor.esl import EslCommandError, Originate
-from fsmonitor.ui._widgets_fields import mark_error, unsafe_reason
-from fsmonitor.ui._widgets_reply import Reply
-from fsmonitor.ui._widgets_run import run_bgapi, signal_of
-from fsmonitor.ui._widgets_settings import bool_value, int_value, list_value, str_value
+from fsmonitor.ui.common.fields import mark_error, unsafe_reason
+from fsmonitor.ui.common.reply import Reply
+from fsmonitor.ui.common.requests import run_bgapi, signal_of
+from fsmonitor.ui.common.settings_values import bool_value, int_value, list_value, str_value
 
 RETURN_RING_READY_HELP = (
     "Return as soon as the far end rings (return_ring_ready=true).\n"

@@ -1,7 +1,7 @@
 """The raw event stream, as it arrives: pausable, filterable by event name and uuid, bounded.
 
 Only the last :data:`DEFAULT_CAPACITY` events are kept and rows are added in batches (see
-:mod:`fsmonitor.ui._widgets_ring`), so thousands of events a second cost a few model signals per
+:mod:`fsmonitor.ui.tables.ring_model`), so thousands of events a second cost a few model signals per
 second, not one per event. Selecting a row shows every header of that event.
 """
 
@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core import headers as h
-from fsmonitor.ui._widgets_ring import Column, RingTableModel
-from fsmonitor.ui._widgets_run import connection_of, signal_of
-from fsmonitor.ui._widgets_settings import str_value
+from fsmonitor.ui.common.requests import connection_of, signal_of
+from fsmonitor.ui.common.settings_values import str_value
+from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
 DEFAULT_CAPACITY = 5000
 RAW_KEEP = 300

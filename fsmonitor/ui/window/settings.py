@@ -15,9 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from fsmonitor.ui.models import AlertThresholds
+from fsmonitor.core.alerts import AlertThresholds
 
-log = logging.getLogger("fsmonitor.ui.settings")
+log = logging.getLogger("fsmonitor.ui.window.settings")
 
 ORGANIZATION = "fsmonitor"
 APPLICATION = "fsmonitor"

@@ -35,22 +35,22 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.net import ConnectionState, ErrorKind, Monitor
-from fsmonitor.ui.actions import STATUS_TIMEOUT_MS, ChannelActions
-from fsmonitor.ui.alerts import AlertNotifier, AlertsDialog, describe_alert
-from fsmonitor.ui.calls_view import CallsView
-from fsmonitor.ui.channel_detail import ChannelDetail
-from fsmonitor.ui.channel_table import ChannelTableView
-from fsmonitor.ui.connection_bar import ConnectionBar
-from fsmonitor.ui.console import ApiConsole
-from fsmonitor.ui.dashboard import DashboardWidget
-from fsmonitor.ui.event_log import EventLogView
-from fsmonitor.ui.export import export_csv, export_json
-from fsmonitor.ui.gc_policy import GcFreezer
-from fsmonitor.ui.log_pane import LogPane
-from fsmonitor.ui.models import ChannelTableModel
-from fsmonitor.ui.originate_dialog import OriginateDialog
-from fsmonitor.ui.registrations import RegistrationsView
-from fsmonitor.ui.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.actions.channel_actions import STATUS_TIMEOUT_MS, ChannelActions
+from fsmonitor.ui.dialogs.alerts import AlertNotifier, AlertsDialog, describe_alert
+from fsmonitor.ui.dialogs.originate import OriginateDialog
+from fsmonitor.ui.docks.channel_detail import ChannelDetail
+from fsmonitor.ui.docks.console import ApiConsole
+from fsmonitor.ui.docks.dashboard import DashboardWidget
+from fsmonitor.ui.docks.event_log import EventLogView
+from fsmonitor.ui.docks.log_pane import LogPane
+from fsmonitor.ui.docks.registrations import RegistrationsView
+from fsmonitor.ui.tables.calls_view import CallsView
+from fsmonitor.ui.tables.channel_model import ChannelTableModel
+from fsmonitor.ui.tables.channel_table import ChannelTableView
+from fsmonitor.ui.window.connection_bar import ConnectionBar
+from fsmonitor.ui.window.export import export_csv, export_json
+from fsmonitor.ui.window.gc_policy import GcFreezer
+from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
 
 log = logging.getLogger("fsmonitor.ui")
 
@@ -635,7 +635,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def edit_profile(self) -> None:
-        from fsmonitor.ui.profile_dialog import ProfileDialog
+        from fsmonitor.ui.dialogs.profile import ProfileDialog
 
         dialog = ProfileDialog(self.selected_profile(), self.settings.profiles(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -720,7 +720,7 @@ class MainWindow(QMainWindow):
         self.table.search.selectAll()
 
     def show_shortcuts(self) -> None:
-        from fsmonitor.ui.shortcuts_dialog import ShortcutsDialog
+        from fsmonitor.ui.dialogs.shortcuts import ShortcutsDialog
 
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

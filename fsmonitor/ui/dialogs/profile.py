@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsmonitor.ui.settings import Profile
+from fsmonitor.ui.window.settings import Profile
 
 
 class ProfileDialog(QDialog):

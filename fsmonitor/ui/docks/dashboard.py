@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core.causes import describe_cause
-from fsmonitor.ui._widgets_run import signal_of
-from fsmonitor.ui._widgets_settings import int_value
-from fsmonitor.ui._widgets_sparkline import Sparkline
+from fsmonitor.ui.common.requests import signal_of
+from fsmonitor.ui.common.settings_values import int_value
+from fsmonitor.ui.common.sparkline import Sparkline
 
 MAX_REFRESH_HZ = 4
 STACK_CHARTS_MIN_HEIGHT = 460

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 
-from fsmonitor.ui.models import ChannelRole
+from fsmonitor.ui.tables.keyed_model import ChannelRole
 
 # Channel attributes written to JSON: the typed fields, raw variables optional.
 JSON_FIELDS = (
