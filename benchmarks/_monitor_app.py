@@ -281,10 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    from fsmonitor.app import load_stylesheet
     from fsmonitor.ui.main_window import MainWindow
     from fsmonitor.ui.settings import PasswordStore, Profile, Settings
-
-    from fsmonitor.app import load_stylesheet
 
     app = QApplication([sys.argv[0]])
     quiet_offscreen_warning()

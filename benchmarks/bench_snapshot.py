@@ -106,10 +106,10 @@ class _Target:
             self._open_pieces()
 
     def _open_pieces(self) -> None:
-        from fsmonitor.ui.models import ChannelTableModel
         from PySide6.QtWidgets import QTableView
 
         from fsmonitor.net import Monitor
+        from fsmonitor.ui.models import ChannelTableModel
 
         self.monitor = Monitor("127.0.0.1", self.port, self.password)
         self.model = ChannelTableModel(self.monitor.store)
@@ -122,9 +122,10 @@ class _Target:
         self.monitor.open()
 
     def _open_window(self) -> None:
+        from PySide6.QtCore import QSettings
+
         from fsmonitor.ui.main_window import MainWindow
         from fsmonitor.ui.settings import PasswordStore, Settings
-        from PySide6.QtCore import QSettings
 
         self._tmp = tempfile.TemporaryDirectory()
         qsettings = QSettings(str(Path(self._tmp.name) / "bench.ini"), QSettings.Format.IniFormat)
@@ -231,10 +232,10 @@ def time_connect(
 
 def breakdown(port: int, password: str) -> Breakdown:
     """Decode, reconcile and load one snapshot without the network, step by step."""
-    from fsmonitor.ui.models import ChannelTableModel
     from PySide6.QtWidgets import QApplication
 
     from fsmonitor.core import ChannelStore
+    from fsmonitor.ui.models import ChannelTableModel
 
     QApplication.instance() or QApplication([])
     with WireClient("127.0.0.1", port, password) as client:
