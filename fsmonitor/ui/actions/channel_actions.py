@@ -11,34 +11,36 @@ has answered; they are public so a toolbar, a script or a test can use them dire
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
 import qtawesome as qta
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QHeaderView,
-    QLineEdit,
-    QMenu,
-    QPlainTextEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
-from fsmonitor.esl import EslCommandError, Originate
+from fsmonitor.core import Channel
+from fsmonitor.esl import EslCommandError
+from fsmonitor.net import Monitor
+from fsmonitor.ui.actions.commands import (
+    bridge_command,
+    dump_command,
+    eavesdrop_command,
+    hangup_command,
+    hold_command,
+    park_command,
+    record_start_command,
+    record_stop_command,
+    send_dtmf_command,
+    transfer_command,
+)
+from fsmonitor.ui.actions.validation import cause_problem, dtmf_problem, required, token_problem
 from fsmonitor.ui.common.fields import unsafe_reason
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.settings_values import str_value
 from fsmonitor.ui.dialogs.prompts import FieldSpec, Prompter
+from fsmonitor.ui.dialogs.variables import VariablesDialog
 
 # Causes an operator would pick when hanging up; any FreeSWITCH cause name may be typed.
 HANGUP_CAUSE_CHOICES = (
@@ -54,47 +56,6 @@ DEFAULT_CAUSE = HANGUP_CAUSE_CHOICES[0]
 STATUS_TIMEOUT_MS = 6000
 """How long the window shows a progress or outcome line of an action."""
 _SETTINGS_GROUP = "channel_actions"
-_TOKEN = re.compile(r"^[^\s'\"{}]+$")
-_DTMF = re.compile(r"^[0-9A-Da-d*#wW]+(@\d{2,4})?$")
-_CAUSE = re.compile(r"^([A-Z_]+|\d{1,3})$")
-
-
-# ------------------------------------------------------------------------------ validation
-def token_problem(text: str) -> str | None:
-    """Why ``text`` cannot be one space-separated argument of a uuid_* command."""
-    reason = unsafe_reason(text)
-    if reason:
-        return reason
-    if text and not _TOKEN.match(text):
-        return "no spaces or quotes: the command splits its arguments on spaces"
-    return None
-
-
-def dtmf_problem(text: str) -> str | None:
-    """Why ``text`` is not a DTMF string FreeSWITCH accepts (digits, *#, A-D, w/W pauses)."""
-    reason = unsafe_reason(text)
-    if reason:
-        return reason
-    if text and not _DTMF.match(text):
-        return "only 0-9 * # A-D and w/W pauses, optionally @duration in ms"
-    return None
-
-
-def cause_problem(text: str) -> str | None:
-    """Why ``text`` is not a hangup cause name or number."""
-    reason = unsafe_reason(text)
-    if reason:
-        return reason
-    if text and not _CAUSE.match(text.strip()):
-        return "a cause name such as NORMAL_CLEARING, or its number"
-    return None
-
-
-def _required(check: Callable[[str], str | None]) -> Callable[[str], str | None]:
-    def validate(text: str) -> str | None:
-        return check(text) or (None if text.strip() else "required")
-
-    return validate
 
 
 # ------------------------------------------------------------------------------ actions
@@ -222,11 +183,11 @@ class ChannelActions(QObject):
     failed = Signal(str)
     busyChanged = Signal(bool)
 
-    def __init__(self, monitor: Any, parent: QWidget) -> None:
+    def __init__(self, monitor: Monitor, parent: QWidget) -> None:
         super().__init__(parent)
         self._monitor = monitor
         self._parent = parent
-        self._selection: list[Any] = []
+        self._selection: list[Channel] = []
         self._in_flight = 0
         self._record_paths: dict[str, str] = {}
         self.prompter = Prompter(parent)
@@ -236,6 +197,7 @@ class ChannelActions(QObject):
         self.eavesdrop_endpoint = "user/1000"
         self.record_directory = "/tmp"
         self._actions: dict[str, QAction] = {}
+        asks = self._asks()
         for spec in _SPECS:
             action = QAction(spec.text, parent)
             action.setObjectName(f"action_{spec.key}")
@@ -244,18 +206,18 @@ class ChannelActions(QObject):
             action.setToolTip(f"{spec.tip} ({spec.shortcut})")
             action.setStatusTip(spec.tip)
             action.setIcon(qta.icon(spec.icon))
-            action.triggered.connect(getattr(self, f"_ask_{spec.key}"))
+            action.triggered.connect(asks[spec.key])
             parent.addAction(action)
             self._actions[spec.key] = action
         self._update_enabled()
 
     # -------------------------------------------------------------------------- public API
-    def set_selection(self, channels: list[Any]) -> None:
+    def set_selection(self, channels: list[Channel]) -> None:
         """The channels the actions apply to, in selection order (bridge uses the first two)."""
         self._selection = list(channels)
         self._update_enabled()
 
-    def selection(self) -> list[Any]:
+    def selection(self) -> list[Channel]:
         """The channels the actions currently apply to."""
         return list(self._selection)
 
@@ -293,19 +255,36 @@ class ChannelActions(QObject):
             enabled = count >= low and (high is None or count <= high)
             self._actions[spec.key].setEnabled(enabled)
         if count:
-            held = [bool(getattr(channel, "held", False)) for channel in self._selection]
+            held = [channel.held for channel in self._selection]
             self._actions["hold"].setEnabled(not all(held))
             self._actions["unhold"].setEnabled(any(held))
 
     # -------------------------------------------------------------------------- asking
+    def _asks(self) -> dict[str, Callable[[], None]]:
+        """What each action does when triggered: ask (if it must), then do."""
+        return {
+            "hangup": self._ask_hangup,
+            "transfer": self._ask_transfer,
+            "hold": self._ask_hold,
+            "unhold": self._ask_unhold,
+            "park": self._ask_park,
+            "record_start": self._ask_record_start,
+            "record_stop": self._ask_record_stop,
+            "eavesdrop": self._ask_eavesdrop,
+            "dtmf": self._ask_dtmf,
+            "bridge": self._ask_bridge,
+            "copy_uuid": self._ask_copy_uuid,
+            "dump": self._ask_dump,
+        }
+
     def _uuids(self) -> list[str]:
         return [channel.uuid for channel in self._selection]
 
-    def _describe(self, channels: Sequence[Any]) -> str:
+    def _describe(self, channels: Sequence[Channel]) -> str:
         if len(channels) == 1:
             channel = channels[0]
-            label = getattr(channel, "name", "") or channel.uuid
-            number = getattr(channel, "caller_id_number", "") or ""
+            label = channel.name or channel.uuid
+            number = channel.caller_id_number
             return f"{label} ({number})" if number else label
         return f"{len(channels)} channels"
 
@@ -320,7 +299,7 @@ class ChannelActions(QObject):
                     "cause",
                     "Hangup cause",
                     DEFAULT_CAUSE,
-                    _required(cause_problem),
+                    required(cause_problem),
                     choices=HANGUP_CAUSE_CHOICES,
                     help="Sent as the hangup cause; the far end sees its Q.850 code",
                 )
@@ -339,13 +318,13 @@ class ChannelActions(QObject):
             f"Transfer {self._describe([channel])}",
             [
                 FieldSpec(
-                    "extension", "Extension", "", _required(token_problem), placeholder="1000"
+                    "extension", "Extension", "", required(token_problem), placeholder="1000"
                 ),
                 FieldSpec("dialplan", "Dialplan", "XML", token_problem),
                 FieldSpec(
                     "context",
                     "Context",
-                    getattr(channel, "context", "") or "default",
+                    channel.context or "default",
                     token_problem,
                 ),
             ],
@@ -377,7 +356,7 @@ class ChannelActions(QObject):
                     "path",
                     "File on the FreeSWITCH host",
                     default,
-                    _required(token_problem),
+                    required(token_problem),
                     help="Written by FreeSWITCH, on its machine; .wav or .mp3",
                 )
             ],
@@ -399,7 +378,7 @@ class ChannelActions(QObject):
                     "endpoint",
                     "Ring this endpoint",
                     self.eavesdrop_endpoint,
-                    _required(unsafe_reason_or_none),
+                    required(unsafe_reason),
                     placeholder="user/1000",
                     help="This phone rings; once answered it hears the call",
                 )
@@ -413,7 +392,7 @@ class ChannelActions(QObject):
             return
         values = self.prompter.form(
             "Send DTMF",
-            [FieldSpec("digits", "Digits", "", _required(dtmf_problem), placeholder="1234#")],
+            [FieldSpec("digits", "Digits", "", required(dtmf_problem), placeholder="1234#")],
         )
         if values is not None:
             self.do_send_dtmf(values["digits"])
@@ -439,7 +418,7 @@ class ChannelActions(QObject):
         problem = cause_problem(cause)
         if problem:
             return self._refuse("Hang up", problem)
-        commands = [f"uuid_kill {u} {cause.strip()}" for u in self._uuids()]
+        commands = [hangup_command(u, cause) for u in self._uuids()]
         return self._run("Hang up", commands, "hung up")
 
     def do_transfer(self, extension: str, dialplan: str = "XML", context: str = "default") -> bool:
@@ -449,18 +428,17 @@ class ChannelActions(QObject):
             if problem:
                 return self._refuse("Transfer", f"{name}: {problem}")
         uuids = self._uuids()[:1]
-        commands = [f"uuid_transfer {u} {extension} {dialplan} {context}" for u in uuids]
+        commands = [transfer_command(u, extension, dialplan, context) for u in uuids]
         return self._run("Transfer", commands, f"transferred to {extension}")
 
     def do_hold(self, hold: bool = True) -> bool:
         """``uuid_hold <uuid>`` or ``uuid_hold off <uuid>`` for every selected channel."""
-        verb = "uuid_hold" if hold else "uuid_hold off"
-        commands = [f"{verb} {u}" for u in self._uuids()]
+        commands = [hold_command(u, hold) for u in self._uuids()]
         return self._run("Hold" if hold else "Unhold", commands, "on hold" if hold else "resumed")
 
     def do_park(self) -> bool:
         """``uuid_park <uuid>`` for every selected channel."""
-        commands = [f"uuid_park {u}" for u in self._uuids()]
+        commands = [park_command(u) for u in self._uuids()]
         return self._run("Park", commands, "parked")
 
     def do_record_start(self, path: str) -> bool:
@@ -474,7 +452,8 @@ class ChannelActions(QObject):
         directory = path.rpartition("/")[0]
         if directory:
             self.record_directory = directory
-        return self._run("Record", [f"uuid_record {u} start {path}" for u in uuids], "recording")
+        commands = [record_start_command(u, path) for u in uuids]
+        return self._run("Record", commands, "recording")
 
     def do_record_stop(self, path: str | None = None) -> bool:
         """``uuid_record <uuid> stop <path>`` (the path recording started with, or ``all``)."""
@@ -485,7 +464,7 @@ class ChannelActions(QObject):
             problem = token_problem(target)
             if problem:
                 return self._refuse("Stop recording", f"path: {problem}")
-            commands.append(f"uuid_record {u} stop {target}")
+            commands.append(record_stop_command(u, target))
         return self._run("Stop recording", commands, "recording stopped")
 
     def do_eavesdrop(self, endpoint: str) -> bool:
@@ -497,13 +476,7 @@ class ChannelActions(QObject):
         if problem:
             return self._refuse("Eavesdrop", f"endpoint: {problem}")
         try:
-            originate = Originate(
-                endpoint=endpoint.strip(),
-                application="eavesdrop",
-                application_args=uuids[0],
-                caller_id_name="Eavesdrop",
-            )
-            command = f"originate {originate.api_args()}"
+            command = eavesdrop_command(uuids[0], endpoint)
         except EslCommandError as exc:
             return self._refuse("Eavesdrop", f"{exc.field}: {exc.message}")
         self.eavesdrop_endpoint = endpoint.strip()
@@ -514,7 +487,7 @@ class ChannelActions(QObject):
         problem = dtmf_problem(digits) or (None if digits else "required")
         if problem:
             return self._refuse("Send DTMF", problem)
-        commands = [f"uuid_send_dtmf {u} {digits}" for u in self._uuids()[:1]]
+        commands = [send_dtmf_command(u, digits) for u in self._uuids()[:1]]
         return self._run("Send DTMF", commands, f"sent {digits}")
 
     def do_bridge(self) -> bool:
@@ -522,7 +495,7 @@ class ChannelActions(QObject):
         uuids = self._uuids()
         if len(uuids) != 2:
             return self._refuse("Bridge", "select exactly two channels")
-        return self._run("Bridge", [f"uuid_bridge {uuids[0]} {uuids[1]}"], "bridged")
+        return self._run("Bridge", [bridge_command(uuids[0], uuids[1])], "bridged")
 
     def do_copy_uuid(self) -> str:
         """Put the selected uuids on the clipboard, one a line; returns what was copied."""
@@ -546,7 +519,7 @@ class ChannelActions(QObject):
                 self.last_dump = VariablesDialog(target, reply.text, self._parent)
                 self.last_dump.show()
 
-        return self._run("Variables", [f"uuid_dump {target} json"], "variables read", show)
+        return self._run("Variables", [dump_command(target)], "variables read", show)
 
     # -------------------------------------------------------------------------- settings
     def save_state(self, settings: QSettings) -> None:
@@ -623,70 +596,3 @@ class ChannelActions(QObject):
         self.failed.emit(text)
         if self.show_errors:
             self.prompter.error("Channel action failed", text)
-
-
-def unsafe_reason_or_none(text: str) -> str | None:
-    """A validator refusing only what cannot go on one command line."""
-    return unsafe_reason(text)
-
-
-class VariablesDialog(QDialog):
-    """The ``uuid_dump`` of one channel: a sortable name/value table and the raw text."""
-
-    def __init__(self, uuid: str, dump: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Variables of {uuid}")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.variables = parse_dump(dump)
-        table = QTableWidget(len(self.variables), 2)
-        table.setHorizontalHeaderLabels(["Name", "Value"])
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
-        for row, (name, value) in enumerate(self.variables.items()):
-            table.setItem(row, 0, QTableWidgetItem(name))
-            table.setItem(row, 1, QTableWidgetItem(value))
-        table.setSortingEnabled(True)
-        table.sortItems(0, Qt.SortOrder.AscendingOrder)
-        table.verticalHeader().setDefaultSectionSize(22)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter variables…")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self._apply_filter)
-        raw = QPlainTextEdit(dump)
-        raw.setReadOnly(True)
-        raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        tabs = QTabWidget()
-        tabs.addTab(table, f"Variables ({len(self.variables)})")
-        tabs.addTab(raw, "Raw")
-        self.table = table
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.filter)
-        layout.addWidget(tabs)
-        self.resize(720, 560)
-
-    def _apply_filter(self, text: str) -> None:
-        needle = text.strip().lower()
-        for row in range(self.table.rowCount()):
-            cells = (self.table.item(row, 0), self.table.item(row, 1))
-            shown = not needle or any(c is not None and needle in c.text().lower() for c in cells)
-            self.table.setRowHidden(row, not shown)
-
-
-def parse_dump(text: str) -> dict[str, str]:
-    """``uuid_dump … json`` (or the default ``Name: value`` text) as an ordered dict."""
-    stripped = text.strip()
-    if stripped.startswith("{"):
-        try:
-            data = orjson.loads(stripped)
-        except orjson.JSONDecodeError:
-            data = None
-        if isinstance(data, dict):
-            return {str(k): str(v) for k, v in data.items()}
-    result: dict[str, str] = {}
-    for line in stripped.splitlines():
-        name, sep, value = line.partition(": ")
-        if sep:
-            result[name] = value
-    return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fsmonitor.core.causes import cause_code, describe_cause
+from fsmonitor.net import EslError
 
 _ERR = "-ERR"
 _USAGE = "-USAGE"
@@ -38,21 +39,9 @@ class Reply:
     message: str
 
 
-def reply_text(result: object) -> str:
-    """The text of whatever a request resolved with (a body string, bytes, or a frame/event)."""
-    if result is None:
-        return ""
-    if isinstance(result, str):
-        return result
-    if isinstance(result, bytes | bytearray):
-        return bytes(result).decode("utf-8", "replace")
-    for attr in ("body", "reply_text", "text", "message"):
-        value = getattr(result, attr, None)
-        if isinstance(value, bytes | bytearray):
-            value = bytes(value).decode("utf-8", "replace")
-        if isinstance(value, str) and value:
-            return value
-    return str(result)
+def reply_text(result: str | None) -> str:
+    """The text a request finished with (``None`` when it carried none)."""
+    return result or ""
 
 
 def explain_error(reason: str) -> str:
@@ -72,7 +61,7 @@ def explain_error(reason: str) -> str:
     return reason
 
 
-def parse_reply(result: object) -> Reply:
+def parse_reply(result: str | None) -> Reply:
     """Classify a command's output; anything starting ``-ERR``/``-USAGE`` is a failure."""
     text = reply_text(result)
     stripped = text.strip()
@@ -87,9 +76,9 @@ def parse_reply(result: object) -> Reply:
     return Reply(True, text, stripped or "done")
 
 
-def failure_text(error: object) -> str:
+def failure_text(error: EslError) -> str:
     """Words for a request that failed without a reply (timeout, lost connection, ...)."""
-    text = reply_text(error).strip()
+    text = error.message.strip()
     if text.startswith((_ERR, _USAGE)):
         return parse_reply(text).message
     return text or "the request failed"

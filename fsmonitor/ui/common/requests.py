@@ -9,44 +9,32 @@ and keeps the request alive until it has ended.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject
+from shiboken6 import isValid
 
+from fsmonitor.net import EslError, EslRequest, Monitor
 from fsmonitor.ui.common.reply import Reply, failure_text, parse_reply
 
 ReplyCallback = Callable[[Reply], None]
 
-_live: set[Any] = set()
+_live: set[EslRequest] = set()
 """Requests still in flight; held here so nothing is garbage-collected before it ends."""
 
 
-def connection_of(monitor: Any) -> Any:
-    """The EslConnection behind a Monitor (or the object itself if it already is one)."""
-    return getattr(monitor, "connection", monitor)
-
-
-def signal_of(monitor: Any, name: str) -> Any:
-    """A signal from the Monitor if it re-emits it, else from its connection."""
-    signal = getattr(monitor, name, None)
-    if signal is None:
-        signal = getattr(connection_of(monitor), name)
-    return signal
-
-
 def run_bgapi(
-    monitor: Any,
+    monitor: Monitor,
     command: str,
     on_reply: ReplyCallback,
     *,
     context: QObject | None = None,
-) -> Any:
+) -> EslRequest:
     """Send ``bgapi <command>`` and call ``on_reply`` exactly once with the outcome.
 
     ``context`` is the widget that asked: if it has been deleted when the answer arrives, the
     callback is skipped instead of touching a dead widget.
     """
-    request = connection_of(monitor).bgapi(command)
+    request = monitor.bgapi(command)
     done = False
 
     def finish(reply: Reply) -> None:
@@ -55,19 +43,17 @@ def run_bgapi(
             return
         done = True
         _live.discard(request)
-        if context is not None and not _alive(context):
+        if context is not None and not isValid(context):
             return
         on_reply(reply)
 
-    request.finished.connect(lambda result: finish(parse_reply(result)))
-    request.failed.connect(lambda error: finish(Reply(False, "", failure_text(error))))
+    def finished(result: str | None) -> None:
+        finish(parse_reply(result))
+
+    def failed(error: EslError) -> None:
+        finish(Reply(False, "", failure_text(error)))
+
+    request.finished.connect(finished)
+    request.failed.connect(failed)
     _live.add(request)
     return request
-
-
-def _alive(obj: QObject) -> bool:
-    try:
-        from shiboken6 import isValid
-    except ImportError:  # pragma: no cover - shiboken6 ships with PySide6
-        return True
-    return bool(isValid(obj))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import qtawesome as qta
 from PySide6.QtCore import QObject
@@ -94,7 +93,7 @@ class AlertNotifier(QObject):
         elif not self.enabled and self._tray is not None:
             self._tray.hide()
 
-    def notify(self, title: str, message: str, *_args: Any) -> None:
+    def notify(self, title: str, message: str, *_args: object) -> None:
         log.info("alert: %s: %s", title, message)
         self.shown.append(message)
         if self.enabled and self._tray is not None:

@@ -9,7 +9,6 @@ the command sent, so what the operator reads is byte for byte what FreeSWITCH re
 from __future__ import annotations
 
 import uuid as uuidlib
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QFontDatabase
@@ -37,11 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsmonitor.core import Change, Channel
 from fsmonitor.core.causes import describe_cause
 from fsmonitor.esl import EslCommandError, Originate
+from fsmonitor.net import Monitor
 from fsmonitor.ui.common.fields import mark_error, unsafe_reason
 from fsmonitor.ui.common.reply import Reply
-from fsmonitor.ui.common.requests import run_bgapi, signal_of
+from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.settings_values import bool_value, int_value, list_value, str_value
 
 RETURN_RING_READY_HELP = (
@@ -81,7 +82,7 @@ class OriginateDialog(QDialog):
 
     originated = Signal(str)
 
-    def __init__(self, monitor: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Originate a call")
         self._monitor = monitor
@@ -89,7 +90,7 @@ class OriginateDialog(QDialog):
         self._valid = False
         self._build()
         self.new_uuid()
-        signal_of(monitor, "changed").connect(self._on_changes)
+        monitor.changed.connect(self._on_changes)
 
     # ----------------------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -299,26 +300,23 @@ class OriginateDialog(QDialog):
             value = edits[name]
             return value if value.strip() else None
 
-        kwargs: dict[str, Any] = {
-            "endpoint": edits["endpoint"].strip(),
-            "caller_id_name": opt("caller_id_name"),
-            "caller_id_number": opt("caller_id_number"),
-            "timeout": self.timeout.value(),
-            "origination_uuid": self.origination_uuid.text(),
-            "return_ring_ready": self.return_ring_ready.isChecked(),
-            "variables": self.variable_items(),
-        }
         early = self.ignore_early_media.currentText()
-        if early != EARLY_MEDIA_CHOICES[0]:
-            kwargs["ignore_early_media"] = early
-        if self.mode_application.isChecked():
-            kwargs["application"] = edits["application"].strip()
-            kwargs["application_args"] = edits["application_args"]
-        else:
-            kwargs["extension"] = edits["extension"].strip()
-            kwargs["dialplan"] = opt("dialplan")
-            kwargs["context"] = opt("context")
-        return Originate(**kwargs)
+        application = self.mode_application.isChecked()
+        return Originate(
+            endpoint=edits["endpoint"].strip(),
+            caller_id_name=opt("caller_id_name"),
+            caller_id_number=opt("caller_id_number"),
+            timeout=self.timeout.value(),
+            origination_uuid=self.origination_uuid.text(),
+            return_ring_ready=self.return_ring_ready.isChecked(),
+            variables=self.variable_items(),
+            ignore_early_media=early if early != EARLY_MEDIA_CHOICES[0] else False,
+            application=edits["application"].strip() if application else None,
+            application_args=edits["application_args"] if application else "",
+            extension=None if application else edits["extension"].strip(),
+            dialplan=None if application else opt("dialplan"),
+            context=None if application else opt("context"),
+        )
 
     # ----------------------------------------------------------------------------- validation
     def _refresh(self) -> None:
@@ -339,7 +337,7 @@ class OriginateDialog(QDialog):
             try:
                 command = self.build().api_args()
             except EslCommandError as exc:
-                problem = (str(getattr(exc, "field", "") or ""), _reason(exc))
+                problem = (exc.field, _reason(exc))
         if problem is not None:
             field, reason = problem
             widget = self._widget_for(field)
@@ -423,16 +421,16 @@ class OriginateDialog(QDialog):
         else:
             self._set_progress(f"Failed: {reply.message}", error=True)
 
-    def _on_changes(self, changes: list[Any]) -> None:
+    def _on_changes(self, changes: list[Change]) -> None:
         tracked = self._tracked_uuid
         if tracked is None:
             return
         for change in changes:
-            if change.uuid != tracked and getattr(change, "old_uuid", None) != tracked:
+            if tracked not in (change.uuid, change.old_uuid):
                 continue
             channel = change.channel
             if change.kind == "removed":
-                cause = getattr(channel, "hangup_cause", None) or ""
+                cause = channel.hangup_cause
                 words = describe_cause(cause) if cause else "ended"
                 failed = cause not in ("", "NORMAL_CLEARING") and channel.answered_at is None
                 prefix = "Failed" if failed else "Ended"
@@ -440,9 +438,8 @@ class OriginateDialog(QDialog):
             else:
                 self._set_progress(f"Call {tracked}: {_state_words(channel)}")
 
-    def _channel(self, call_uuid: str) -> Any:
-        store = getattr(self._monitor, "store", None)
-        return store.channels.get(call_uuid) if store is not None else None
+    def _channel(self, call_uuid: str) -> Channel | None:
+        return self._monitor.store.channels.get(call_uuid)
 
     def _set_progress(self, text: str, *, error: bool = False) -> None:
         self.progress.setText(text)
@@ -514,9 +511,9 @@ def _field_base(field: str) -> str:
 
 
 def _reason(exc: EslCommandError) -> str:
-    return str(getattr(exc, "message", "") or exc) or "not allowed"
+    return exc.message or str(exc) or "not allowed"
 
 
-def _state_words(channel: Any) -> str:
-    call_state = str(getattr(channel, "call_state", "") or "").upper()
+def _state_words(channel: Channel) -> str:
+    call_state = channel.call_state.upper()
     return _CALL_STATE_WORDS.get(call_state, call_state.lower() or "created")

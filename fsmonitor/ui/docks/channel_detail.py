@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -20,45 +18,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsmonitor.core import Channel
 from fsmonitor.core.causes import describe_cause
 from fsmonitor.ui.common.durations import format_duration
+from fsmonitor.ui.common.timers import named_timer
 
-# Channel attributes shown in the "Channel" section, in reading order.
-SUMMARY_FIELDS: list[tuple[str, str]] = [
-    ("uuid", "UUID"),
-    ("name", "Channel name"),
-    ("direction", "Direction"),
-    ("state", "Channel state"),
-    ("call_state", "Call state"),
-    ("answer_state", "Answer state"),
-    ("caller_id_name", "Caller ID name"),
-    ("caller_id_number", "Caller ID number"),
-    ("destination", "Destination"),
-    ("callee_id_name", "Callee ID name"),
-    ("callee_id_number", "Callee ID number"),
-    ("context", "Context"),
-    ("application", "Application"),
-    ("application_data", "Application data"),
-    ("read_codec", "Read codec"),
-    ("read_rate", "Read rate"),
-    ("write_codec", "Write codec"),
-    ("write_rate", "Write rate"),
-    ("created_at", "Created"),
-    ("answered_at", "Answered"),
-    ("bridged_at", "Bridged"),
-    ("hungup_at", "Hung up"),
-    ("other_leg_uuid", "Other leg"),
-    ("call_uuid", "Call UUID"),
-    ("hostname", "Hostname"),
-    ("hangup_cause", "Hangup cause"),
-    ("hangup_cause_q850", "Q.850 code"),
-    ("secure", "Secure"),
-    ("held", "Held"),
-    ("lost", "Lost (not on switch)"),
-]
+# The "Channel" section, in reading order: a label and how to write the field.
+SUMMARY_FIELDS: tuple[tuple[str, Callable[[Channel], str]], ...] = (
+    ("UUID", lambda c: _text(c.uuid)),
+    ("Channel name", lambda c: _text(c.name)),
+    ("Direction", lambda c: _text(c.direction)),
+    ("Channel state", lambda c: _text(c.state)),
+    ("Call state", lambda c: _text(c.call_state)),
+    ("Answer state", lambda c: _text(c.answer_state)),
+    ("Caller ID name", lambda c: _text(c.caller_id_name)),
+    ("Caller ID number", lambda c: _text(c.caller_id_number)),
+    ("Destination", lambda c: _text(c.destination)),
+    ("Callee ID name", lambda c: _text(c.callee_id_name)),
+    ("Callee ID number", lambda c: _text(c.callee_id_number)),
+    ("Context", lambda c: _text(c.context)),
+    ("Application", lambda c: _text(c.application)),
+    ("Application data", lambda c: _text(c.application_data)),
+    ("Read codec", lambda c: _text(c.read_codec)),
+    ("Read rate", lambda c: _text(c.read_rate)),
+    ("Write codec", lambda c: _text(c.write_codec)),
+    ("Write rate", lambda c: _text(c.write_rate)),
+    ("Created", lambda c: format_time(c.created_at)),
+    ("Answered", lambda c: format_time(c.answered_at)),
+    ("Bridged", lambda c: format_time(c.bridged_at)),
+    ("Hung up", lambda c: format_time(c.hungup_at)),
+    ("Other leg", lambda c: _text(c.other_leg_uuid)),
+    ("Call UUID", lambda c: _text(c.call_uuid)),
+    ("Hostname", lambda c: _text(c.hostname)),
+    ("Hangup cause", lambda c: cause_text(c.hangup_cause)),
+    ("Q.850 code", lambda c: _text(c.hangup_cause_q850)),
+    ("Secure", lambda c: _text(c.secure)),
+    ("Held", lambda c: _text(c.held)),
+    ("Lost (not on switch)", lambda c: _text(c.lost)),
+)
 VARIABLE_PREFIX = "variable_"
 """FreeSWITCH's prefix for channel variables among an event's headers."""
-_TIME_FIELDS = {"created_at", "answered_at", "bridged_at", "hungup_at"}
 
 
 def format_time(value: float | None) -> str:
@@ -73,39 +72,20 @@ def format_clock(value: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(value)) + f".{int((value % 1) * 1000):03d}"
 
 
-def _field_text(name: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if name in _TIME_FIELDS:
-        return format_time(value)
-    if name == "hangup_cause" and value:
-        return f"{value} ({describe_cause(str(value))})"
-    return str(value)
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
-def timeline_rows(channel: Any) -> list[tuple[str, str, str]]:
-    """(time, what, detail) rows from ``channel.timeline``, whatever its entry type."""
-    rows: list[tuple[str, str, str]] = []
-    for entry in getattr(channel, "timeline", None) or []:
-        at = _first(entry, ("at", "timestamp", "time"))
-        what = _first(entry, ("event", "name", "kind", "label"))
-        detail = _first(entry, ("detail", "details", "text", "description"))
-        if is_dataclass(entry) and what is None:
-            values = [getattr(entry, f.name) for f in fields(entry)]
-            what = " ".join(str(v) for v in values[1:])
-        if isinstance(entry, tuple | list):
-            at, what, *rest = [*entry, None, None][:3]
-            detail = rest[0] if rest else None
-        at_text = format_clock(at) if isinstance(at, int | float) else str(at or "")
-        rows.append((at_text, str(what or ""), "" if detail is None else str(detail)))
-    return rows
+def cause_text(cause: str) -> str:
+    """``NORMAL_CLEARING (normal call clearing)``: the name FreeSWITCH uses, then plain words."""
+    return f"{cause} ({describe_cause(cause)})" if cause else ""
 
 
-def _first(obj: Any, names: tuple[str, ...]) -> Any:
-    for name in names:
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return None
+def timeline_rows(channel: Channel) -> list[tuple[str, str, str]]:
+    """(time, what, detail) rows from the channel's timeline."""
+    return [
+        (format_clock(entry.time), entry.event, entry.description) for entry in channel.timeline
+    ]
 
 
 class ChannelDetail(QWidget):
@@ -115,7 +95,7 @@ class ChannelDetail(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._channel: Any = None
+        self._channel: Channel | None = None
         self._dirty = False
         self.clock: Callable[[], float] = time.time
         """Current time for the live duration: the window sets the store's ``now`` (FreeSWITCH's
@@ -160,16 +140,15 @@ class ChannelDetail(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tabs)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(self.REFRESH_MS)
-        self._timer.timeout.connect(self._render)
+        self._timer = named_timer(
+            self, "detailRefreshTimer", self.REFRESH_MS, self._render, single_shot=True
+        )
 
     @property
-    def channel(self) -> Any:
+    def channel(self) -> Channel | None:
         return self._channel
 
-    def set_channel(self, channel: Any) -> None:
+    def set_channel(self, channel: Channel | None) -> None:
         """Show ``channel`` (or clear the pane with ``None``)."""
         same = channel is not None and self._channel is not None and channel is self._channel
         self._channel = channel
@@ -201,9 +180,9 @@ class ChannelDetail(QWidget):
             f"{format_duration(ch.duration(self.clock()))}"
         )
         section = QTreeWidgetItem(["Channel", ""])
-        for attr, label in SUMMARY_FIELDS:
-            section.addChild(QTreeWidgetItem([label, _field_text(attr, getattr(ch, attr, None))]))
-        raw = dict(getattr(ch, "variables", None) or {})
+        for label, text in SUMMARY_FIELDS:
+            section.addChild(QTreeWidgetItem([label, text(ch)]))
+        raw = ch.variables
         headers = {k: v for k, v in raw.items() if not k.startswith(VARIABLE_PREFIX)}
         variables = {
             k.removeprefix(VARIABLE_PREFIX): v
@@ -226,15 +205,16 @@ class ChannelDetail(QWidget):
                 next((v for k, v in expanded.items() if k.split(" (")[0] == title), True)
             )
         self.fields.verticalScrollBar().setValue(scroll)
-        for at, what, detail in timeline_rows(ch):
+        rows = timeline_rows(ch)
+        for at, what, detail in rows:
             self.timeline.addTopLevelItem(QTreeWidgetItem([at, what, detail]))
-        if ch.hangup_cause and not any("HANGUP" in r[1] for r in timeline_rows(ch)):
+        if ch.hangup_cause and not any("HANGUP" in r[1] for r in rows):
             self.timeline.addTopLevelItem(
                 QTreeWidgetItem(
                     [
                         format_time(ch.hungup_at),
                         "hangup",
-                        _field_text("hangup_cause", ch.hangup_cause),
+                        cause_text(ch.hangup_cause),
                     ]
                 )
             )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QTextCharFormat, QTextCursor
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsmonitor.net import Monitor
 from fsmonitor.ui.common.fields import mark_error, unsafe_reason
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
@@ -134,7 +134,7 @@ class ApiConsole(QWidget):
 
     commandFinished = Signal(str, object)
 
-    def __init__(self, monitor: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._monitor = monitor
         self._running = 0
@@ -257,8 +257,7 @@ class ApiConsole(QWidget):
             mark_error(self.input, None)
         match = _UUID_ARG.match(text)
         if match:
-            store = getattr(self._monitor, "store", None)
-            uuids = sorted(store.channels) if store is not None else []
+            uuids = sorted(self._monitor.store.channels)
             words = [f"{match.group(1)} {u}" for u in uuids]
         else:
             words = list(COMMON_COMMANDS)

@@ -9,9 +9,8 @@ switch is quiet.
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -26,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core.causes import describe_cause
-from fsmonitor.ui.common.requests import signal_of
+from fsmonitor.net import Monitor
+from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.settings_values import int_value
 from fsmonitor.ui.common.sparkline import Sparkline
+from fsmonitor.ui.common.timers import named_timer
 
 MAX_REFRESH_HZ = 4
 STACK_CHARTS_MIN_HEIGHT = 460
@@ -39,22 +40,6 @@ DEFAULT_WINDOW = 300
 DEFAULT_ASR_ALERT = 40
 _SETTINGS_GROUP = "dashboard"
 _ALERT = "#c0392b"
-
-
-def stats_of(monitor: Any) -> Any:
-    """The store's current :class:`~fsmonitor.core.stats.Stats` (property or method)."""
-    stats = monitor.store.stats
-    return stats() if callable(stats) else stats
-
-
-def format_duration(seconds: float | None) -> str:
-    """``83.4`` → ``1:23``; ``None`` → ``–``."""
-    if seconds is None:
-        return "–"
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class Tile(QFrame):
@@ -90,7 +75,7 @@ class Tile(QFrame):
 class DashboardWidget(QWidget):
     """Counters and charts for one monitor."""
 
-    def __init__(self, monitor: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._monitor = monitor
         self._dirty = True
@@ -155,17 +140,13 @@ class DashboardWidget(QWidget):
         layout.addLayout(middle, 1)
         layout.addLayout(options)
 
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setObjectName("dashboardRefresh")
-        self._refresh_timer.setInterval(1000 // MAX_REFRESH_HZ)
-        self._refresh_timer.timeout.connect(self._refresh_if_dirty)
+        self._refresh_timer = named_timer(
+            self, "dashboardRefresh", 1000 // MAX_REFRESH_HZ, self._refresh_if_dirty
+        )
         self._refresh_timer.start()
-        self._sample_timer = QTimer(self)
-        self._sample_timer.setObjectName("dashboardSample")
-        self._sample_timer.setInterval(SAMPLE_INTERVAL_MS)
-        self._sample_timer.timeout.connect(self.sample)
+        self._sample_timer = named_timer(self, "dashboardSample", SAMPLE_INTERVAL_MS, self.sample)
         self._sample_timer.start()
-        signal_of(monitor, "statsChanged").connect(self._mark_dirty)
+        monitor.statsChanged.connect(self._mark_dirty)
         self.refresh()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -188,7 +169,7 @@ class DashboardWidget(QWidget):
         """Show the store's current figures now."""
         self._dirty = False
         self.refresh_count += 1
-        stats = stats_of(self._monitor)
+        stats = self._monitor.store.stats
         self.channels.set(f"{stats.active_channels:,}", f"{stats.channels_total:,} since start")
         self.calls.set(f"{stats.active_calls:,}")
         self.cps.set(f"{stats.cps_1s:.0f}", f"10 s {stats.cps_10s:.1f} · 60 s {stats.cps_60s:.1f}")
@@ -209,7 +190,7 @@ class DashboardWidget(QWidget):
     def sample(self) -> None:
         """Take one chart sample of concurrency and CPS, and redraw the charts."""
         now = time.time()
-        stats = stats_of(self._monitor)
+        stats = self._monitor.store.stats
         self.concurrency_chart.add(now, float(stats.active_channels), KEEP_SECONDS)
         self.cps_chart.add(now, float(stats.cps_1s), KEEP_SECONDS)
         self.concurrency_chart.redraw(now)

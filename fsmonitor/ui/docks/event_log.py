@@ -1,19 +1,18 @@
 """The raw event stream, as it arrives: pausable, filterable by event name and uuid, bounded.
 
 Only the last :data:`DEFAULT_CAPACITY` events are kept and rows are added in batches (see
-:mod:`fsmonitor.ui.tables.ring_model`), so thousands of events a second cost a few model signals per
-second, not one per event. Selecting a row shows every header of that event.
+:mod:`fsmonitor.ui.tables.ring_model`), so thousands of events a second cost a few model
+signals per second, not one per event. Selecting a row shows every header of that event.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QSettings, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,8 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core import headers as h
-from fsmonitor.ui.common.requests import connection_of, signal_of
+from fsmonitor.esl import Event
+from fsmonitor.net import Monitor
 from fsmonitor.ui.common.settings_values import str_value
+from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
 DEFAULT_CAPACITY = 5000
@@ -74,8 +75,8 @@ class LoggedEvent:
 
     __slots__ = ("_body", "_brief", "_event")
 
-    def __init__(self, event: Any) -> None:
-        self._event: Any = event
+    def __init__(self, event: Event) -> None:
+        self._event: Event | None = event
         self._brief: tuple[str | None, ...] = ()
         self._body = ""
 
@@ -96,7 +97,7 @@ class LoggedEvent:
         return self._event is not None
 
     @property
-    def headers(self) -> Any:
+    def headers(self) -> Mapping[str, str]:
         if self._event is not None:
             return self._event.headers
         pairs = zip(_BRIEF_HEADERS, self._brief, strict=True)
@@ -106,12 +107,11 @@ class LoggedEvent:
     def body(self) -> str:
         return self._event.body if self._event is not None else self._body
 
-    def get(self, name: str, default: Any = None) -> Any:
+    def get(self, name: str) -> str | None:
         if self._event is not None:
-            return self._event.get(name, default)
+            return self._event.get(name)
         index = _BRIEF_INDEX.get(name)
-        value = self._brief[index] if index is not None else None
-        return default if value is None else value
+        return self._brief[index] if index is not None else None
 
     @property
     def name(self) -> str:
@@ -119,13 +119,11 @@ class LoggedEvent:
 
     @property
     def subclass(self) -> str | None:
-        value: str | None = self.get(h.EVENT_SUBCLASS)
-        return value
+        return self.get(h.EVENT_SUBCLASS)
 
     @property
     def unique_id(self) -> str | None:
-        value: str | None = self.get(h.UNIQUE_ID)
-        return value
+        return self.get(h.UNIQUE_ID)
 
     @property
     def timestamp_us(self) -> int | None:
@@ -136,20 +134,20 @@ class LoggedEvent:
             return None
 
 
-def event_label(event: Any) -> str:
+def event_label(event: LoggedEvent) -> str:
     """``CHANNEL_ANSWER`` or ``CUSTOM sofia::register``."""
     subclass = event.subclass
     return f"{event.name} {subclass}" if subclass else event.name
 
 
-def event_time(event: Any) -> str:
+def event_time(event: LoggedEvent) -> str:
     """The event's own time (Event-Date-Timestamp), to the millisecond."""
     stamp = event.timestamp_us
     seconds = stamp / 1e6 if stamp else time.time()
     return datetime.fromtimestamp(seconds).strftime("%H:%M:%S.%f")[:-3]
 
 
-def event_summary(event: Any) -> str:
+def event_summary(event: LoggedEvent) -> str:
     """The few headers that say what happened, for the table's last column."""
     parts = []
     for header in (
@@ -173,17 +171,17 @@ def event_summary(event: Any) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def event_text(event: Any) -> str:
+def event_text(event: LoggedEvent) -> str:
     """Every header, one ``Name: value`` a line, then the body (what fs_cli /event shows)."""
     lines = [f"{name}: {event.headers[name]}" for name in event.headers]
     if event.body:
         lines += ["", event.body]
-    if not getattr(event, "complete", True):
+    if not event.complete:
         lines += ["", f"(only the newest {RAW_KEEP} events keep all their headers)"]
     return "\n".join(lines)
 
 
-EVENT_COLUMNS: tuple[Column[Any], ...] = (
+EVENT_COLUMNS: tuple[Column[LoggedEvent], ...] = (
     Column("Time", event_time),
     Column("Event", event_label),
     Column("Unique-ID", lambda e: e.unique_id or ""),
@@ -191,7 +189,7 @@ EVENT_COLUMNS: tuple[Column[Any], ...] = (
 )
 
 
-def make_event_filter(names: str, uuid: str) -> Callable[[Any], bool] | None:
+def make_event_filter(names: str, uuid: str) -> Callable[[LoggedEvent], bool] | None:
     """A predicate for events whose name matches any of ``names`` (comma/space separated,
     case-insensitive substrings) and which concern ``uuid`` (its own or its other leg's).
     None when both are empty, so the model can skip filtering entirely."""
@@ -200,7 +198,7 @@ def make_event_filter(names: str, uuid: str) -> Callable[[Any], bool] | None:
     if not wanted and not uuid:
         return None
 
-    def keep(event: Any) -> bool:
+    def keep(event: LoggedEvent) -> bool:
         if wanted:
             label = event_label(event).upper()
             if not any(w in label for w in wanted):
@@ -217,12 +215,12 @@ def make_event_filter(names: str, uuid: str) -> Callable[[Any], bool] | None:
 class EventLogView(QWidget):
     """The raw event stream of one monitor."""
 
-    def __init__(self, monitor: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._monitor = monitor
         self._received = 0
         self._recent: deque[LoggedEvent] = deque()  # rows still holding their whole event
-        self.model: RingTableModel[Any] = RingTableModel(
+        self.model: RingTableModel[LoggedEvent] = RingTableModel(
             EVENT_COLUMNS, DEFAULT_CAPACITY, self, tooltip=event_summary
         )
 
@@ -245,10 +243,9 @@ class EventLogView(QWidget):
         clear.clicked.connect(self.clear)
         self.counter = QLabel()
 
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(self.apply_filter)
+        self._filter_timer = named_timer(
+            self, "eventFilterTimer", FILTER_DELAY_MS, self.apply_filter, single_shot=True
+        )
         self.name_filter.textChanged.connect(self._filter_timer.start)
         self.uuid_filter.textChanged.connect(self._filter_timer.start)
 
@@ -290,19 +287,15 @@ class EventLogView(QWidget):
         layout.addWidget(splitter, 1)
 
         self.model.flushed.connect(self._after_flush)
-        batched = getattr(connection_of(monitor), "eventsReceived", None)
-        if batched is not None:
-            batched.connect(self.add_events)
-        else:
-            signal_of(monitor, "eventReceived").connect(self.add_event)
+        monitor.eventsReceived.connect(self.add_events)
         self._update_counter()
 
     # -------------------------------------------------------------------------- feeding
-    def add_event(self, event: Any) -> None:
+    def add_event(self, event: Event) -> None:
         """Queue one event for display."""
         self.add_events([event])
 
-    def add_events(self, events: list[Any]) -> None:
+    def add_events(self, events: list[Event]) -> None:
         """Queue a batch of events (one slice of the connection's work)."""
         self._received += len(events)
         records = [LoggedEvent(event) for event in events]
@@ -359,7 +352,7 @@ class EventLogView(QWidget):
         # Subscriptions add up in FreeSWITCH and the connection re-sends them after a reconnect;
         # there is no way to take ALL back short of reconnecting, hence a one-way switch.
         if enabled:
-            connection_of(self._monitor).subscribe([ALL_EVENTS])
+            self._monitor.subscribe([ALL_EVENTS])
             self.all_events.setEnabled(False)
             self.all_events.setToolTip("Subscribed to every event until the next connect")
 

@@ -8,9 +8,7 @@ kept, added in batches (see :mod:`fsmonitor.ui.tables.ring_model`).
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QModelIndex, QSettings
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsmonitor.esl import Command
-from fsmonitor.net import ConnectionState
+from fsmonitor.esl import Command, LogRecord
+from fsmonitor.net import ConnectionState, EslError, Monitor
 from fsmonitor.ui.common.reply import failure_text
-from fsmonitor.ui.common.requests import connection_of, signal_of
 from fsmonitor.ui.common.settings_values import int_value, str_value
+from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
 DEFAULT_CAPACITY = 5000
@@ -61,12 +59,12 @@ _LEVEL_COLOURS = {
 _SETTINGS_GROUP = "log_pane"
 
 
-def log_text(record: Any) -> str:
+def log_text(record: LogRecord) -> str:
     """The line as FreeSWITCH formatted it, without the trailing newline."""
     return str(record.text).rstrip("\r\n")
 
 
-def log_tooltip(record: Any) -> str:
+def log_tooltip(record: LogRecord) -> str:
     """The whole line, where it was logged from and its session (cells are elided)."""
     source = f"{record.file}:{record.line} {record.function}" if record.file else ""
     session = f"\nsession {record.user_data}" if record.user_data else ""
@@ -74,7 +72,7 @@ def log_tooltip(record: Any) -> str:
 
 
 SHORT_UUID = 8
-LOG_COLUMNS: tuple[Column[Any], ...] = (
+LOG_COLUMNS: tuple[Column[LogRecord], ...] = (
     Column("Level", lambda r: LEVEL_NAMES.get(r.level, str(r.level))),
     Column("Session", lambda r: (r.user_data or "")[:SHORT_UUID]),
     Column("Text", log_text),
@@ -84,11 +82,11 @@ LOG_COLUMNS: tuple[Column[Any], ...] = (
 class LogPane(QWidget):
     """Live FreeSWITCH log of one monitor."""
 
-    def __init__(self, monitor: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._monitor = monitor
         self._level = LOG_OFF
-        self.model: RingTableModel[Any] = RingTableModel(
+        self.model: RingTableModel[LogRecord] = RingTableModel(
             LOG_COLUMNS,
             DEFAULT_CAPACITY,
             self,
@@ -114,10 +112,9 @@ class LogPane(QWidget):
         clear.clicked.connect(self.model.clear)
         self.status = QLabel()
 
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(self.apply_filter)
+        self._filter_timer = named_timer(
+            self, "logFilterTimer", FILTER_DELAY_MS, self.apply_filter, single_shot=True
+        )
         self.uuid_filter.textChanged.connect(self._filter_timer.start)
         self.text_filter.textChanged.connect(self._filter_timer.start)
 
@@ -150,8 +147,8 @@ class LogPane(QWidget):
         layout.addWidget(self.status)
 
         self.model.flushed.connect(self._after_flush)
-        signal_of(monitor, "logReceived").connect(self.model.append)
-        signal_of(monitor, "stateChanged").connect(self._on_state)
+        monitor.logReceived.connect(self.model.append)
+        monitor.stateChanged.connect(self._on_state)
         self._show_status()
 
     # -------------------------------------------------------------------------- level
@@ -178,9 +175,9 @@ class LogPane(QWidget):
         self._show_status()
 
     def _connected(self) -> bool:
-        return getattr(connection_of(self._monitor), "state", None) is ConnectionState.READY
+        return self._monitor.state is ConnectionState.READY
 
-    def _on_state(self, state: Any) -> None:
+    def _on_state(self, state: ConnectionState) -> None:
         if state is ConnectionState.READY and self._level != LOG_OFF:
             self._send_level(LOG_OFF)
         self._show_status()
@@ -192,14 +189,14 @@ class LogPane(QWidget):
             command = Command.nolog()
         else:
             command = Command.log(self._level)
-        request = connection_of(self._monitor).command(command)
+        request = self._monitor.command(command)
         request.failed.connect(self._on_level_failed)
 
-    def _on_level_failed(self, error: Any) -> None:
+    def _on_level_failed(self, error: EslError) -> None:
         self.status.setText(f"The switch refused the log level: {failure_text(error)}")
 
     # -------------------------------------------------------------------------- view
-    def _follow_session(self, index: Any) -> None:
+    def _follow_session(self, index: QModelIndex) -> None:
         uuid = self.model.item(index.row()).user_data
         if uuid:
             self.uuid_filter.setText(uuid)
@@ -219,7 +216,7 @@ class LogPane(QWidget):
             self.model.set_filter(None)
         else:
 
-            def keep(record: Any) -> bool:
+            def keep(record: LogRecord) -> bool:
                 if uuid and uuid not in (record.user_data or "").lower():
                     return False
                 return not text or text in str(record.text).lower()

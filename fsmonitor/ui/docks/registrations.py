@@ -8,18 +8,16 @@ re-registering at once would otherwise issue a query per phone).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import orjson
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
+    QObject,
     QSettings,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,10 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsmonitor.net import ConnectionState
+from fsmonitor.esl import Event
+from fsmonitor.net import ConnectionState, Monitor
 from fsmonitor.ui.common.reply import Reply
-from fsmonitor.ui.common.requests import connection_of, run_bgapi, signal_of
+from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.settings_values import str_value
+from fsmonitor.ui.common.timers import named_timer
+from fsmonitor.ui.tables.base import ColumnTableModel, Index
 
 REFRESH_DELAY_MS = 1000
 EXPIRY_TICK_MS = 5000
@@ -45,7 +46,6 @@ REGISTRATION_EVENTS = frozenset({"sofia::register", "sofia::unregister", "sofia:
 CUSTOM = "CUSTOM"
 SortRole = Qt.ItemDataRole.UserRole + 2
 _SETTINGS_GROUP = "registrations"
-_Index = QModelIndex | QPersistentModelIndex
 
 # `show registrations` column names (ESL-PROTOCOL.md §4.1).
 REG_USER = "reg_user"
@@ -85,13 +85,13 @@ def _expires_text(value: str, now: float) -> str:
 EXPIRES_COLUMN = 3
 
 
-class RegistrationModel(QAbstractTableModel):
+class RegistrationModel(ColumnTableModel):
     """The registrations as rows: user, contact, network, expiry, host."""
 
     HEADERS = ("User", "Contact", "Network", "Expires", "Hostname", "Agent")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(self.HEADERS, parent)
         self.rows: list[dict[str, str]] = []
 
     def set_rows(self, rows: list[dict[str, str]]) -> None:
@@ -107,11 +107,8 @@ class RegistrationModel(QAbstractTableModel):
                 self.index(0, EXPIRES_COLUMN), self.index(len(self.rows) - 1, EXPIRES_COLUMN)
             )
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def cell(self, row: dict[str, str], column: int) -> str:
         """The text shown for ``row`` in ``column``."""
@@ -130,37 +127,34 @@ class RegistrationModel(QAbstractTableModel):
             return row.get(HOSTNAME, "")
         return row.get(METADATA, "")
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+    def _cell(self, row: int, col: int, roles: Sequence[int]) -> list[object] | None:
+        if not 0 <= row < len(self.rows) or not 0 <= col < len(self.HEADERS):
             return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(row, index.column())
-        if role == SortRole:
-            if index.column() == EXPIRES_COLUMN:
-                try:
-                    return int(row.get(EXPIRES, "0"))
-                except ValueError:
-                    return 0
-            return self.cell(row, index.column()).lower()
-        return None
+        item = self.rows[row]
+        values: list[object] = []
+        for role in roles:
+            if role == Qt.ItemDataRole.DisplayRole:
+                values.append(self.cell(item, col))
+            elif role == SortRole:
+                values.append(_sort_key(item, col, self.cell(item, col)))
+            else:
+                values.append(None)
+        return values
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+
+def _sort_key(row: dict[str, str], column: int, text: str) -> int | str:
+    if column == EXPIRES_COLUMN:
+        try:
+            return int(row.get(EXPIRES, "0"))
+        except ValueError:
+            return 0
+    return text.lower()
 
 
 class RegistrationsView(QWidget):
     """The registrations table of one monitor, kept current by sofia events."""
 
-    def __init__(self, monitor: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._monitor = monitor
         self._in_flight = False
@@ -204,32 +198,23 @@ class RegistrationsView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
-        self._debounce = QTimer(self)
-        self._debounce.setObjectName("registrationsRefresh")
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(REFRESH_DELAY_MS)
-        self._debounce.timeout.connect(self.refresh)
+        self._debounce = named_timer(
+            self, "registrationsRefresh", REFRESH_DELAY_MS, self.refresh, single_shot=True
+        )
         # "expires in N s" counts down between refreshes: one tick repaints that column only.
-        self._clock = QTimer(self)
-        self._clock.setObjectName("registrationsClock")
-        self._clock.setInterval(EXPIRY_TICK_MS)
-        self._clock.timeout.connect(self.model.tick)
+        self._clock = named_timer(self, "registrationsClock", EXPIRY_TICK_MS, self.model.tick)
         self._clock.start()
 
-        batched = getattr(connection_of(monitor), "eventsReceived", None)
-        if batched is not None:
-            batched.connect(self._on_events)
-        else:
-            signal_of(monitor, "eventReceived").connect(lambda e: self._on_events([e]))
-        signal_of(monitor, "stateChanged").connect(self._on_state)
-        if getattr(connection_of(monitor), "state", None) is ConnectionState.READY:
+        monitor.eventsReceived.connect(self._on_events)
+        monitor.stateChanged.connect(self._on_state)
+        if monitor.state is ConnectionState.READY:
             self.refresh()
 
-    def _on_state(self, state: Any) -> None:
+    def _on_state(self, state: ConnectionState) -> None:
         if state is ConnectionState.READY:
             self.refresh()
 
-    def _on_events(self, events: list[Any]) -> None:
+    def _on_events(self, events: list[Event]) -> None:
         for event in events:
             if event.name == CUSTOM and event.subclass in REGISTRATION_EVENTS:
                 self.schedule_refresh()

@@ -226,5 +226,3 @@ class ChannelTableView(QWidget):
         state = settings.value("channelTable/header")
         if state is not None:
             self.table.horizontalHeader().restoreState(state)
-
-

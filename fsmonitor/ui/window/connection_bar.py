@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Any
+from collections.abc import Callable, Mapping
 
 import qtawesome as qta
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from fsmonitor.net import ConnectionState
+from fsmonitor.net import ConnectionState, Monitor
+from fsmonitor.ui.common.timers import named_timer
 
 STATE_STYLE: dict[ConnectionState, tuple[str, str, str]] = {
     # state: (icon, colour, words)
@@ -63,10 +64,10 @@ class ConnectionBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._monitor: Any = None
+        self._monitor: Monitor | None = None
         self._state = ConnectionState.DISCONNECTED
         self._error: str | None = None
-        self._info: dict[str, Any] = {}
+        self._info: dict[str, str] = {}
 
         self.state_icon = QLabel(self)
         self.state_label = QLabel(self)
@@ -91,36 +92,32 @@ class ConnectionBar(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.clock_label)
 
-        self._timer = QTimer(self)
-        self._timer.setObjectName("toolbarClock")
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
+        self._timer = named_timer(self, "toolbarClock", 1000, self._tick)
         self._timer.start()
         self._render_state()
         self._render_info()
         self._tick()
 
-    def set_monitor(self, monitor: Any) -> None:
+    def set_monitor(self, monitor: Monitor | None) -> None:
         """Follow ``monitor`` (``None`` to show 'disconnected')."""
         if self._monitor is not None:
-            for signal, slot in self._connections():
+            for signal, slot in self._connections(self._monitor):
                 with contextlib.suppress(RuntimeError, TypeError):
                     signal.disconnect(slot)
         self._monitor = monitor
         self._error = None
         self._info = {}
         if monitor is not None:
-            for signal, slot in self._connections():
+            for signal, slot in self._connections(monitor):
                 signal.connect(slot)
-            self._state = monitor.connection.state
-            self._info = dict(monitor.connection.server_info)
+            self._state = monitor.state
+            self._info = _texts(monitor.server_info)
         else:
             self._state = ConnectionState.DISCONNECTED
         self._render_state()
         self._render_info()
 
-    def _connections(self) -> list[tuple[Any, Any]]:
-        m = self._monitor
+    def _connections(self, m: Monitor) -> list[tuple[SignalInstance, Callable[..., None]]]:
         return [
             (m.stateChanged, self._on_state),
             (m.error, self._on_error),
@@ -145,14 +142,14 @@ class ConnectionBar(QWidget):
         self._error = message
         self._render_state()
 
-    def _on_info(self, info: dict[str, Any]) -> None:
-        self._info = dict(info)
+    def _on_info(self, info: Mapping[str, object]) -> None:
+        self._info = _texts(info)
         self._render_info()
 
     def _render_state(self) -> None:
         icon, colour, _words = STATE_STYLE[self._state]
         self.state_icon.setPixmap(qta.icon(icon, color=colour).pixmap(QSize(18, 18)))
-        retry = self._monitor.connection.next_retry_at if self._monitor is not None else None
+        retry = self._monitor.next_retry_at if self._monitor is not None else None
         text = state_text(self._state, retry, self._error)
         metrics = self.state_label.fontMetrics()
         self.state_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, 400))
@@ -186,3 +183,8 @@ class ConnectionBar(QWidget):
         self.clock_label.setText(time.strftime("%H:%M:%S"))
         if self._state is ConnectionState.RECONNECTING:
             self._render_state()
+
+
+def _texts(info: Mapping[str, object]) -> dict[str, str]:
+    """Server facts as text (HEARTBEAT headers are text already; unknown ones are left out)."""
+    return {name: str(value) for name, value in info.items() if value is not None}

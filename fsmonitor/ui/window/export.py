@@ -5,20 +5,11 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 
+from fsmonitor.core import Channel
 from fsmonitor.ui.tables.keyed_model import ChannelRole
-
-# Channel attributes written to JSON: the typed fields, raw variables optional.
-JSON_FIELDS = (
-    "uuid", "name", "direction", "state", "call_state", "answer_state", "caller_id_name",
-    "caller_id_number", "destination", "callee_id_name", "callee_id_number", "context",
-    "application", "application_data", "read_codec", "read_rate", "write_codec", "write_rate",
-    "created_at", "answered_at", "bridged_at", "hungup_at", "other_leg_uuid", "call_uuid",
-    "hostname", "hangup_cause", "hangup_cause_q850", "secure", "held", "lost",
-)  # fmt: skip
 
 
 def table_rows(model: QAbstractItemModel) -> tuple[list[str], list[list[str]]]:
@@ -34,11 +25,49 @@ def table_rows(model: QAbstractItemModel) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
-def channel_record(channel: Any, now: float, with_variables: bool = False) -> dict[str, Any]:
-    record = {name: getattr(channel, name, None) for name in JSON_FIELDS}
+JsonValue = str | int | float | bool | None | dict[str, str]
+
+
+def channel_record(
+    channel: Channel, now: float, with_variables: bool = False
+) -> dict[str, JsonValue]:
+    """The channel's typed fields with numeric times, its duration, and optionally its raw
+    variables: what a script reading the export needs, in the order the table shows."""
+    record: dict[str, JsonValue] = {
+        "uuid": channel.uuid,
+        "name": channel.name,
+        "direction": channel.direction,
+        "state": channel.state,
+        "call_state": channel.call_state,
+        "answer_state": channel.answer_state,
+        "caller_id_name": channel.caller_id_name,
+        "caller_id_number": channel.caller_id_number,
+        "destination": channel.destination,
+        "callee_id_name": channel.callee_id_name,
+        "callee_id_number": channel.callee_id_number,
+        "context": channel.context,
+        "application": channel.application,
+        "application_data": channel.application_data,
+        "read_codec": channel.read_codec,
+        "read_rate": channel.read_rate,
+        "write_codec": channel.write_codec,
+        "write_rate": channel.write_rate,
+        "created_at": channel.created_at,
+        "answered_at": channel.answered_at,
+        "bridged_at": channel.bridged_at,
+        "hungup_at": channel.hungup_at,
+        "other_leg_uuid": channel.other_leg_uuid,
+        "call_uuid": channel.call_uuid,
+        "hostname": channel.hostname,
+        "hangup_cause": channel.hangup_cause,
+        "hangup_cause_q850": channel.hangup_cause_q850,
+        "secure": channel.secure,
+        "held": channel.held,
+        "lost": channel.lost,
+    }
     record["duration"] = round(channel.duration(now), 3)
     if with_variables:
-        record["variables"] = dict(getattr(channel, "variables", None) or {})
+        record["variables"] = dict(channel.variables)
     return record
 
 
@@ -59,7 +88,7 @@ def export_json(
     records = []
     for r in range(model.rowCount()):
         channel = model.index(r, 0).data(ChannelRole)
-        if channel is not None:
+        if isinstance(channel, Channel):
             records.append(channel_record(channel, now, with_variables))
     Path(path).write_text(
         json.dumps({"exported_at": now, "channels": records}, indent=2, default=str),

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
+
+from fsmonitor.ui.common.timers import named_timer
 
 FREEZE_INTERVAL_MS = 5_000
 
@@ -32,10 +34,7 @@ class GcFreezer(QObject):
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = FREEZE_INTERVAL_MS):
         super().__init__(parent)
-        self._timer = QTimer(self)
-        self._timer.setObjectName("gc-freeze")
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.freeze)
+        self._timer = named_timer(self, "gc-freeze", interval_ms, self.freeze)
         self._timer.start()
         self.freeze()
 

@@ -11,12 +11,10 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,16 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsmonitor.core import Change, Channel
 from fsmonitor.net import ConnectionState, ErrorKind, Monitor
 from fsmonitor.ui.actions.channel_actions import STATUS_TIMEOUT_MS, ChannelActions
+from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.dialogs.alerts import AlertNotifier, AlertsDialog, describe_alert
 from fsmonitor.ui.dialogs.originate import OriginateDialog
 from fsmonitor.ui.docks.channel_detail import ChannelDetail
-from fsmonitor.ui.docks.console import ApiConsole
-from fsmonitor.ui.docks.dashboard import DashboardWidget
-from fsmonitor.ui.docks.event_log import EventLogView
-from fsmonitor.ui.docks.log_pane import LogPane
-from fsmonitor.ui.docks.registrations import RegistrationsView
+from fsmonitor.ui.docks.panels import PANELS, DockPanel
 from fsmonitor.ui.tables.calls_view import CallsView
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.tables.channel_table import ChannelTableView
@@ -54,33 +50,10 @@ from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
 
 log = logging.getLogger("fsmonitor.ui")
 
-MonitorFactory = Callable[[Profile, str], Any]
+MonitorFactory = Callable[[Profile, str], Monitor]
 
 
-@dataclass(frozen=True)
-class PanelSpec:
-    """A monitor-bound pane, shown in a dock and rebuilt for every new monitor."""
-
-    key: str
-    title: str
-    factory: Callable[[Any, QWidget], QWidget]
-    icon: str
-    shortcut: str
-
-
-PANELS: tuple[PanelSpec, ...] = (
-    PanelSpec("dashboard", "Dashboard", DashboardWidget, "mdi6.chart-line", "Ctrl+1"),
-    PanelSpec("events", "Event log", EventLogView, "mdi6.format-list-bulleted", "Ctrl+2"),
-    PanelSpec("log", "Log", LogPane, "mdi6.text-box-outline", "Ctrl+3"),
-    PanelSpec("console", "API console", ApiConsole, "mdi6.console", "Ctrl+4"),
-    PanelSpec(
-        "registrations", "Registrations", RegistrationsView, "mdi6.account-multiple", "Ctrl+5"
-    ),
-)
-"""The docks, in tab order. The dashboard sits beside the others, which share one tab group."""
-
-
-def default_monitor_factory(profile: Profile, password: str) -> Any:
+def default_monitor_factory(profile: Profile, password: str) -> Monitor:
     return Monitor(profile.host, profile.port, password, profile.user or None)
 
 
@@ -108,12 +81,12 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.passwords = passwords if passwords is not None else PasswordStore()
         self._factory = monitor_factory
-        self.monitor: Any = None
+        self.monitor: Monitor | None = None
         self.profile: Profile | None = None
         self._password_env: str | None = None
         self._select_pending: str | None = None
-        self._actions_obj: Any = None
-        self._panels: dict[str, Any] = {}
+        self._actions_obj: ChannelActions | None = None
+        self._panels: dict[str, DockPanel] = {}
         self._docks: dict[str, QDockWidget] = {}
         self._password_dialog: QInputDialog | None = None
         self._live_until: float | None = None
@@ -158,10 +131,7 @@ class MainWindow(QMainWindow):
         self.model.updatesEmitted.connect(self._after_model_update)
         self.model.alertRaised.connect(self._on_alert)
 
-        self._status_timer = QTimer(self)
-        self._status_timer.setObjectName("statusRefresh")
-        self._status_timer.setInterval(1000)
-        self._status_timer.timeout.connect(self._update_status)
+        self._status_timer = named_timer(self, "statusRefresh", 1000, self._update_status)
         self._status_timer.start()
         self._gc = GcFreezer(self)
 
@@ -169,7 +139,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ construction
     def _build_actions(self) -> None:
-        def act(icon: str, text: str, slot: Callable[..., Any], shortcut: Any = None) -> QAction:
+        def act(
+            icon: str, text: str, slot: Callable[[], object], shortcut: str | None = None
+        ) -> QAction:
             action = QAction(qta.icon(icon), text, self)
             action.triggered.connect(slot)
             if shortcut is not None:
@@ -361,9 +333,9 @@ class MainWindow(QMainWindow):
         text, states = self.table.filters()
         s.set_filters(text, states)
         for widget in self._panels.values():
-            self._panel_call(widget, "save_state", s.qsettings)
+            _guarded(widget.save_state, s.qsettings)
         if self._actions_obj is not None:
-            self._panel_call(self._actions_obj, "save_state", s.qsettings)
+            _guarded(self._actions_obj.save_state, s.qsettings)
         s.sync()
 
     def _reload_profiles(self, select: str | None = None) -> None:
@@ -444,12 +416,12 @@ class MainWindow(QMainWindow):
         if old is None:
             return
         for key, widget in list(self._panels.items()):
-            self._panel_call(widget, "save_state", self.settings.qsettings)
+            _guarded(widget.save_state, self.settings.qsettings)
             self._docks[key].setWidget(_placeholder(f"{self._docks[key].windowTitle()}"))
             widget.deleteLater()
         self._panels.clear()
         if self._actions_obj is not None:
-            self._panel_call(self._actions_obj, "save_state", self.settings.qsettings)
+            _guarded(self._actions_obj.save_state, self.settings.qsettings)
             # The actions live on the window (for their shortcuts): take them off, or the
             # next monitor's actions would make every shortcut ambiguous.
             for action in self._actions_obj.actions():
@@ -463,7 +435,7 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.monitor = None
 
-    def _install_monitor(self, monitor: Any) -> None:
+    def _install_monitor(self, monitor: Monitor) -> None:
         self.monitor = monitor
         self._live_until = None
         self.table.set_stale(None)
@@ -480,38 +452,26 @@ class MainWindow(QMainWindow):
             dock = self._docks[spec.key]
             widget = spec.factory(monitor, dock)
             dock.setWidget(widget)
-            self._panel_call(widget, "restore_state", self.settings.qsettings)
+            _guarded(widget.restore_state, self.settings.qsettings)
             self._panels[spec.key] = widget
-        self._actions_obj = ChannelActions(monitor, self)
-        self._panel_call(self._actions_obj, "restore_state", self.settings.qsettings)
+        actions = self._actions_obj = ChannelActions(monitor, self)
+        _guarded(actions.restore_state, self.settings.qsettings)
         # status carries every line (failures too); failed repeats a failure for listeners
         # that only want those, and keeps it up longer.
-        self._actions_obj.status.connect(
-            lambda text: self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
-        )
-        self._actions_obj.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        self._actions_obj.set_selection(self.table.selected_channels())
+        actions.status.connect(lambda text: self.statusBar().showMessage(text, STATUS_TIMEOUT_MS))
+        actions.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        actions.set_selection(self.table.selected_channels())
         self._fill_channel_menu()
         self._fill_actions_toolbar()
-        self._on_state(monitor.connection.state)
+        self._on_state(monitor.state)
         self.monitorChanged.emit(monitor)
 
-    @staticmethod
-    def _panel_call(widget: Any, method: str, *args: Any) -> None:
-        fn = getattr(widget, method, None)
-        if fn is None:
-            return
-        try:
-            fn(*args)
-        except Exception:
-            log.exception("%s.%s failed", type(widget).__name__, method)
-
-    def panel(self, key: str) -> Any:
+    def panel(self, key: str) -> DockPanel | None:
         """The live widget of a dock (``None`` before a monitor exists)."""
         return self._panels.get(key)
 
     @property
-    def channel_actions(self) -> Any:
+    def channel_actions(self) -> ChannelActions | None:
         return self._actions_obj
 
     # ------------------------------------------------------------------ reactions
@@ -534,7 +494,7 @@ class MainWindow(QMainWindow):
         self.act_disconnect.setEnabled(live)
         self.profile_box.setEnabled(not live)
         if state is ConnectionState.FAILED and self.profile is not None:
-            kind = self.monitor.connection.last_error_kind if self.monitor is not None else None
+            kind = self.monitor.last_error_kind if self.monitor is not None else None
             if kind is ErrorKind.AUTH:
                 # A rejected password must be asked for again, not retried from memory.
                 self.passwords.forget(self.profile)
@@ -543,12 +503,12 @@ class MainWindow(QMainWindow):
     def _on_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
 
-    def _on_changes(self, changes: list[Any]) -> None:
+    def _on_changes(self, changes: list[Change]) -> None:
         shown = self.detail.channel
         if shown is None:
             return
         for change in changes:
-            if change.uuid == shown.uuid or getattr(change, "old_uuid", None) == shown.uuid:
+            if shown.uuid in (change.uuid, change.old_uuid):
                 self.detail.set_channel(change.channel)
                 return
 
@@ -556,7 +516,7 @@ class MainWindow(QMainWindow):
         if self._select_pending and self.table.select_uuid(self._select_pending):
             self._select_pending = None
 
-    def _on_selection(self, channels: list[Any]) -> None:
+    def _on_selection(self, channels: list[Channel]) -> None:
         if self._actions_obj is not None:
             self._actions_obj.set_selection(channels)
         self.detail.set_channel(channels[0] if channels else None)
@@ -590,7 +550,7 @@ class MainWindow(QMainWindow):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         return menu
 
-    def _show_context_menu(self, global_pos: Any) -> None:
+    def _show_context_menu(self, global_pos: QPoint) -> None:
         self.context_menu().popup(global_pos)
 
     def _on_alert(self, uuid: str, kind: str) -> None:
@@ -611,13 +571,10 @@ class MainWindow(QMainWindow):
         channels = self.model.rowCount()
         parts = [f"{channels} channels"]
         if store is not None:
-            stats = getattr(store, "stats", None)
-            calls = getattr(stats, "active_calls", None) if stats is not None else None
-            if calls is not None:
-                parts.append(f"{calls} calls")
-            cps = getattr(stats, "cps_10s", None) or getattr(stats, "cps", None)
-            if isinstance(cps, int | float):
-                parts.append(f"{cps:.1f} CPS")
+            stats = store.stats
+            parts.append(f"{stats.active_calls} calls")
+            if stats.cps_10s:
+                parts.append(f"{stats.cps_10s:.1f} CPS")
         self.status_counts.setText("  ·  ".join(parts))
 
     # ------------------------------------------------------------------ commands
@@ -628,10 +585,8 @@ class MainWindow(QMainWindow):
         dialog = OriginateDialog(self.monitor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.originated.connect(self.select_when_seen)
-        self._panel_call(dialog, "restore_state", self.settings.qsettings)
-        dialog.finished.connect(
-            lambda _r: self._panel_call(dialog, "save_state", self.settings.qsettings)
-        )
+        _guarded(dialog.restore_state, self.settings.qsettings)
+        dialog.finished.connect(lambda _r: _guarded(dialog.save_state, self.settings.qsettings))
         dialog.open()
 
     def edit_profile(self) -> None:
@@ -746,6 +701,14 @@ class MainWindow(QMainWindow):
 
     def dock(self, key: str) -> QDockWidget:
         return self._docks[key]
+
+
+def _guarded(method: Callable[[QSettings], None], settings: QSettings) -> None:
+    """Save or restore one part's state; a part that fails must not take the window down."""
+    try:
+        method(settings)
+    except Exception:
+        log.exception("%r failed", method)
 
 
 __all__ = ["PANELS", "MainWindow", "QByteArray", "QSettings"]

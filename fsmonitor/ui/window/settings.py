@@ -11,7 +11,7 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -57,13 +57,15 @@ class Defaults:
 DEFAULTS = Defaults()
 
 
-def _as_list(value: Any) -> list[str]:
+def _as_list(value: object) -> list[str]:
     """QSettings returns a str for one-element lists and None for empty ones (ini files)."""
     if value is None or value == "":
         return []
     if isinstance(value, str):
         return [value]
-    return [str(v) for v in value]
+    if isinstance(value, Iterable):
+        return [str(v) for v in value]
+    return [str(value)]
 
 
 def _float(value: object, default: float) -> float:
@@ -183,6 +185,16 @@ class Settings:
         self.qsettings.sync()
 
 
+class Keyring(Protocol):
+    """What the password store uses of the ``keyring`` module (tests pass a stand-in)."""
+
+    def get_password(self, service_name: str, username: str) -> str | None: ...
+
+    def set_password(self, service_name: str, username: str, password: str) -> None: ...
+
+    def delete_password(self, service_name: str, username: str) -> None: ...
+
+
 class PasswordStore:
     """Passwords by profile account: keyring if a real backend exists, else memory only.
 
@@ -190,9 +202,9 @@ class PasswordStore:
     tests do not touch the user's keyring.
     """
 
-    def __init__(self, keyring_module: Any = None, use_keyring: bool = True) -> None:
+    def __init__(self, keyring_module: Keyring | None = None, use_keyring: bool = True) -> None:
         self._session: dict[str, str] = {}
-        self._keyring = None
+        self._keyring: Keyring | None = None
         if use_keyring:
             self._keyring = keyring_module if keyring_module is not None else _real_keyring()
 
@@ -244,7 +256,7 @@ class PasswordStore:
                 log.debug("no keyring entry to delete for %s", profile.account)
 
 
-def _real_keyring() -> Any:
+def _real_keyring() -> Keyring | None:
     """The keyring module if it has a usable backend (not the 'fail' or null ones)."""
     try:
         import keyring
@@ -255,6 +267,6 @@ def _real_keyring() -> Any:
         backend = keyring.get_keyring()
     except Exception:
         return None
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
+    if isinstance(backend, fail.Keyring) or backend.priority <= 0:
         return None
     return keyring
