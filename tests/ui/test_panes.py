@@ -350,3 +350,33 @@ def test_ring_model_answers_whole_cells_like_data(qapp) -> None:
     cell = QModelRoleData(Qt.ItemDataRole.DisplayRole)
     model.multiData(model.index(1, 1), QModelRoleDataSpan(cell))
     assert cell.data() == "10"
+
+
+@pytest.mark.parametrize("pane_kind", ["event log", "log pane"])
+def test_stream_panes_update_at_most_five_times_a_second(qtbot, pane_kind: str) -> None:
+    """A continuous stream moves the event log and the log pane at FLUSH_HZ (5) at most."""
+    from PySide6.QtCore import QCoreApplication
+
+    from fsmonitor.ui.tables import ring_model
+
+    monitor = FakeMonitor()
+    pane = EventLogView(monitor) if pane_kind == "event log" else LogPane(monitor)
+    qtbot.addWidget(pane)
+    batches: list[int] = []
+    pane.model.flushed.connect(batches.append)
+    sent = 0
+    start = time.monotonic()
+    while time.monotonic() < start + 0.5:
+        sent += 1
+        if pane_kind == "event log":
+            monitor.eventsReceived.emit([channel_event("CHANNEL_STATE", f"uuid-{sent}")])
+        else:
+            record = LogRecord(7, "", "f.c", "fn", 1, "", f"line {sent}\n")
+            monitor.logReceived.emit(record)
+        QCoreApplication.processEvents()
+    pane.model.flush()
+    elapsed = time.monotonic() - start
+    assert ring_model.FLUSH_HZ == 5
+    # 0.5 s allows 2-3 timed flushes and the final one; 30 a second would be ~15.
+    assert 1 <= len(batches) <= ring_model.FLUSH_HZ * elapsed + 2
+    assert pane.model.stored_count() == min(sent, pane.model.capacity)

@@ -7,37 +7,49 @@ its tooltip, and the same reason in the dialog's message line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
 from PySide6.QtWidgets import QWidget
 
-_ERROR_ATTR = "_fsmonitor_error"
-_TOOLTIP_ATTR = "_fsmonitor_tooltip"
 _ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
 UNSAFE_CHARACTERS = "\r\n\0"
 
-# The mark is kept as Python attributes on the widget wrapper, not as Qt dynamic properties:
-# reading a property that was never set returns None with a reference-count bug in some
-# PySide6 releases (6.12 crashes after enough reads).
+
+@dataclass(slots=True)
+class _Mark:
+    reason: str
+    tooltip: str
+    """The field's own tooltip, given back when the mark goes."""
+
+
+# Kept beside the widgets, not as Qt dynamic properties: reading a property that was never set
+# returns None with a reference-count bug in some PySide6 releases (6.12 crashes after enough
+# reads). Weak keys: a closed dialog's fields take their marks with them.
+_marks: WeakKeyDictionary[QWidget, _Mark] = WeakKeyDictionary()
 
 
 def mark_error(widget: QWidget, reason: str | None) -> None:
     """Show ``reason`` on ``widget`` (or clear the mark when ``reason`` is None)."""
-    previous = getattr(widget, _ERROR_ATTR, None)
+    mark = _marks.get(widget)
     if reason:
-        if previous is None:
-            setattr(widget, _TOOLTIP_ATTR, widget.toolTip())
-        if previous != reason:
-            setattr(widget, _ERROR_ATTR, reason)
-            widget.setStyleSheet(_ERROR_STYLE)
-            widget.setToolTip(reason)
-    elif previous is not None:
-        setattr(widget, _ERROR_ATTR, None)
+        if mark is None:
+            mark = _marks[widget] = _Mark(reason, widget.toolTip())
+        elif mark.reason == reason:
+            return
+        mark.reason = reason
+        widget.setStyleSheet(_ERROR_STYLE)
+        widget.setToolTip(reason)
+    elif mark is not None:
+        del _marks[widget]
         widget.setStyleSheet("")
-        widget.setToolTip(getattr(widget, _TOOLTIP_ATTR, ""))
+        widget.setToolTip(mark.tooltip)
 
 
 def error_of(widget: QWidget) -> str | None:
     """The reason currently shown on ``widget``, if any."""
-    return getattr(widget, _ERROR_ATTR, None)
+    mark = _marks.get(widget)
+    return mark.reason if mark is not None else None
 
 
 def unsafe_reason(text: str) -> str | None:

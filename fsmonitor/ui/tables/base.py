@@ -9,10 +9,12 @@ and ``headerData`` from here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
@@ -20,6 +22,24 @@ from PySide6.QtCore import (
 )
 
 Index = QModelIndex | QPersistentModelIndex
+RoleSpan = QModelRoleDataSpan | QModelRoleData
+"""What Qt hands ``multiData``: the roles one cell is asked for, to be filled in place."""
+
+
+class _IndexableSpan(Protocol):
+    """What a ``QModelRoleDataSpan`` is at run time (its stubs omit it)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> QModelRoleData: ...
+
+
+def role_slots(span: RoleSpan) -> list[QModelRoleData]:
+    """The role slots of a ``multiData`` call, one per role asked for."""
+    if isinstance(span, QModelRoleData):
+        return [span]
+    slots = cast(_IndexableSpan, span)
+    return [slots[i] for i in range(len(slots))]
 
 
 class ColumnTableModel(QAbstractTableModel):
@@ -58,9 +78,8 @@ class ColumnTableModel(QAbstractTableModel):
         values = self._cell(index.row(), index.column(), (role,))
         return None if values is None else values[0]
 
-    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
-        count = len(span)
-        slots = [span[i] for i in range(count)]
+    def multiData(self, index: Index, span: RoleSpan) -> None:
+        slots = role_slots(span)
         values = self._cell(index.row(), index.column(), [slot.role() for slot in slots])
         if values is None:
             for slot in slots:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QModelRoleDataSpan,
     QObject,
     QSortFilterProxyModel,
     Qt,
 )
 
 from fsmonitor.core import Channel
-from fsmonitor.ui.tables.base import Index
+from fsmonitor.ui.tables.base import Index, RoleSpan, role_slots
 from fsmonitor.ui.tables.keyed_model import ChannelRole, KeyedTableModel, SortRole
 
 
@@ -68,17 +68,17 @@ class ChannelFilterProxy(QSortFilterProxyModel):
         now = source.sort_now()
         key = source.sort_key
         try:
-            return bool(key(left.row(), col, now) < key(right.row(), col, now))
+            return bool(operator.lt(key(left.row(), col, now), key(right.row(), col, now)))
         except TypeError:  # keys of different kinds: let Qt order them as variants
             return bool(super().lessThan(left, right))
 
-    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, span: RoleSpan) -> None:
         """Hand the whole cell to the source's ``multiData``: one Python call per painted
         cell instead of one ``data()`` (and one index mapping) per role."""
         source = self.sourceModel()
         if source is None or not index.isValid():
-            for i in range(len(span)):
-                span[i].clearData()
+            for slot in role_slots(span):
+                slot.clearData()
             return
         source.multiData(self.mapToSource(index), span)
 

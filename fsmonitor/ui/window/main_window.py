@@ -140,7 +140,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ construction
     def _build_actions(self) -> None:
         def act(
-            icon: str, text: str, slot: Callable[[], object], shortcut: str | None = None
+            icon: str,
+            text: str,
+            slot: Callable[[], object],
+            shortcut: str | QKeySequence.StandardKey | None = None,
         ) -> QAction:
             action = QAction(qta.icon(icon), text, self)
             action.triggered.connect(slot)
