@@ -13,7 +13,6 @@ from weakref import WeakKeyDictionary
 from PySide6.QtWidgets import QWidget
 
 _ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
-UNSAFE_CHARACTERS = "\r\n\0"
 
 
 @dataclass(slots=True)

@@ -1,1 +1,1 @@
-"""dialogs"""
+"""Forms and pop-ups: originate, profile, alerts, shortcuts, variables, field prompts."""

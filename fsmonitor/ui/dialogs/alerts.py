@@ -82,7 +82,6 @@ class AlertNotifier(QObject):
         super().__init__(parent)
         self.enabled = False
         self._tray: QSystemTrayIcon | None = None
-        self.shown: list[str] = []
 
     def set_enabled(self, enabled: bool) -> None:
         self.enabled = enabled and QSystemTrayIcon.isSystemTrayAvailable()
@@ -95,6 +94,5 @@ class AlertNotifier(QObject):
 
     def notify(self, title: str, message: str, *_args: object) -> None:
         log.info("alert: %s: %s", title, message)
-        self.shown.append(message)
         if self.enabled and self._tray is not None:
             self._tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Warning, 8000)

@@ -445,11 +445,6 @@ class OriginateDialog(QDialog):
         self.progress.setText(text)
         self.progress.setStyleSheet("color: #c0392b;" if error else "")
 
-    @property
-    def tracked_uuid(self) -> str | None:
-        """The origination uuid of the last originate started from this dialog."""
-        return self._tracked_uuid
-
     # ----------------------------------------------------------------------------- settings
     def save_state(self, settings: QSettings) -> None:
         """Remember the form (not the uuid) so the next originate starts from the last one."""

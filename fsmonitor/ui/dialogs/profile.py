@@ -18,12 +18,9 @@ from fsmonitor.ui.window.settings import Profile
 class ProfileDialog(QDialog):
     """Name, host, port, user and (optionally) the password of one profile."""
 
-    def __init__(
-        self, profile: Profile, existing: list[Profile], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connection profile")
-        self._existing = {p.name for p in existing}
         self.name = QLineEdit(profile.name, self)
         self.host = QLineEdit(profile.host, self)
         self.port = QSpinBox(self)

@@ -291,10 +291,6 @@ class EventLogView(QWidget):
         self._update_counter()
 
     # -------------------------------------------------------------------------- feeding
-    def add_event(self, event: Event) -> None:
-        """Queue one event for display."""
-        self.add_events([event])
-
     def add_events(self, events: list[Event]) -> None:
         """Queue a batch of events (one slice of the connection's work)."""
         self._received += len(events)

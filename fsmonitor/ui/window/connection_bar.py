@@ -128,10 +128,6 @@ class ConnectionBar(QWidget):
     def state(self) -> ConnectionState:
         return self._state
 
-    @property
-    def error_text(self) -> str | None:
-        return self._error
-
     def _on_state(self, state: ConnectionState) -> None:
         self._state = state
         if state is ConnectionState.READY:

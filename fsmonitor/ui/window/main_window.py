@@ -595,7 +595,7 @@ class MainWindow(QMainWindow):
     def edit_profile(self) -> None:
         from fsmonitor.ui.dialogs.profile import ProfileDialog
 
-        dialog = ProfileDialog(self.selected_profile(), self.settings.profiles(), self)
+        dialog = ProfileDialog(self.selected_profile(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def saved() -> None:
