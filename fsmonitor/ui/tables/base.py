@@ -79,13 +79,16 @@ class ColumnTableModel(QAbstractTableModel):
         return None if values is None else values[0]
 
     def multiData(self, index: Index, span: RoleSpan) -> None:
-        slots = role_slots(span)
+        # Qt always passes a span here; painting calls this for every visible cell.
+        cells = cast(_IndexableSpan, span)
+        slots = [cells[i] for i in range(len(cells))]
         values = self._cell(index.row(), index.column(), [slot.role() for slot in slots])
         if values is None:
             for slot in slots:
                 slot.clearData()
             return
-        for slot, value in zip(slots, values, strict=True):
+        for i, slot in enumerate(slots):
+            value = values[i]
             if value is None:
                 slot.clearData()
             else:

@@ -45,6 +45,8 @@ _ROLES = frozenset(
     }
 )
 """Roles the models answer; any other role is rejected before touching the row."""
+_MODEL_ROLES = frozenset({SortRole, ChannelRole, KeyRole})
+"""Roles the keyed model answers itself (the rest go to ``_item_data``)."""
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -125,15 +127,22 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         if row < 0 or col < 0 or row >= len(items) or col >= len(columns):
             return None
         now = self._now()
+        item = items[row]
         column = columns[col]
+        item_data = self._item_data
         values: list[object] = []
+        append = values.append
         for role in roles:
             if role == _DISPLAY:
-                values.append(column.display(items[row], now))
+                append(column.display(item, now))
+            elif role == _ALIGNMENT:
+                append(_ALIGN_RIGHT if column.align_right else None)
+            elif role in _MODEL_ROLES:
+                append(self._role_value(row, col, role, now))
             elif role in _ROLES:
-                values.append(self._role_value(row, col, role, now))
+                append(item_data(item, col, role))
             else:
-                values.append(None)
+                append(None)
         return values
 
     def _role_value(self, row: int, col: int, role: int, now: float) -> object:
