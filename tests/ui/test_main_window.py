@@ -416,3 +416,18 @@ def test_channel_action_choices_survive_a_new_connection(
     again = window.channel_actions
     assert again is not first
     assert (again.eavesdrop_endpoint, again.record_directory) == ("user/2000", "/var/tmp/calls")
+
+
+def test_every_timer_of_a_connected_window_has_a_name(
+    qtbot: Any, window: MainWindow, sim: SimThread
+):
+    from PySide6.QtCore import QTimer
+
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    timers = window.findChildren(QTimer)
+    names = {timer.objectName() for timer in timers}
+    assert "" not in names, [t.parent() for t in timers if not t.objectName()]
+    # the table, the dashboard, the streams and the status line each keep their own
+    assert {"channelFlushTimer", "durationClock", "dashboardRefresh", "ringFlushTimer"} <= names
+    assert {"statusRefresh", "toolbarClock", "gc-freeze"} <= names
