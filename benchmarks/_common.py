@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import os
 import platform
-import re
 import select
 import subprocess
 import sys
@@ -178,11 +177,14 @@ class SimulatorProcess:
         assert self.process.stdout is not None
         ready = select.select([self.process.stdout], [], [], timeout)[0]
         line = self.process.stdout.readline() if ready else ""
-        match = re.match(r"listening on (\S+):(\d+)", line)
-        if match is None:
+        use_repo_package()
+        from fsmonitor.sim.announce import parse_listening
+
+        listening = parse_listening(line)
+        if listening is None:
             self.stop()
             raise RuntimeError(f"the simulator did not start: {line!r}")
-        self.port = int(match.group(2))
+        self.port = listening[1]
         return self.port
 
     def stop(self) -> None:

@@ -41,7 +41,8 @@ import orjson  # noqa: E402
 from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from fsmonitor.core import headers as h  # noqa: E402
+from fsmonitor.esl import events as ev  # noqa: E402
+from fsmonitor.esl import headers as h  # noqa: E402
 from fsmonitor.net import ConnectionState  # noqa: E402
 
 TICK_MS = 10
@@ -70,10 +71,10 @@ def advance(rows: list[dict[str, Any]], later: list[Any]) -> dict[str, dict[str,
         uid = event.unique_id
         if not uid:
             continue
-        if event.name in (h.CHANNEL_HANGUP_COMPLETE, h.CHANNEL_DESTROY):
+        if event.name in (ev.CHANNEL_HANGUP_COMPLETE, ev.CHANNEL_DESTROY):
             expected.pop(uid, None)
             ended.add(uid)
-        elif event.name == h.CHANNEL_UUID:
+        elif event.name == ev.CHANNEL_UUID:
             old = event.get(h.OLD_UNIQUE_ID)
             expected.pop(old, None)
             expected[uid] = {}

@@ -16,11 +16,10 @@ from _common import use_repo_package
 use_repo_package()
 
 from fsmonitor.esl import EslParser, Frame  # noqa: E402
+from fsmonitor.esl.content_types import API_RESPONSE, AUTH_REQUEST, COMMAND_REPLY  # noqa: E402
+from fsmonitor.esl.formats import EVENT_FORMATS  # noqa: E402
 
-AUTH_REQUEST = "auth/request"
-API_RESPONSE = "api/response"
-COMMAND_REPLY = "command/reply"
-EVENT_JSON = "text/event-json"
+EVENT_JSON = EVENT_FORMATS["json"].content_type
 
 
 class WireClient:

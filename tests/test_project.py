@@ -60,6 +60,6 @@ def test_ruff_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_on_protocol_and_domain() -> None:
-    result = _run(sys.executable, "-m", "mypy", "fsmonitor/esl", "fsmonitor/core")
+def test_mypy_strict_on_protocol_domain_and_simulator() -> None:
+    result = _run(sys.executable, "-m", "mypy", "fsmonitor/esl", "fsmonitor/core", "fsmonitor/sim")
     assert result.returncode == 0, result.stdout + result.stderr

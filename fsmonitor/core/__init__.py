@@ -20,3 +20,23 @@ __all__ = [
     "Stats",
     "TimelineEntry",
 ]
+
+# --- call history and session recording (kept apart: one block to merge) ---
+from fsmonitor.core.history import (
+    CallHistory,
+    CallRecord,
+    HistoryError,
+    HistoryQuery,
+    PeriodFigures,
+)
+from fsmonitor.core.recording import SessionRecorder, read_recording
+
+__all__ += [
+    "CallHistory",
+    "CallRecord",
+    "HistoryError",
+    "HistoryQuery",
+    "PeriodFigures",
+    "SessionRecorder",
+    "read_recording",
+]

@@ -11,12 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fsmonitor.core.channel import Channel
+from fsmonitor.esl.events import RINGING_CALL_STATES
 
 AlertKind = Literal["long_call", "long_ring"]
-
-RINGING_STATES = frozenset({"RINGING", "EARLY", "RING_WAIT", "DOWN"})
-"""Call states in which a not-yet-answered channel counts as ringing."""
-
 
 @dataclass(frozen=True, slots=True)
 class AlertThresholds:
@@ -58,7 +55,7 @@ class AlertThresholds:
                     if (
                         created is not None
                         and created <= ring_cutoff
-                        and ch.call_state in RINGING_STATES
+                        and ch.call_state in RINGING_CALL_STATES
                     ):
                         kind = "long_ring"
             append(kind)

@@ -45,6 +45,7 @@ class Call:
 
     @property
     def created_at(self) -> float | None:
+        """When the call began: the creation of its earliest leg."""
         times = [leg.created_at for leg in self.legs if leg.created_at is not None]
         return min(times) if times else None
 
@@ -52,8 +53,21 @@ class Call:
     def answered_at(self) -> float | None:
         return self.a_leg.answered_at
 
+    @property
+    def leg_uuids(self) -> frozenset[str]:
+        """Every leg's uuid: what identifies the call across regroupings (the A-leg that
+        names it can change as legs bridge), e.g. to raise one alert per call."""
+        return frozenset(leg.uuid for leg in self.legs)
+
     def duration(self, now: float) -> float:
-        return self.a_leg.duration(now)
+        """Seconds since the earliest leg was created: the largest Duration the channel
+        table shows for any of its legs, so an alert on it matches what the user sees."""
+        created = self.created_at
+        return 0.0 if created is None else max(0.0, now - created)
+
+    def talk_time(self, now: float) -> float:
+        """Seconds since the A-leg answered, 0 if it has not."""
+        return self.a_leg.talk_time(now)
 
 
 def a_leg_first(legs: list[Channel]) -> list[Channel]:

@@ -85,6 +85,14 @@ class Channel:
     unlike ``answered_at`` it is known for channels seen only in a snapshot."""
     ended: bool = False
     """True once the channel left the live set (hangup complete, destroyed or lost)."""
+    from_snapshot: bool = False
+    """First known from a ``show channels`` row: it was up before we connected."""
+    seen_from_start: bool = False
+    """Heard from its creation on, so it is new since we connected: only such channels count
+    toward the rates, "since start" totals, ASR and average duration."""
+    call_attempt: bool | None = None
+    """Whether this leg started a call of its own (an inbound A-leg or an originate) rather than
+    being dialled by another leg; None until the statistics have decided (see core.stats)."""
     updated_at: float | None = None
     """FreeSWITCH time of the latest event applied to this channel."""
     last_sequence: int = 0

@@ -11,21 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from sys import intern
 
-from fsmonitor.core import headers as H
 from fsmonitor.core.causes import q850_code
 from fsmonitor.core.channel import Channel, TimelineEntry
+from fsmonitor.esl import events as E
+from fsmonitor.esl import headers as H
 
 TIMELINE_LIMIT = 64
 """Entries kept per channel; the first (how it began) is always kept, then the newest."""
 
 _ANSWER_STATE_FROM_CALLSTATE = {
-    H.CALLSTATE_ACTIVE: H.ANSWER_STATE_ANSWERED,
-    H.CALLSTATE_HELD: H.ANSWER_STATE_ANSWERED,
-    H.CALLSTATE_UNHELD: H.ANSWER_STATE_ANSWERED,
-    H.CALLSTATE_EARLY: H.ANSWER_STATE_EARLY,
-    H.CALLSTATE_RINGING: H.ANSWER_STATE_RINGING,
-    H.CALLSTATE_DOWN: H.ANSWER_STATE_RINGING,
-    H.CALLSTATE_HANGUP: H.ANSWER_STATE_HANGUP,
+    E.CALLSTATE_ACTIVE: E.ANSWER_STATE_ANSWERED,
+    E.CALLSTATE_HELD: E.ANSWER_STATE_ANSWERED,
+    E.CALLSTATE_UNHELD: E.ANSWER_STATE_ANSWERED,
+    E.CALLSTATE_EARLY: E.ANSWER_STATE_EARLY,
+    E.CALLSTATE_RINGING: E.ANSWER_STATE_RINGING,
+    E.CALLSTATE_DOWN: E.ANSWER_STATE_RINGING,
+    E.CALLSTATE_HANGUP: E.ANSWER_STATE_HANGUP,
 }
 
 
@@ -61,46 +62,46 @@ def apply_channel_data(ch: Channel, h: Mapping[str, str], fresh: bool) -> None:
     """
     get = h.get
     if fresh:
-        value = get(H.CHANNEL_STATE_HEADER)
+        value = get(H.CHANNEL_STATE)
         if value:
             ch.state = value
         value = get(H.CHANNEL_CALL_STATE)
         if value:
             ch.call_state = value
         value = get(H.ANSWER_STATE)
-        if value and ch.answer_state != H.ANSWER_STATE_HANGUP:
+        if value and ch.answer_state != E.ANSWER_STATE_HANGUP:
             ch.answer_state = value
-            if value == H.ANSWER_STATE_ANSWERED:
+            if value == E.ANSWER_STATE_ANSWERED:
                 ch.answered = True
         value = get(H.CHANNEL_NAME)
         if value:
             ch.name = value
-        value = get(H.CALLER_ID_NAME)
+        value = get(H.CALLER_CALLER_ID_NAME)
         if value is not None:
             ch.caller_id_name = value
-        value = get(H.CALLER_ID_NUMBER)
+        value = get(H.CALLER_CALLER_ID_NUMBER)
         if value is not None:
             ch.caller_id_number = value
-        value = get(H.CALLEE_ID_NAME)
+        value = get(H.CALLER_CALLEE_ID_NAME)
         if value is not None:
             ch.callee_id_name = value
-        value = get(H.CALLEE_ID_NUMBER)
+        value = get(H.CALLER_CALLEE_ID_NUMBER)
         if value is not None:
             ch.callee_id_number = value
-        value = get(H.DESTINATION_NUMBER)
+        value = get(H.CALLER_DESTINATION_NUMBER)
         if value is not None:
             ch.destination = value
-        value = get(H.CONTEXT)
+        value = get(H.CALLER_CONTEXT)
         if value is not None:
             ch.context = value
-        value = get(H.READ_CODEC_NAME)
+        value = get(H.CHANNEL_READ_CODEC_NAME)
         if value is not None:
             ch.read_codec = value
-            ch.read_rate = to_int(get(H.READ_CODEC_RATE))
-        value = get(H.WRITE_CODEC_NAME)
+            ch.read_rate = to_int(get(H.CHANNEL_READ_CODEC_RATE))
+        value = get(H.CHANNEL_WRITE_CODEC_NAME)
         if value is not None:
             ch.write_codec = value
-            ch.write_rate = to_int(get(H.WRITE_CODEC_RATE))
+            ch.write_rate = to_int(get(H.CHANNEL_WRITE_CODEC_RATE))
         value = get(H.OTHER_LEG_UNIQUE_ID)
         if value is not None:
             ch.other_leg_uuid = value
@@ -115,16 +116,16 @@ def apply_channel_data(ch: Channel, h: Mapping[str, str], fresh: bool) -> None:
     if value:
         ch.hangup_cause = value
     if ch.created_at is None:
-        ch.created_at = us_to_seconds(get(H.CREATED_TIME))
+        ch.created_at = us_to_seconds(get(H.CALLER_CHANNEL_CREATED_TIME))
     if ch.answered_at is None:
-        ch.answered_at = us_to_seconds(get(H.ANSWERED_TIME))
+        ch.answered_at = us_to_seconds(get(H.CALLER_CHANNEL_ANSWERED_TIME))
         if ch.answered_at is not None:
             ch.answered = True
-    value = get(H.BRIDGED_TIME)
+    value = get(H.CALLER_CHANNEL_BRIDGED_TIME)
     if value and value != "0":
         ch.bridged_at = us_to_seconds(value)
     if ch.hungup_at is None:
-        ch.hungup_at = us_to_seconds(get(H.HANGUP_TIME))
+        ch.hungup_at = us_to_seconds(get(H.CALLER_CHANNEL_HANGUP_TIME))
 
 
 def apply_variables(ch: Channel, h: Mapping[str, str]) -> None:
@@ -155,38 +156,38 @@ def finish_hangup(ch: Channel, fallback_time: float | None) -> None:
         ch.hungup_at = fallback_time
     if ch.hangup_cause and ch.hangup_cause_q850 is None:
         ch.hangup_cause_q850 = q850_code(ch.hangup_cause)
-    ch.answer_state = H.ANSWER_STATE_HANGUP
+    ch.answer_state = E.ANSWER_STATE_HANGUP
 
 
 def describe(name: str, h: Mapping[str, str]) -> str:
     """A few words for the timeline."""
     get = h.get
-    if name == H.CHANNEL_STATE:
-        return get(H.CHANNEL_STATE_HEADER) or ""
-    if name == H.CHANNEL_CALLSTATE:
+    if name == E.CHANNEL_STATE:
+        return get(H.CHANNEL_STATE) or ""
+    if name == E.CHANNEL_CALLSTATE:
         before = get(H.ORIGINAL_CHANNEL_CALL_STATE)
         after = get(H.CHANNEL_CALL_STATE) or ""
         return f"{before} → {after}" if before else after
-    if name in (H.CHANNEL_EXECUTE, H.CHANNEL_EXECUTE_COMPLETE):
+    if name in (E.CHANNEL_EXECUTE, E.CHANNEL_EXECUTE_COMPLETE):
         app = get(H.APPLICATION) or ""
         data = get(H.APPLICATION_DATA)
         if data:
             app = f"{app} {data[:80]}"
         return app
-    if name in (H.CHANNEL_HANGUP, H.CHANNEL_HANGUP_COMPLETE):
+    if name in (E.CHANNEL_HANGUP, E.CHANNEL_HANGUP_COMPLETE):
         return get(H.HANGUP_CAUSE) or ""
-    if name in (H.CHANNEL_BRIDGE, H.CHANNEL_UNBRIDGE):
+    if name in (E.CHANNEL_BRIDGE, E.CHANNEL_UNBRIDGE):
         return get(H.BRIDGE_B_UNIQUE_ID) or get(H.OTHER_LEG_UNIQUE_ID) or ""
-    if name == H.CHANNEL_UUID:
+    if name == E.CHANNEL_UUID:
         return f"was {get(H.OLD_UNIQUE_ID) or '?'}"
-    if name == H.CODEC:
-        codec = get(H.READ_CODEC_NAME)
-        return f"{codec}/{get(H.READ_CODEC_RATE) or '?'}" if codec else ""
-    if name == H.CALL_UPDATE:
-        number = get(H.CALLEE_ID_NUMBER)
+    if name == E.CODEC:
+        codec = get(H.CHANNEL_READ_CODEC_NAME)
+        return f"{codec}/{get(H.CHANNEL_READ_CODEC_RATE) or '?'}" if codec else ""
+    if name == E.CALL_UPDATE:
+        number = get(H.CALLER_CALLEE_ID_NUMBER)
         if not number:
             return ""
-        callee = get(H.CALLEE_ID_NAME)
+        callee = get(H.CALLER_CALLEE_ID_NAME)
         return f"callee {callee} <{number}>" if callee else f"callee <{number}>"
     return ""
 

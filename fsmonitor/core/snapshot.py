@@ -4,15 +4,20 @@ A snapshot row is poorer than the events (whole-second creation time, no answer 
 columns that follow FreeSWITCH's database rules) and can lag them, so it only *fills in* what
 events have not told us, and overwrites the changing fields only of channels whose events have
 gone quiet.
+
+Rows have no other-leg column, but FreeSWITCH's database writes the A-leg's uuid into a B-leg's
+``call_uuid`` when it originates or bridges it (ESL-PROTOCOL.md §4.1), which is how
+``show calls`` pairs legs too: `fill_other_legs` reads the pairs back from there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from fsmonitor.core import headers as H
 from fsmonitor.core.channel import Channel
 from fsmonitor.core.events import answer_state_for, to_int
+from fsmonitor.esl import events as E
+from fsmonitor.esl import headers as H
 
 
 def text_row(row: Mapping[str, object]) -> dict[str, str]:
@@ -35,7 +40,7 @@ def channel_from_row(uuid: str, row: dict[str, str]) -> Channel:
 
     ``row`` (from `text_row`) becomes the channel's ``variables``.
     """
-    ch = Channel(uuid=uuid)
+    ch = Channel(uuid=uuid, from_snapshot=True)
     ch.created_at = row_created_at(row)
     ch.direction = row.get(H.COL_DIRECTION, "")
     ch.name = row.get(H.COL_NAME, "")
@@ -62,11 +67,11 @@ def update_from_row(ch: Channel, row: Mapping[str, str]) -> None:
     if value:
         ch.call_state = value
         guess = answer_state_for(value)
-        if guess and ch.answer_state != H.ANSWER_STATE_ANSWERED:
+        if guess and ch.answer_state != E.ANSWER_STATE_ANSWERED:
             ch.answer_state = guess
-        if guess == H.ANSWER_STATE_ANSWERED:
+        if guess == E.ANSWER_STATE_ANSWERED:
             ch.answered = True
-        ch.held = value == H.CALLSTATE_HELD
+        ch.held = value == E.CALLSTATE_HELD
     value = row.get(H.COL_APPLICATION, "")
     if value:
         ch.application = value
@@ -121,3 +126,23 @@ def fill_from_row(ch: Channel, row: Mapping[str, str]) -> None:
     if not ch.write_codec:
         ch.write_codec = row.get(H.COL_WRITE_CODEC, "")
         ch.write_rate = to_int(row.get(H.COL_WRITE_RATE, ""))
+
+
+def fill_other_legs(channels: Iterable[Channel], live: Mapping[str, Channel]) -> None:
+    """Fill ``other_leg_uuid`` of snapshot legs from the pairs their ``call_uuid`` names.
+
+    A B-leg's ``call_uuid`` is its A-leg's uuid: the B-leg's other leg is that A-leg, and the
+    A-leg's other leg is the B-leg (the first one, if it dials several). What events said
+    (Other-Leg-Unique-ID) is never overwritten.
+    """
+    for ch in channels:
+        a_uuid = ch.call_uuid
+        if not a_uuid or a_uuid == ch.uuid:
+            continue
+        a_leg = live.get(a_uuid)
+        if a_leg is None:
+            continue
+        if ch.other_leg_uuid is None:
+            ch.other_leg_uuid = a_uuid
+        if a_leg.other_leg_uuid is None:
+            a_leg.other_leg_uuid = ch.uuid

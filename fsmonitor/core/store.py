@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Protocol
 
-from fsmonitor.core import headers as H
 from fsmonitor.core.calls import Call, CallIndex
 from fsmonitor.core.change import Change
 from fsmonitor.core.channel import Channel, TimelineEntry
@@ -41,14 +40,22 @@ from fsmonitor.core.events import (
     us_to_seconds,
 )
 from fsmonitor.core.links import LegLinks
-from fsmonitor.core.snapshot import channel_from_row, fill_from_row, text_row, update_from_row
+from fsmonitor.core.snapshot import (
+    channel_from_row,
+    fill_from_row,
+    fill_other_legs,
+    text_row,
+    update_from_row,
+)
 from fsmonitor.core.stats import Stats, StatsTracker
+from fsmonitor.esl import events as E
+from fsmonitor.esl import headers as H
 
 RESYNC_GRACE = 1.0
 """Seconds a snapshot may lag the events: younger channels are never ended as ghosts."""
 
-_ENDING = frozenset({H.CHANNEL_HANGUP_COMPLETE, H.CHANNEL_DESTROY})
-_CREATION = frozenset({H.CHANNEL_OUTGOING, H.CHANNEL_CREATE, H.CHANNEL_ORIGINATE})
+_ENDING = frozenset({E.CHANNEL_HANGUP_COMPLETE, E.CHANNEL_DESTROY})
+_CREATION = frozenset({E.CHANNEL_OUTGOING, E.CHANNEL_CREATE, E.CHANNEL_ORIGINATE})
 
 
 class ChannelEvent(Protocol):
@@ -131,7 +138,11 @@ class ChannelStore:
     @property
     def stats(self) -> Stats:
         """Current statistics; cheap enough to read at every repaint."""
-        return self._stats.snapshot(self.now(), len(self._live), len(self._calls))
+        return self.stats_at(self.now())
+
+    def stats_at(self, now: float) -> Stats:
+        """The statistics at FreeSWITCH time ``now`` (one instant shared with other figures)."""
+        return self._stats.snapshot(now, len(self._live), len(self._calls))
 
     def calls(self) -> list[Call]:
         """Live legs grouped into calls (bridged legs, and B-legs with the A-leg dialling them).
@@ -182,11 +193,11 @@ class ChannelStore:
         else:
             when = self.now()
         uuid = get(H.UNIQUE_ID)
-        if not uuid or H.CHANNEL_STATE_HEADER not in h:
+        if not uuid or H.CHANNEL_STATE not in h:
             return []  # not about a channel: HEARTBEAT, API, BACKGROUND_JOB, registrations…
         name = get(H.EVENT_NAME) or ""
         seq = to_int(get(H.EVENT_SEQUENCE)) or 0
-        if name == H.CHANNEL_UUID:
+        if name == E.CHANNEL_UUID:
             old = get(H.OLD_UNIQUE_ID)
             if old and old != uuid:
                 return self._rename(old, uuid, h, name=name, when=when, seq=seq)
@@ -205,7 +216,7 @@ class ChannelStore:
         changes = [Change("updated", uuid, ch)]
         self._update(ch, h, changes, name=name, when=when, seq=seq, fresh=fresh)
         if name in _ENDING or (
-            fresh and name == H.CHANNEL_STATE and ch.state == H.STATE_CS_DESTROY
+            fresh and name == E.CHANNEL_STATE and ch.state == E.CS_DESTROY
         ):
             changes[0] = Change("removed", uuid, ch)
             self._end(ch, when, changes)
@@ -222,26 +233,25 @@ class ChannelStore:
                 late.last_sequence = max(seq, late.last_sequence)
                 add_timeline(late, TimelineEntry(when, name, describe(name, h), seq))
             return []
-        if name == H.CHANNEL_DESTROY or h.get(H.CHANNEL_STATE_HEADER) == H.STATE_CS_DESTROY:
+        if name == E.CHANNEL_DESTROY or h.get(H.CHANNEL_STATE) == E.CS_DESTROY:
             self._remember_ended(uuid)  # gone before we knew it; keep it from coming back
             return []
         ch = Channel(uuid=uuid)
-        ch.b_leg = h.get(H.OTHER_TYPE) == H.OTHER_TYPE_ORIGINATOR
+        ch.b_leg = h.get(H.OTHER_TYPE) == E.OTHER_TYPE_ORIGINATOR
         live = self._live
         live[uuid] = ch
         self._calls.dirty.add(uuid)
         changes = [Change("added", uuid, ch)]
         self._update(ch, h, changes, name=name, when=when, seq=seq, fresh=True)
-        if name == H.CHANNEL_HANGUP_COMPLETE:
+        self._stats.channel_heard(ch, when, self.now(), creating=name in _CREATION)
+        if name == E.CHANNEL_HANGUP_COMPLETE:
             # we only heard its end: it goes to history and the statistics, never live
             del live[uuid]
             self._links.drop(uuid)
             self._calls.forget(uuid)
             self._finish(ch, when, lost=False)
             return []
-        self._stats.channel_added(
-            ch.created_at if ch.created_at is not None else when, self.now(), len(live)
-        )
+        self._stats.live_count(len(live))
         return changes
 
     def _update(
@@ -257,40 +267,41 @@ class ChannelStore:
     ) -> None:
         """Everything one event says about its channel (and, for bridges, about the peer)."""
         apply_channel_data(ch, h, fresh)
-        if name in H.EVENTS_WITH_VARIABLES or not ch.variables:
+        if name in E.EVENTS_WITH_VARIABLES or not ch.variables:
             apply_variables(ch, h)
         if fresh:
             ch.updated_at = when
             if seq:
                 ch.last_sequence = seq
-            if name == H.CHANNEL_CALLSTATE:
+            if name == E.CHANNEL_CALLSTATE:
                 state = ch.call_state
-                if state == H.CALLSTATE_HELD:
+                if state == E.CALLSTATE_HELD:
                     ch.held = True
-                elif state in (H.CALLSTATE_UNHELD, H.CALLSTATE_ACTIVE, H.CALLSTATE_HANGUP):
+                elif state in (E.CALLSTATE_UNHELD, E.CALLSTATE_ACTIVE, E.CALLSTATE_HANGUP):
                     ch.held = False
-            elif name == H.CHANNEL_EXECUTE:
+            elif name == E.CHANNEL_EXECUTE:
                 ch.application = h.get(H.APPLICATION) or ""
                 ch.application_data = h.get(H.APPLICATION_DATA) or ""
-            elif name == H.CHANNEL_HOLD:
+            elif name == E.CHANNEL_HOLD:
                 ch.held = True
-            elif name == H.CHANNEL_UNHOLD:
+            elif name == E.CHANNEL_UNHOLD:
                 ch.held = False
-            elif name == H.CHANNEL_BRIDGE:
+            elif name == E.CHANNEL_BRIDGE:
                 self._bridge(ch, h, when, changes)
-            elif name == H.CHANNEL_UNBRIDGE:
+            elif name == E.CHANNEL_UNBRIDGE:
                 self._unbridge(ch, h, when, changes)
             elif name in _CREATION:
-                if h.get(H.OTHER_TYPE) == H.OTHER_TYPE_ORIGINATOR:
+                if h.get(H.OTHER_TYPE) == E.OTHER_TYPE_ORIGINATOR:
                     ch.b_leg = True
-            elif name == H.CALL_SECURE:
+                self._stats.channel_created(ch, when)
+            elif name == E.CALL_SECURE:
                 ch.secure = True
                 ch.secure_type = h.get(H.SECURE_TYPE) or ch.secure_type
-        if name == H.CHANNEL_ANSWER:
+        if name == E.CHANNEL_ANSWER:
             ch.answered = True
             if ch.answered_at is None:
                 ch.answered_at = when
-        elif name in (H.CHANNEL_HANGUP, H.CHANNEL_HANGUP_COMPLETE):
+        elif name in (E.CHANNEL_HANGUP, E.CHANNEL_HANGUP_COMPLETE):
             finish_hangup(ch, when)
         add_timeline(ch, TimelineEntry(when, name, describe(name, h), seq))
         call_uuid = ch.call_uuid
@@ -347,7 +358,7 @@ class ChannelStore:
                 if peer in live:
                     self._links.add(this, peer)
             if leg is not ch:
-                add_timeline(leg, TimelineEntry(when, H.CHANNEL_BRIDGE, peer))
+                add_timeline(leg, TimelineEntry(when, E.CHANNEL_BRIDGE, peer))
                 changes.append(Change("updated", this, leg))
                 self._relink_call(leg)
 
@@ -372,7 +383,7 @@ class ChannelStore:
                 self._links.discard(this, peer)
                 leg.call_link = None
             if leg is not ch:
-                add_timeline(leg, TimelineEntry(when, H.CHANNEL_UNBRIDGE, peer))
+                add_timeline(leg, TimelineEntry(when, E.CHANNEL_UNBRIDGE, peer))
                 changes.append(Change("updated", this, leg))
 
     # --- renames --------------------------------------------------------------------------
@@ -471,11 +482,8 @@ class ChannelStore:
         while len(history) > self.history_limit:
             self._history_by_uuid.pop(history.popleft().uuid, None)
         self._trim_history(when)
-        if not lost and not ch.b_leg:
-            ended_at = ch.hungup_at if ch.hungup_at is not None else when
-            self._stats.call_ended(
-                ended_at, ch.answered, ch.duration(ended_at), ch.hangup_cause or "NONE"
-            )
+        if not lost:
+            self._stats.channel_ended(ch, ch.hungup_at if ch.hungup_at is not None else when)
 
     def _remember_ended(self, uuid: str) -> None:
         ended = self._ended
@@ -529,9 +537,7 @@ class ChannelStore:
                 ch.updated_at = at
                 live[uuid] = ch
                 self._calls.dirty.add(uuid)
-                self._stats.channel_added(
-                    ch.created_at if ch.created_at is not None else at, self.now(), len(live)
-                )
+                self._stats.live_count(len(live))
                 changes.append(Change("added", uuid, ch))
             else:
                 fill_from_row(ch, row)
@@ -542,6 +548,7 @@ class ChannelStore:
         for ch in touched:  # second pass: a B-leg row may come before its A-leg's
             if ch.uuid in live:
                 self._relink_call(ch)
+        fill_other_legs(touched, live)
         for uuid in [uuid for uuid in live if uuid not in seen]:
             ch = live[uuid]
             born = ch.created_at if ch.created_at is not None else ch.updated_at

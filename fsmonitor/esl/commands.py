@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from . import names
+from . import headers as h
 from .errors import EslCommandError
+from .formats import DEFAULT_EVENT_FORMAT, EVENT_FORMATS
 
-EVENT_FORMATS: Final = ("plain", "json", "xml")
 LOG_LEVELS: Final = ("console", "alert", "crit", "err", "warning", "notice", "info", "debug")
 # FreeSWITCH keeps at most 36 characters of a client-chosen Job-UUID (MES:2375-2380).
 MAX_JOB_UUID: Final = 36
@@ -94,7 +94,7 @@ class Command:
         check_text("line", self.line)
         for name, value in self.headers:
             _check_header("headers", name, value)
-            if name.lower() == names.CONTENT_LENGTH.lower():
+            if name.lower() == h.CONTENT_LENGTH.lower():
                 raise EslCommandError("headers", "Content-Length is computed from the body")
 
     @property
@@ -112,7 +112,7 @@ class Command:
         lines = [self.line]
         lines.extend(f"{name}: {value}" for name, value in self.headers)
         if self.body:
-            lines.append(f"{names.CONTENT_LENGTH}: {len(self.body)}")
+            lines.append(f"{h.CONTENT_LENGTH}: {len(self.body)}")
         return ("\n".join(lines) + "\n\n").encode("utf-8") + self.body
 
     def __str__(self) -> str:
@@ -153,12 +153,12 @@ class Command:
             raise EslCommandError(
                 "job_uuid", f"FreeSWITCH keeps only {MAX_JOB_UUID} characters of a Job-UUID"
             )
-        return cls(line, ((names.JOB_UUID, job),), job_uuid=job)
+        return cls(line, ((h.JOB_UUID, job),), job_uuid=job)
 
     # --- events ---------------------------------------------------------------------
 
     @classmethod
-    def event(cls, events: str | Iterable[str] = "ALL", fmt: str = "plain") -> Command:
+    def event(cls, events: str | Iterable[str] = "ALL", fmt: str = DEFAULT_EVENT_FORMAT) -> Command:
         """``event <plain|json|xml> <NAME>...``; subscriptions add up across calls.
 
         ``events`` is a list of names or one space-separated string. Everything after a
@@ -244,7 +244,7 @@ class Command:
         """
         items = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
         checked = [_check_header("headers", name, value) for name, value in items]
-        if any(name.lower() == names.CONTENT_LENGTH.lower() for name, _ in checked):
+        if any(name.lower() == h.CONTENT_LENGTH.lower() for name, _ in checked):
             raise EslCommandError("headers", "Content-Length is computed from the body")
         payload = b""
         if body is not None:

@@ -41,3 +41,21 @@ class EslCommandError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class EslFrameTooLarge(EslProtocolError):
+    """A frame longer than the parser's limit for its kind: skipped, the stream goes on.
+
+    The parser discards its body as it arrives (never buffering it) and then hands on a
+    :class:`~fsmonitor.esl.parser.SkippedFrame` in the frame's place, whose ``event()`` and
+    ``log()`` raise this error; ``length`` is the announced body length, ``limit`` the cap.
+    """
+
+    def __init__(self, content_type: str, length: int, limit: int, offset: int) -> None:
+        super().__init__(
+            f"{content_type} frame of {length} bytes skipped: over the {limit}-byte limit",
+            offset,
+        )
+        self.content_type = content_type
+        self.length = length
+        self.limit = limit

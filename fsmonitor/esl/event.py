@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, overload
 
-from . import names
+from . import events as ev
+from . import headers as h
 
 _T = TypeVar("_T")
 
@@ -47,23 +48,23 @@ class Event:
     @property
     def name(self) -> str:
         """``Event-Name`` (``"CUSTOM"`` for custom events), ``""`` if the header is missing."""
-        return self._headers.get(names.EVENT_NAME, "")
+        return self._headers.get(h.EVENT_NAME, "")
 
     @property
     def subclass(self) -> str | None:
         """``Event-Subclass`` of a CUSTOM event (e.g. ``sofia::register``), else ``None``."""
-        if self.name != "CUSTOM":
+        if self.name != ev.CUSTOM:
             return None
-        return self._headers.get(names.EVENT_SUBCLASS)
+        return self._headers.get(h.EVENT_SUBCLASS)
 
     @property
     def unique_id(self) -> str | None:
-        return self._headers.get(names.UNIQUE_ID)
+        return self._headers.get(h.UNIQUE_ID)
 
     @property
     def timestamp_us(self) -> int | None:
         """``Event-Date-Timestamp``: microseconds since the epoch, ``None`` if absent or bad."""
-        value = self._headers.get(names.EVENT_TIMESTAMP)
+        value = self._headers.get(h.EVENT_DATE_TIMESTAMP)
         if value is None or not value.isdigit():
             return None
         return int(value)
@@ -75,8 +76,8 @@ class Event:
         value = self._headers.get(name)
         if value is None:
             return []
-        if value.startswith(names.ARRAY_PREFIX):
-            return value[len(names.ARRAY_PREFIX) :].split(names.ARRAY_SEPARATOR)
+        if value.startswith(h.ARRAY_PREFIX):
+            return value[len(h.ARRAY_PREFIX) :].split(h.ARRAY_SEPARATOR)
         return [value]
 
     def __getitem__(self, name: str) -> str:

@@ -1,5 +1,6 @@
 """Event bodies in the three wire formats (plain, json, xml) decoded into :class:`Event`.
 
+:data:`EVENT_FORMATS`, at the end, is the one table of formats: name, Content-Type, decoder.
 Each decoder takes the frame body and the stream offset of that body (for error messages)
 and raises only :class:`EslProtocolError`.
 """
@@ -9,16 +10,22 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import contains, not_
 from typing import Final
 
 import orjson
 
-from . import names
+from . import headers as h
 from .errors import EslProtocolError
 from .event import Event
 from .text import ERRORS, decode_text, url_decode
+
+# FreeSWITCH events carry a few hundred headers (every channel variable included); a body
+# with more is refused before its headers are split, so a hostile one costs one scan.
+MAX_EVENT_HEADERS: Final = 10_000
 
 # One valid header line; only used to find the bad line once parsing failed.
 _HEADER_LINE: Final = re.compile(r"([^\n:]+): ([^\n]*)")
@@ -59,6 +66,10 @@ def decode_plain(body: bytes, offset: int) -> Event:
     takes less time than merely splitting the lines into a dict in Python (about 5.6 ms vs
     7 ms for 344 events), and the channel store reads most headers of each event anyway.
     """
+    if len(body) > MAX_EVENT_HEADERS:  # shorter bodies cannot hold that many lines
+        block_end = body.find(b"\n\n")
+        if body.count(b"\n", 0, block_end if block_end >= 0 else None) >= MAX_EVENT_HEADERS:
+            raise EslProtocolError(f"event with more than {MAX_EVENT_HEADERS} headers", offset)
     headers = None
     if body.endswith(b"\n\n"):
         # The usual event: no inner body, so the block is all but the final blank line. A
@@ -83,7 +94,7 @@ def decode_plain(body: bytes, offset: int) -> Event:
             for name in list(compress(headers, map(contains, values, repeat("%")))):
                 headers[name] = url_decode(headers[name])
     event_body = ""
-    length_text = headers.pop(names.CONTENT_LENGTH, None)
+    length_text = headers.pop(h.CONTENT_LENGTH, None)
     if length_text is not None:
         length = _content_length(length_text, offset + len(block))
         if length > len(rest):
@@ -158,7 +169,7 @@ def _content_length(text: str, offset: int) -> int:
 
 
 def _join_array(items: list[str]) -> str:
-    return names.ARRAY_PREFIX + names.ARRAY_SEPARATOR.join(items)
+    return h.ARRAY_PREFIX + h.ARRAY_SEPARATOR.join(items)
 
 
 def decode_json(body: bytes, offset: int) -> Event:
@@ -174,14 +185,20 @@ def decode_json(body: bytes, offset: int) -> Event:
             data = json.loads(decode_text(body), object_pairs_hook=_without_lone_surrogates)
         except ValueError as error:
             raise EslProtocolError(f"event body is not JSON: {error}", offset) from None
+        except RecursionError:
+            # orjson refuses nesting beyond 1024 levels; the fallback would recurse until
+            # Python's limit. FreeSWITCH's events are flat: this is one bad event.
+            raise EslProtocolError("event body is JSON nested too deeply", offset) from None
     if not isinstance(data, dict):
         raise EslProtocolError("JSON event is not an object", offset)
+    if len(data) > MAX_EVENT_HEADERS:
+        raise EslProtocolError(f"event with more than {MAX_EVENT_HEADERS} headers", offset)
     has_body = "_body" in data
     event_body = data.pop("_body", "")
     if not isinstance(event_body, str):
         raise EslProtocolError("JSON event _body is not a string", offset)
     if has_body:
-        data.pop(names.CONTENT_LENGTH, None)  # the body's length, not a header
+        data.pop(h.CONTENT_LENGTH, None)  # the body's length, not a header
     try:
         "".join(data.values())  # the cheapest exact test that every value is a str
     except TypeError:
@@ -247,6 +264,8 @@ def decode_xml(body: bytes, offset: int) -> Event:
     header_element = root.find(_XML_HEADERS)
     if header_element is None:
         raise EslProtocolError("XML event without <headers>", offset)
+    if len(header_element) > MAX_EVENT_HEADERS:
+        raise EslProtocolError(f"event with more than {MAX_EVENT_HEADERS} headers", offset)
     lists_all: dict[str, list[str]] = {}
     for element in header_element:
         lists_all.setdefault(element.tag, []).append(url_decode(element.text or ""))
@@ -262,7 +281,7 @@ def decode_xml(body: bytes, offset: int) -> Event:
     body_element = root.find(_XML_BODY)
     if body_element is not None and body_element.text:
         event_body = body_element.text
-        length_element = root.find(names.CONTENT_LENGTH)
+        length_element = root.find(h.CONTENT_LENGTH)
         length_text = length_element.text if length_element is not None else None
         if length_text is not None:
             length = _content_length(length_text.strip(), offset)
@@ -270,3 +289,42 @@ def decode_xml(body: bytes, offset: int) -> Event:
             if length < len(encoded):
                 event_body = decode_text(encoded[:length])
     return Event._with_lists(headers, event_body, lists)
+
+
+@dataclass(frozen=True, slots=True)
+class EventFormat:
+    """One event format: the word ``event`` takes, its Content-Type and its decoder.
+
+    The decoder takes the frame body and the body's stream offset (for error messages) and
+    raises only :class:`EslProtocolError`.
+    """
+
+    name: str
+    content_type: str
+    decode: Callable[[bytes, int], Event]
+
+
+#: Every event format, by the name ``event <name> ...`` subscribes with. Adding a format
+#: means adding its row here (and its encoder to the simulator): the parser's fast path,
+#: ``Frame.event()`` and the connection's content types are all derived from this table.
+EVENT_FORMATS: Final[dict[str, EventFormat]] = {
+    fmt.name: fmt
+    for fmt in (
+        EventFormat("plain", "text/event-plain", decode_plain),
+        EventFormat("json", "text/event-json", decode_json),
+        EventFormat("xml", "text/event-xml", decode_xml),
+    )
+}
+#: The default format of a subscription when none is asked for.
+DEFAULT_EVENT_FORMAT: Final = "plain"
+#: The formats by Content-Type, as frames announce them.
+EVENT_FORMATS_BY_CONTENT_TYPE: Final[dict[str, EventFormat]] = {
+    fmt.content_type: fmt for fmt in EVENT_FORMATS.values()
+}
+#: The Content-Types that carry an event.
+EVENT_CONTENT_TYPES: Final = frozenset(EVENT_FORMATS_BY_CONTENT_TYPE)
+
+
+def format_for_content_type(content_type: str) -> EventFormat | None:
+    """The event format a frame's Content-Type announces, or ``None`` if it is no event."""
+    return EVENT_FORMATS_BY_CONTENT_TYPE.get(content_type)

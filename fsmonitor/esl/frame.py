@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from . import names
+from . import content_types as ct
+from . import headers as h
 from .errors import EslProtocolError
 from .event import Event, LogRecord
-from .formats import decode_json, decode_plain, decode_xml
+from .formats import EVENT_FORMATS_BY_CONTENT_TYPE
 from .text import decode_text
 
 _EVENT_DECODERS: Final[dict[str, Callable[[bytes, int], Event]]] = {
-    names.EVENT_PLAIN: decode_plain,
-    names.EVENT_JSON: decode_json,
-    names.EVENT_XML: decode_xml,
+    content_type: fmt.decode for content_type, fmt in EVENT_FORMATS_BY_CONTENT_TYPE.items()
 }
 
 
@@ -61,8 +60,8 @@ class Frame:
         headers = self._headers
         if headers is None:
             headers = self._headers = {
-                names.CONTENT_LENGTH: str(len(self._body)),
-                names.CONTENT_TYPE: self._content_type,
+                h.CONTENT_LENGTH: str(len(self._body)),
+                h.CONTENT_TYPE: self._content_type,
             }
         return headers
 
@@ -99,7 +98,7 @@ class Frame:
     @property
     def reply_text(self) -> str | None:
         """``Reply-Text`` of a ``command/reply`` (``+OK ...`` / ``-ERR ...``), else ``None``."""
-        return self.headers.get(names.REPLY_TEXT)
+        return self.headers.get(h.REPLY_TEXT)
 
     @property
     def text(self) -> str:
@@ -126,18 +125,18 @@ class Frame:
 
         Raises :class:`EslProtocolError` if ``Log-Level`` or ``Log-Line`` is not a number.
         """
-        if self.content_type != names.LOG_DATA:
+        if self.content_type != ct.LOG_DATA:
             return None
         if self._decoded is not None:
             return self._decoded if isinstance(self._decoded, LogRecord) else None
         headers = self.headers
         record = LogRecord(
-            level=self._number(names.LOG_LEVEL),
-            channel=headers.get(names.LOG_CHANNEL, ""),
-            file=headers.get(names.LOG_FILE, ""),
-            function=headers.get(names.LOG_FUNCTION, ""),
-            line=self._number(names.LOG_LINE),
-            user_data=headers.get(names.LOG_USER_DATA, ""),
+            level=self._number(h.LOG_LEVEL),
+            channel=headers.get(h.TEXT_CHANNEL, ""),
+            file=headers.get(h.LOG_FILE, ""),
+            function=headers.get(h.LOG_FUNC, ""),
+            line=self._number(h.LOG_LINE),
+            user_data=headers.get(h.USER_DATA, ""),
             text=decode_text(self.body),
         )
         self._decoded = record

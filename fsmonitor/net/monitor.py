@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from fsmonitor.core import headers as h
 from fsmonitor.esl import Command, Event
+from fsmonitor.esl import events as ev
 
-from . import names
 from .connection import ConnectionOptions, EslConnection, Snapshot
 from .errors import ErrorKind
 from .request import EslRequest
@@ -28,35 +27,35 @@ log = logging.getLogger("fsmonitor.net")
 #: CHANNEL_EXECUTE) are left out: they would only add timeline lines. An ending is never missed
 #: without them: CHANNEL_HANGUP_COMPLETE and CHANNEL_DESTROY both end a leg.
 STORE_EVENTS: tuple[str, ...] = (
-    h.CHANNEL_OUTGOING,
-    h.CHANNEL_CREATE,
-    h.CHANNEL_ORIGINATE,
-    h.CHANNEL_UUID,
-    h.CHANNEL_CALLSTATE,
-    h.CHANNEL_PROGRESS,
-    h.CHANNEL_PROGRESS_MEDIA,
-    h.CHANNEL_ANSWER,
-    h.CHANNEL_BRIDGE,
-    h.CHANNEL_UNBRIDGE,
-    h.CHANNEL_HOLD,
-    h.CHANNEL_UNHOLD,
-    h.CHANNEL_EXECUTE,
-    h.CHANNEL_PARK,
-    h.CHANNEL_UNPARK,
-    h.CHANNEL_HANGUP,
-    h.CHANNEL_HANGUP_COMPLETE,
-    h.CHANNEL_DESTROY,
-    h.CHANNEL_DATA,
-    h.CODEC,
-    h.CALL_UPDATE,
-    h.CALL_SECURE,
-    names.HEARTBEAT,
-    names.BACKGROUND_JOB,
+    ev.CHANNEL_OUTGOING,
+    ev.CHANNEL_CREATE,
+    ev.CHANNEL_ORIGINATE,
+    ev.CHANNEL_UUID,
+    ev.CHANNEL_CALLSTATE,
+    ev.CHANNEL_PROGRESS,
+    ev.CHANNEL_PROGRESS_MEDIA,
+    ev.CHANNEL_ANSWER,
+    ev.CHANNEL_BRIDGE,
+    ev.CHANNEL_UNBRIDGE,
+    ev.CHANNEL_HOLD,
+    ev.CHANNEL_UNHOLD,
+    ev.CHANNEL_EXECUTE,
+    ev.CHANNEL_PARK,
+    ev.CHANNEL_UNPARK,
+    ev.CHANNEL_HANGUP,
+    ev.CHANNEL_HANGUP_COMPLETE,
+    ev.CHANNEL_DESTROY,
+    ev.CHANNEL_DATA,
+    ev.CODEC,
+    ev.CALL_UPDATE,
+    ev.CALL_SECURE,
+    ev.HEARTBEAT,
+    ev.BACKGROUND_JOB,
 )
 #: Added with ``Monitor(..., every_state=True)``: each state change as its own timeline line.
-STATE_EVENTS: tuple[str, ...] = (h.CHANNEL_STATE, h.CHANNEL_EXECUTE_COMPLETE)
+STATE_EVENTS: tuple[str, ...] = (ev.CHANNEL_STATE, ev.CHANNEL_EXECUTE_COMPLETE)
 #: CUSTOM subclasses the monitor subscribes to (registrations for the UI).
-STORE_SUBCLASSES: tuple[str, ...] = ("sofia::register", "sofia::unregister")
+STORE_SUBCLASSES: tuple[str, ...] = (ev.SOFIA_REGISTER, ev.SOFIA_UNREGISTER)
 
 
 class Monitor(QObject):
@@ -108,7 +107,7 @@ class Monitor(QObject):
         self.connection = EslConnection(host, port, password, user, self, options=options)
         conn = self.connection
         extra = STATE_EVENTS if every_state else ()
-        conn.subscribe([*STORE_EVENTS, *extra, "CUSTOM", *STORE_SUBCLASSES])
+        conn.subscribe([*STORE_EVENTS, *extra, ev.CUSTOM, *STORE_SUBCLASSES])
         conn.eventsReceived.connect(self._on_events)
         conn.snapshotReceived.connect(self._on_snapshot)
         conn.stateChanged.connect(self.stateChanged)

@@ -1,21 +1,23 @@
-"""FreeSWITCH names the connection reads, spelled once (the protocol's own come from esl)."""
+"""Old names of FreeSWITCH names, kept until the connection imports fsmonitor.esl directly."""
 
 from __future__ import annotations
 
-from typing import Final
-
-from fsmonitor.esl.names import (
+from fsmonitor.esl.content_types import (
     API_RESPONSE,
     AUTH_REQUEST,
     COMMAND_REPLY,
     DISCONNECT_NOTICE,
-    EVENT_JSON,
-    EVENT_NAME,
-    EVENT_PLAIN,
-    EVENT_XML,
-    JOB_UUID,
     LOG_DATA,
     RUDE_REJECTION,
+)
+from fsmonitor.esl.events import BACKGROUND_JOB, HEARTBEAT
+from fsmonitor.esl.formats import EVENT_CONTENT_TYPES
+from fsmonitor.esl.headers import (
+    CONTENT_DISPOSITION,
+    EVENT_NAME,
+    FREESWITCH_HOSTNAME,
+    HEARTBEAT_FIELDS,
+    JOB_UUID,
 )
 
 __all__ = [
@@ -34,28 +36,3 @@ __all__ = [
     "LOG_DATA",
     "RUDE_REJECTION",
 ]
-
-EVENT_CONTENT_TYPES: Final = frozenset({EVENT_PLAIN, EVENT_JSON, EVENT_XML})
-CONTENT_DISPOSITION: Final = "Content-Disposition"
-FREESWITCH_HOSTNAME: Final = "FreeSWITCH-Hostname"
-
-BACKGROUND_JOB: Final = "BACKGROUND_JOB"
-HEARTBEAT: Final = "HEARTBEAT"
-
-#: HEARTBEAT headers passed on in serverInfo, under these same names.
-HEARTBEAT_FIELDS: Final = (
-    "FreeSWITCH-Version",
-    "Event-Info",
-    "Up-Time",
-    "Uptime-msec",
-    "Session-Count",
-    "Max-Sessions",
-    "Session-Per-Sec",
-    "Session-Per-Sec-Last",
-    "Session-Per-Sec-Max",
-    "Session-Per-Sec-FiveMin",
-    "Session-Since-Startup",
-    "Session-Peak-Max",
-    "Session-Peak-FiveMin",
-    "Idle-CPU",
-)

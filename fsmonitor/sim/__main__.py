@@ -12,21 +12,45 @@ import contextlib
 import logging
 import signal
 import sys
+from importlib import metadata
 
+import fsmonitor
+from fsmonitor.sim.announce import format_listening
 from fsmonitor.sim.server import SimServer
+
+
+def version() -> str:
+    """The installed distribution's version, else the package's own (a plain checkout)."""
+    try:
+        return metadata.version("fsmonitor")
+    except metadata.PackageNotFoundError:
+        return fsmonitor.__version__
+
+
+class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
+    """Every default in ``--help``; an option without one (``None``) says in its help why."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fsmonitor-sim",
         description="A FreeSWITCH Event Socket simulator with a call traffic generator.",
+        formatter_class=_DefaultsShown,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8021, help="port (0 picks a free one)")
     parser.add_argument("--password", default="ClueCon", help="Event Socket password")
     parser.add_argument("--cps", type=float, default=5.0, help="generated calls per second")
     parser.add_argument("--hold", type=float, default=30.0, help="mean hold time in seconds")
-    parser.add_argument("--seed", type=int, default=None, help="seed for repeatable traffic")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="seed for repeatable traffic (default: a random one)"
+    )
     parser.add_argument(
         "--preload", type=int, default=0, help="channels to create at start, without events"
     )
@@ -52,7 +76,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--hostname", default="fsmonitor-sim", help="FreeSWITCH-Hostname")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    # --- replay of a recorded session (instead of generated traffic) ---
+    parser.add_argument(
+        "--replay", metavar="FILE", default=None, help="serve this recording instead of a switch"
+    )
+    parser.add_argument(
+        "--speed", default="1", help="replay speed factor; 0 or max: as fast as possible"
+    )
     return parser
+
+
+async def serve_replay(args: argparse.Namespace) -> None:
+    """``--replay``: every client that connects gets the recording, until Ctrl-C or SIGTERM."""
+    from fsmonitor.sim.replay import ReplayServer, parse_speed
+
+    server = ReplayServer(
+        args.replay, host=args.host, port=args.port, speed=parse_speed(args.speed)
+    )
+    await server.start()
+    print(f"listening on {args.host}:{server.port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await server.stop()
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -75,7 +124,7 @@ async def serve(args: argparse.Namespace) -> None:
         hostname=args.hostname,
     )
     await server.start()
-    print(f"listening on {args.host}:{server.port}", flush=True)
+    print(format_listening(args.host, server.port), flush=True)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -99,10 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        asyncio.run(serve(args))
+        asyncio.run(serve_replay(args) if args.replay else serve(args))
     except KeyboardInterrupt:
         pass
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a bad --speed, ReplayError: a bad FILE
         print(f"fsmonitor-sim: {exc}", file=sys.stderr)
         return 1
     return 0

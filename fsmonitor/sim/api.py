@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import orjson
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.calls import Calls, str2cause
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.originate import api_originate
@@ -166,7 +167,10 @@ def channel_row(sw: Switch, ch: SimChannel) -> dict[str, str]:
     """One ``show channels`` row, filled the way FreeSWITCH's core database fills it."""
     p = ch.profile
     codec = ch.codec or ("", 0, 0)
-    answered = ch.answer_state in ("answered", "early") or ch.callstate == "ACTIVE"
+    answered = (
+        ch.answer_state in (ev.ANSWER_STATE_ANSWERED, ev.ANSWER_STATE_EARLY)
+        or ch.callstate == ev.CALLSTATE_ACTIVE
+    )
     codec_cols = (codec[0], str(codec[1]), str(codec[2])) if answered else ("", "", "")
     initial = ch.initial
     return {
@@ -175,7 +179,7 @@ def channel_row(sw: Switch, ch: SimChannel) -> dict[str, str]:
         "created": ch.created_local,
         "created_epoch": str(ch.created_epoch),
         "name": ch.name,
-        "state": ch.sql_state or "CS_INIT",
+        "state": ch.sql_state or ev.CS_INIT,
         "cid_name": p.caller_id_name,
         "cid_num": p.caller_id_number,
         "ip_addr": p.network_addr,
@@ -195,7 +199,7 @@ def channel_row(sw: Switch, ch: SimChannel) -> dict[str, str]:
         "presence_id": "",
         "presence_data": "",
         "accountcode": "",
-        "callstate": ch.sql_callstate or "DOWN",
+        "callstate": ch.sql_callstate or ev.CALLSTATE_DOWN,
         "callee_name": ch.row.get("callee_name", p.callee_id_name),
         "callee_num": ch.row.get("callee_num", p.callee_id_number),
         "callee_direction": ch.row.get("callee_direction", ""),
@@ -467,7 +471,7 @@ class Api:
         if mode == "toggle":
             mode = "off" if ch.held else "on"
         if mode == "on":
-            if ch.held or ch.answer_state != "answered":
+            if ch.held or ch.answer_state != ev.ANSWER_STATE_ANSWERED:
                 return "-ERR Operation failed\n"
             self.calls.hold(ch)
         else:
@@ -503,16 +507,16 @@ class Api:
                     calls.unbridge(leg)
                 calls.execute_complete(leg)
         for leg in (a, b):
-            calls.state(leg, "CS_HIBERNATE")
-            calls.state(leg, "CS_RESET")
+            calls.state(leg, ev.CS_HIBERNATE)
+            calls.state(leg, ev.CS_RESET)
         for leg in (a, b):
-            calls.state(leg, "CS_SOFT_EXECUTE")
+            calls.state(leg, ev.CS_SOFT_EXECUTE)
             calls.execute(leg, "uuid_bridge", "")
             leg.application = "uuid_bridge" if leg is a else ""
         for leg in (a, b):
-            if leg.answer_state != "answered":
+            if leg.answer_state != ev.ANSWER_STATE_ANSWERED:
                 calls.answer(leg)
-        calls.state(b, "CS_CONSUME_MEDIA")
+        calls.state(b, ev.CS_CONSUME_MEDIA)
         calls.bridge(a, b)
 
     def uuid_record(self, args: str) -> str:
@@ -525,7 +529,7 @@ class Api:
         action, path = words[1].lower(), words[2]
         if action == "start":
             ch.recordings.append(path)
-            self.sw.fire_channel("RECORD_START", ch, post=((hdr.RECORD_FILE_PATH, path),))
+            self.sw.fire_channel(ev.RECORD_START, ch, post=((hdr.RECORD_FILE_PATH, path),))
             return "+OK Success\n"
         if action == "stop":
             stop = ch.recordings if path == "all" else [p for p in ch.recordings if p == path]
@@ -533,7 +537,7 @@ class Api:
                 return "-ERR Cannot stop record session!\n"
             for item in list(stop):
                 ch.recordings.remove(item)
-                self.sw.fire_channel("RECORD_STOP", ch, post=((hdr.RECORD_FILE_PATH, item),))
+                self.sw.fire_channel(ev.RECORD_STOP, ch, post=((hdr.RECORD_FILE_PATH, item),))
             return "+OK Success\n"
         if action in ("mask", "unmask", "pause", "resume"):
             return "+OK Success\n"
@@ -554,7 +558,7 @@ class Api:
     def _dtmf(self, ch: SimChannel, digit: str) -> None:
         if ch.hangup_cause is None:
             self.sw.fire_channel(
-                "DTMF",
+                ev.DTMF,
                 ch,
                 post=(
                     (hdr.DTMF_DIGIT, digit),

@@ -11,7 +11,8 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.legs import (
     DEFAULT_CODEC,
@@ -132,7 +133,7 @@ class Calls(Legs):
                 ch.playing = data
                 loops = "-1" if "loops=-1" in data or "local_stream" in data else "1"
                 self.sw.fire_channel(
-                    "PLAYBACK_START",
+                    ev.PLAYBACK_START,
                     ch,
                     post=((hdr.PLAYBACK_FILE_PATH, data), (hdr.LOOPS, loops)),
                 )
@@ -149,7 +150,7 @@ class Calls(Legs):
                 return
             elif app == "bridge":
                 self.execute(ch, "bridge", data)
-                if ch.kind == "loopback" and ch.answer_state == "ringing":
+                if ch.kind == "loopback" and ch.answer_state == ev.ANSWER_STATE_RINGING:
                     self.pre_answer_leg(ch)
                 self.start_bridge(ch, data)
                 return
@@ -213,7 +214,7 @@ class Calls(Legs):
             self.hangup(ch, "NO_ROUTE_DESTINATION")
             return
         ch.set_hit_dialplan()
-        self.state(ch, "CS_EXECUTE")
+        self.state(ch, ev.CS_EXECUTE)
         self.run_apps(ch, apps)
 
     def transfer_from_originate(self, ch: SimChannel, dest: str, context: str) -> None:
@@ -221,7 +222,7 @@ class Calls(Legs):
         ch.profile.destination_number = dest
         ch.profile.context = context
         ch.profile_changed()
-        self.state(ch, "CS_ROUTING")
+        self.state(ch, ev.CS_ROUTING)
         self.run_dialplan(ch, dest)
 
     def transfer(self, ch: SimChannel, dest: str, context: str = "default") -> bool:
@@ -246,7 +247,7 @@ class Calls(Legs):
         ch.set_var(
             "transfer_source", f"{now_us() // 1_000_000}:{ch.uuid}:bl_xfer:{dest}/{context}/XML"
         )
-        self.state(ch, "CS_ROUTING")
+        self.state(ch, ev.CS_ROUTING)
         self.sched.call_later(self.step, self.run_dialplan, ch, dest)
         return True
 
@@ -279,8 +280,8 @@ class Calls(Legs):
         from fsmonitor.sim.originate import parse_dial_string
 
         variables, endpoint = parse_dial_string(dial)
-        if a.answer_state == "answered":
-            self.callstate(a, "RING_WAIT")
+        if a.answer_state == ev.ANSWER_STATE_ANSWERED:
+            self.callstate(a, ev.CALLSTATE_RING_WAIT)
         req = OriginateRequest(endpoint=endpoint, variables=variables)
         fut = self.originate_leg(req, originator=a)
         fut.add_done_callback(lambda f: self._bridge_result(a, f))
@@ -307,10 +308,10 @@ class Calls(Legs):
                 "originate_causes": f"{b.uuid};NONE",
             }
         )
-        if a.answer_state != "answered":
+        if a.answer_state != ev.ANSWER_STATE_ANSWERED:
             self.answer_leg(a)
         else:
-            self.callstate(a, "ACTIVE")
+            self.callstate(a, ev.CALLSTATE_ACTIVE)
         self.bridge(a, b)
 
     # -- originating a leg -----------------------------------------------------------------

@@ -10,37 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.wire import Block
 
 # Channel-State numbers (switch_types.h) and the names FreeSWITCH prints.
-STATE_NUMBERS: dict[str, int] = {
-    "CS_NEW": 0,
-    "CS_INIT": 1,
-    "CS_ROUTING": 2,
-    "CS_SOFT_EXECUTE": 3,
-    "CS_EXECUTE": 4,
-    "CS_EXCHANGE_MEDIA": 5,
-    "CS_PARK": 6,
-    "CS_CONSUME_MEDIA": 7,
-    "CS_HIBERNATE": 8,
-    "CS_RESET": 9,
-    "CS_HANGUP": 10,
-    "CS_REPORTING": 11,
-    "CS_DESTROY": 12,
-    "CS_NONE": 13,
-}
-CALLSTATE_NUMBERS: dict[str, int] = {
-    "DOWN": 0,
-    "DIALING": 1,
-    "RINGING": 2,
-    "EARLY": 3,
-    "ACTIVE": 4,
-    "HELD": 5,
-    "RING_WAIT": 6,
-    "HANGUP": 7,
-    "UNHELD": 8,
-}
+STATE_NUMBERS: dict[str, int] = {state: number for number, state in enumerate(ev.CHANNEL_STATES)}
+CALLSTATE_NUMBERS: dict[str, int] = {state: number for number, state in enumerate(ev.CALL_STATES)}
 
 PROFILE_TIMES = (
     hdr.PROFILE_CREATED_TIME,
@@ -78,7 +54,7 @@ _TIME_NAMES: dict[str, tuple[str, ...]] = {}
 def _time_names(prefix: str) -> tuple[str, ...]:
     names = _TIME_NAMES.get(prefix)
     if names is None:
-        suffixes = (*PROFILE_TIMES, "Screen-Bit", "Privacy-Hide-Name", "Privacy-Hide-Number")
+        suffixes = (*PROFILE_TIMES, hdr.SCREEN_BIT, hdr.PRIVACY_HIDE_NAME, hdr.PRIVACY_HIDE_NUMBER)
         names = _TIME_NAMES[prefix] = tuple(f"{prefix}-{s}" for s in suffixes)
     return names
 
@@ -125,12 +101,12 @@ class CallerProfile:
 
     def identity_pairs(self, prefix: str, with_index: bool = True) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = [
-            (_name(prefix, "Direction"), self.direction),
-            (_name(prefix, "Logical-Direction"), self.logical_direction),
+            (_name(prefix, hdr.DIRECTION), self.direction),
+            (_name(prefix, hdr.LOGICAL_DIRECTION), self.logical_direction),
         ]
         for name, value in (
-            ("Username", self.username),
-            ("Dialplan", self.dialplan),
+            (hdr.USERNAME, self.username),
+            (hdr.DIALPLAN, self.dialplan),
             (hdr.CALLER_ID_NAME, self.caller_id_name),
             (hdr.CALLER_ID_NUMBER, self.caller_id_number),
             (hdr.ORIG_CALLER_ID_NAME, self.orig_caller_id_name),
@@ -138,17 +114,17 @@ class CallerProfile:
             (hdr.CALLEE_ID_NAME, self.callee_id_name),
             (hdr.CALLEE_ID_NUMBER, self.callee_id_number),
             (hdr.NETWORK_ADDR, self.network_addr),
-            ("ANI", self.ani),
+            (hdr.ANI, self.ani),
             (hdr.DESTINATION_NUMBER, self.destination_number),
             (hdr.UNIQUE_ID, self.uuid),
-            ("Source", self.source),
-            ("Context", self.context),
+            (hdr.SOURCE, self.source),
+            (hdr.CONTEXT, self.context),
             (hdr.CHANNEL_NAME, self.channel_name),
         ):
             if value:
                 out.append((_name(prefix, name), value))
         if with_index and self.profile_index:
-            out.append((_name(prefix, "Profile-Index"), self.profile_index))
+            out.append((_name(prefix, hdr.PROFILE_INDEX), self.profile_index))
         return out
 
     def time_pairs(self, prefix: str) -> list[tuple[str, str]]:
@@ -230,10 +206,10 @@ class SimChannel:
         self.session_id = session_id
         self.kind = kind
         self.codec: tuple[str, int, int] | None = codec
-        self.state = "CS_NEW"
+        self.state = ev.CS_NEW
         self.state_number = 0
-        self.callstate = "DOWN"
-        self.answer_state = "ringing"
+        self.callstate = ev.CALLSTATE_DOWN
+        self.answer_state = ev.ANSWER_STATE_RINGING
         self.hit_dialplan = False
         self.call_uuid = uuid
         self.hangup_cause: str | None = None
@@ -290,7 +266,7 @@ class SimChannel:
 
     def set_hangup_cause(self, cause: str) -> None:
         self.hangup_cause = cause
-        self.answer_state = "hangup"
+        self.answer_state = ev.ANSWER_STATE_HANGUP
         self._status = None
 
     def set_call_uuid(self, call_uuid: str) -> None:

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import asyncio
 
-from fsmonitor.core.causes import HANGUP_CAUSES, q850_code
-from fsmonitor.sim import headers as hdr
+from fsmonitor.core.causes import q850_code
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as hdr
+from fsmonitor.esl.causes import HANGUP_CAUSES
 from fsmonitor.sim.channel import CALLSTATE_NUMBERS, CallerProfile, SimChannel
 from fsmonitor.sim.scheduler import Script
 from fsmonitor.sim.switch import Switch, local_stamp, now_us
 
 DEFAULT_CODEC = ("PCMU", 8000, 64000)
 LOOPBACK_CODEC = ("L16", 8000, 128000)
-SQL_SKIPPED_STATES = frozenset({"CS_NEW", "CS_INIT", "CS_HANGUP", "CS_REPORTING", "CS_DESTROY"})
+SQL_SKIPPED_STATES = frozenset(
+    {ev.CS_NEW, ev.CS_INIT, ev.CS_HANGUP, ev.CS_REPORTING, ev.CS_DESTROY}
+)
 
 
 def str2cause(text: str) -> str:
@@ -126,9 +130,9 @@ class Legs:
         ch.set_state(state, number)
         if state not in SQL_SKIPPED_STATES:
             ch.sql_state = state
-        if state == "CS_ROUTING":
+        if state == ev.CS_ROUTING:
             self._remember_initial(ch)
-        self.sw.fire_channel("CHANNEL_STATE", ch)
+        self.sw.fire_channel(ev.CHANNEL_STATE, ch)
         self.sw.log(
             7,
             ("switch_core_state_machine.c", "switch_core_session_run", 581),
@@ -138,13 +142,13 @@ class Legs:
 
     def callstate(self, ch: SimChannel, new: str) -> None:
         old = ch.callstate
-        if old in (new, "HANGUP"):
+        if old in (new, ev.CALLSTATE_HANGUP):
             return
         ch.set_callstate(new)
-        if new not in ("DOWN", "HANGUP"):
+        if new not in (ev.CALLSTATE_DOWN, ev.CALLSTATE_HANGUP):
             ch.sql_callstate = new
         self.sw.fire_channel(
-            "CHANNEL_CALLSTATE",
+            ev.CHANNEL_CALLSTATE,
             ch,
             pre=(
                 (hdr.ORIGINAL_CHANNEL_CALL_STATE, old),
@@ -160,25 +164,25 @@ class Legs:
 
     def create(self, ch: SimChannel) -> None:
         """CS_INIT, CHANNEL_CREATE (and ORIGINATE for outbound legs); the row appears."""
-        self.state(ch, "CS_INIT")
+        self.state(ch, ev.CS_INIT)
         ch.set_state_number(2)
         self.sw.list_channel(ch)
         self._remember_callee(ch)
-        self.sw.fire_channel("CHANNEL_CREATE", ch)
+        self.sw.fire_channel(ev.CHANNEL_CREATE, ch)
         if ch.direction == "outbound":
             ch.row["call_uuid"] = ch.call_uuid
-            self.sw.fire_channel("CHANNEL_ORIGINATE", ch)
+            self.sw.fire_channel(ev.CHANNEL_ORIGINATE, ch)
 
     def route(self, ch: SimChannel) -> None:
         """Inbound legs: callstate RINGING inside the CS_ROUTING transition, then the state."""
         if ch.direction == "inbound":
-            ch.set_state("CS_ROUTING")
-            ch.sql_state = "CS_ROUTING"
+            ch.set_state(ev.CS_ROUTING)
+            ch.sql_state = ev.CS_ROUTING
             self._remember_initial(ch)
-            self.callstate(ch, "RINGING")
-            self.sw.fire_channel("CHANNEL_STATE", ch)
+            self.callstate(ch, ev.CALLSTATE_RINGING)
+            self.sw.fire_channel(ev.CHANNEL_STATE, ch)
         else:
-            self.state(ch, "CS_ROUTING")
+            self.state(ch, ev.CS_ROUTING)
 
     def row_created(self, ch: SimChannel) -> None:
         self._remember_callee(ch)
@@ -207,7 +211,7 @@ class Legs:
     def codec_events(self, ch: SimChannel) -> None:
         """The two CODEC events a loopback leg fires before its uuid is final."""
         sw = self.sw
-        targets = sw.targets("CODEC")
+        targets = sw.targets(ev.CODEC)
         if not targets:
             sw.sequence += 2
             return
@@ -215,8 +219,8 @@ class Legs:
 
         name, rate, bits = ch.codec or LOOPBACK_CODEC
         basic = [
-            (hdr.CHANNEL_STATE, "CS_NONE"),
-            (hdr.CHANNEL_CALL_STATE, "DOWN"),
+            (hdr.CHANNEL_STATE, ev.CS_NONE),
+            (hdr.CHANNEL_CALL_STATE, ev.CALLSTATE_DOWN),
             (hdr.CHANNEL_STATE_NUMBER, "0"),
             (hdr.CHANNEL_NAME, ch.name),
             (hdr.UNIQUE_ID, ch.uuid),
@@ -224,13 +228,13 @@ class Legs:
             (hdr.PRESENCE_CALL_DIRECTION, ch.direction),
             (hdr.CHANNEL_HIT_DIALPLAN, "true" if ch.hit_dialplan else "false"),
             (hdr.CHANNEL_CALL_UUID, ch.call_uuid),
-            (hdr.ANSWER_STATE, "ringing"),
+            (hdr.ANSWER_STATE, ev.ANSWER_STATE_RINGING),
             (hdr.CHANNEL_READ_CODEC_NAME, name),
             (hdr.CHANNEL_READ_CODEC_RATE, str(rate)),
             (hdr.CHANNEL_READ_CODEC_BIT_RATE, str(bits)),
         ]
         read = [
-            *sw.standard_blocks("CODEC"),
+            *sw.standard_blocks(ev.CODEC),
             Block(basic),
             Block(
                 [
@@ -240,7 +244,7 @@ class Legs:
                 ]
             ),
         ]
-        sw.deliver(WireEvent("CODEC", read, None, None, ch.uuid), targets)
+        sw.deliver(WireEvent(ev.CODEC, read, None, None, ch.uuid), targets)
         write_basic = [
             *basic,
             (hdr.CHANNEL_WRITE_CODEC_NAME, name),
@@ -249,7 +253,7 @@ class Legs:
         ]
         write_calling = ("switch_core_codec.c", "switch_core_session_set_write_codec", "450")
         write = [
-            *sw.standard_blocks("CODEC", write_calling),
+            *sw.standard_blocks(ev.CODEC, write_calling),
             Block(write_basic),
             Block(
                 [
@@ -259,7 +263,7 @@ class Legs:
                 ]
             ),
         ]
-        sw.deliver(WireEvent("CODEC", write, None, None, ch.uuid), targets)
+        sw.deliver(WireEvent(ev.CODEC, write, None, None, ch.uuid), targets)
 
     def execute(self, ch: SimChannel, app: str, data: str = "") -> None:
         ch.application = app
@@ -272,7 +276,7 @@ class Legs:
         if data:
             post.append((hdr.APPLICATION_DATA, data))
         post.append((hdr.APPLICATION_UUID, ch.app_uuid))
-        self.sw.fire_channel("CHANNEL_EXECUTE", ch, post=post)
+        self.sw.fire_channel(ev.CHANNEL_EXECUTE, ch, post=post)
         self.sw.log(
             7,
             ("switch_core_session.c", "switch_core_session_exec", 2944),
@@ -290,55 +294,55 @@ class Legs:
         post.append((hdr.APPLICATION_RESPONSE, response))
         post.append((hdr.APPLICATION_UUID, ch.app_uuid))
         if app != "uuid_bridge":
-            self.sw.fire_channel("CHANNEL_EXECUTE_COMPLETE", ch, post=post)
+            self.sw.fire_channel(ev.CHANNEL_EXECUTE_COMPLETE, ch, post=post)
         ch.application = ""
 
     def ring(self, ch: SimChannel) -> None:
         if ch.profile.times.get(hdr.CHANNEL_PROGRESS_TIME):
             return
         ch.set_time(hdr.CHANNEL_PROGRESS_TIME, now_us())
-        self.sw.fire_channel("CHANNEL_PROGRESS", ch)
-        self.callstate(ch, "RINGING")
+        self.sw.fire_channel(ev.CHANNEL_PROGRESS, ch)
+        self.callstate(ch, ev.CALLSTATE_RINGING)
         entry = self.waiting.get(ch)
         if entry is not None and entry[1]:
             self._resolve(ch)
 
     def pre_answer(self, ch: SimChannel) -> None:
-        if ch.answer_state != "ringing":
+        if ch.answer_state != ev.ANSWER_STATE_RINGING:
             return
         ch.set_time(hdr.CHANNEL_PROGRESS_MEDIA_TIME, now_us())
-        ch.set_answer_state("early")
+        ch.set_answer_state(ev.ANSWER_STATE_EARLY)
         ch.set_var("endpoint_disposition", "EARLY MEDIA")
-        self.sw.fire_channel("CHANNEL_PROGRESS_MEDIA", ch)
-        self.callstate(ch, "EARLY")
+        self.sw.fire_channel(ev.CHANNEL_PROGRESS_MEDIA, ch)
+        self.callstate(ch, ev.CALLSTATE_EARLY)
 
     def answer(self, ch: SimChannel) -> None:
-        if ch.answer_state in ("answered", "hangup"):
+        if ch.answer_state in (ev.ANSWER_STATE_ANSWERED, ev.ANSWER_STATE_HANGUP):
             return
         ch.set_time(hdr.CHANNEL_ANSWERED_TIME, now_us())
-        ch.set_answer_state("answered")
+        ch.set_answer_state(ev.ANSWER_STATE_ANSWERED)
         ch.set_var("endpoint_disposition", "ANSWER")
-        self.sw.fire_channel("CHANNEL_ANSWER", ch)
-        self.callstate(ch, "ACTIVE")
+        self.sw.fire_channel(ev.CHANNEL_ANSWER, ch)
+        self.callstate(ch, ev.CALLSTATE_ACTIVE)
         self._resolve(ch)
 
     def park(self, ch: SimChannel) -> None:
         self.execute(ch, "park")
         ch.parked = True
-        self.sw.fire_channel("CHANNEL_PARK", ch)
+        self.sw.fire_channel(ev.CHANNEL_PARK, ch)
 
     def unpark(self, ch: SimChannel) -> None:
         if ch.parked:
             ch.parked = False
-            self.sw.fire_channel("CHANNEL_UNPARK", ch)
+            self.sw.fire_channel(ev.CHANNEL_UNPARK, ch)
             self.execute_complete(ch)
 
     def hold(self, ch: SimChannel) -> None:
         """uuid_hold: CALLSTATE HELD comes before CHANNEL_HOLD, as sofia does it."""
         ch.held = True
         ch.set_time(hdr.CHANNEL_LAST_HOLD, now_us())
-        self.callstate(ch, "HELD")
-        self.sw.fire_channel("CHANNEL_HOLD", ch)
+        self.callstate(ch, ev.CALLSTATE_HELD)
+        self.sw.fire_channel(ev.CHANNEL_HOLD, ch)
 
     def unhold(self, ch: SimChannel) -> None:
         ch.held = False
@@ -347,9 +351,9 @@ class Legs:
         ch.set_time(
             hdr.CHANNEL_HOLD_ACCUM, accum + max(now_us() - times.get(hdr.CHANNEL_LAST_HOLD, 0), 0)
         )
-        self.callstate(ch, "UNHELD")
-        self.sw.fire_channel("CHANNEL_UNHOLD", ch)
-        self.callstate(ch, "ACTIVE")
+        self.callstate(ch, ev.CALLSTATE_UNHELD)
+        self.sw.fire_channel(ev.CHANNEL_UNHOLD, ch)
+        self.callstate(ch, ev.CALLSTATE_ACTIVE)
 
     def flip_cid(self, ch: SimChannel) -> None:
         """CALL_UPDATE on an originated leg: the far end's identity becomes the caller id."""
@@ -364,7 +368,7 @@ class Legs:
         ch.set_var("channel_cid_flipped", "yes")
         ch.row["callee_direction"] = "RECV"
         ch.row["callee_name"], ch.row["callee_num"] = p.callee_id_name, p.callee_id_number
-        self.sw.fire_channel("CALL_UPDATE", ch, pre=((hdr.DIRECTION, "RECV"),))
+        self.sw.fire_channel(ev.CALL_UPDATE, ch, pre=((hdr.DIRECTION, "RECV"),))
 
     def bridge(self, a: SimChannel, b: SimChannel) -> None:
         """Audio bridge: CHANNEL_BRIDGE on A; B moves to CS_EXCHANGE_MEDIA."""
@@ -374,8 +378,8 @@ class Legs:
         b.set_time(hdr.CHANNEL_BRIDGED_TIME, ts)
         b.set_call_uuid(a.uuid)
         a.row["call_uuid"] = b.row["call_uuid"] = a.uuid
-        a.set_other("originatee", b.profile)
-        b.set_other("originator", a.profile)
+        a.set_other(ev.OTHER_TYPE_ORIGINATEE, b.profile)
+        b.set_other(ev.OTHER_TYPE_ORIGINATOR, a.profile)
         # A now knows who it is talking to, and a loopback B's far twin learns who called
         # (the rows keep what the database last saw).
         pa, pb = a.profile, b.profile
@@ -386,7 +390,10 @@ class Legs:
             twin.profile.callee_id_name = pa.caller_id_name or pa.caller_id_number
             twin.profile.callee_id_number = pa.caller_id_number
             twin.profile_changed()
-        for leg, other, role in ((a, b, "originator"), (b, a, "originatee")):
+        for leg, other, role in (
+            (a, b, ev.OTHER_TYPE_ORIGINATOR),
+            (b, a, ev.OTHER_TYPE_ORIGINATEE),
+        ):
             leg.set_vars(
                 {
                     "bridge_to": other.uuid,
@@ -400,11 +407,11 @@ class Legs:
                 }
             )
         self.sw.fire_channel(
-            "CHANNEL_BRIDGE",
+            ev.CHANNEL_BRIDGE,
             a,
             pre=((hdr.BRIDGE_A_UNIQUE_ID, a.uuid), (hdr.BRIDGE_B_UNIQUE_ID, b.uuid)),
         )
-        self.state(b, "CS_EXCHANGE_MEDIA")
+        self.state(b, ev.CS_EXCHANGE_MEDIA)
 
     def unbridge(self, a: SimChannel) -> None:
         b = a.bridged_to
@@ -419,7 +426,7 @@ class Legs:
             leg.set_var("bridge_hangup_cause", cause)
             leg.set_var("last_bridge_hangup_cause", cause)
         self.sw.fire_channel(
-            "CHANNEL_UNBRIDGE",
+            ev.CHANNEL_UNBRIDGE,
             a,
             pre=((hdr.BRIDGE_A_UNIQUE_ID, a.uuid), (hdr.BRIDGE_B_UNIQUE_ID, b.uuid)),
         )
@@ -433,7 +440,7 @@ class Legs:
         ch.set_hangup_cause(cause)
         ch.set_state_number(10)
         ch.set_time(hdr.CHANNEL_HANGUP_TIME, now_us())
-        self.sw.fire_channel("CHANNEL_HANGUP", ch)
+        self.sw.fire_channel(ev.CHANNEL_HANGUP, ch)
         self.sw.log(
             5,
             ("switch_channel.c", "switch_channel_perform_hangup", 3445),
@@ -470,29 +477,29 @@ class Legs:
         sw = self.sw
         if ch.parked:
             ch.parked = False
-            sw.fire_channel("CHANNEL_UNPARK", ch)
+            sw.fire_channel(ev.CHANNEL_UNPARK, ch)
         if ch.playing:
             self.stop_playback(ch, "break")
         for path in ch.recordings:
-            sw.fire_channel("RECORD_STOP", ch, post=((hdr.RECORD_FILE_PATH, path),))
+            sw.fire_channel(ev.RECORD_STOP, ch, post=((hdr.RECORD_FILE_PATH, path),))
         ch.recordings.clear()
         if ch.application in ("bridge", "uuid_bridge") and ch.bridged_to is not None:
             self.unbridge(ch)
         self.execute_complete(ch)
         yield self.step
-        self.state(ch, "CS_HANGUP")
-        self.callstate(ch, "HANGUP")
-        self.state(ch, "CS_REPORTING")
+        self.state(ch, ev.CS_HANGUP)
+        self.callstate(ch, ev.CALLSTATE_HANGUP)
+        self.state(ch, ev.CS_REPORTING)
         self._hangup_variables(ch)
         sw.fire_channel(
-            "CHANNEL_HANGUP_COMPLETE", ch, pre=((hdr.HANGUP_CAUSE, ch.hangup_cause or ""),)
+            ev.CHANNEL_HANGUP_COMPLETE, ch, pre=((hdr.HANGUP_CAUSE, ch.hangup_cause or ""),)
         )
         sw.channel_down(ch)
         yield self.step
         ch.set_state_number(12)
-        sw.fire_channel("CHANNEL_DESTROY", ch)
+        sw.fire_channel(ev.CHANNEL_DESTROY, ch)
         sw.remove_channel(ch)
-        self.state(ch, "CS_DESTROY")
+        self.state(ch, ev.CS_DESTROY)
         ch.peer = None
         ch.bridged_to = None
 
@@ -510,7 +517,7 @@ class Legs:
         )
         loops = "-1" if "loops=-1" in ch.playing or "local_stream" in ch.playing else "1"
         self.sw.fire_channel(
-            "PLAYBACK_STOP",
+            ev.PLAYBACK_STOP,
             ch,
             post=(
                 (hdr.PLAYBACK_FILE_PATH, ch.playing),

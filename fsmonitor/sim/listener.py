@@ -15,7 +15,9 @@ import re
 from collections import deque
 from typing import TYPE_CHECKING
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as hdr
+from fsmonitor.esl.formats import DEFAULT_EVENT_FORMAT, EVENT_FORMATS
 from fsmonitor.sim import wire
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.commands import ClientCommand, CommandFramingError, CommandReader
@@ -26,127 +28,31 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("fsmonitor.sim")
 
-EVENT_NAMES = frozenset(
-    [
-        "CUSTOM",
-        "CLONE",
-        "CHANNEL_CREATE",
-        "CHANNEL_DESTROY",
-        "CHANNEL_STATE",
-        "CHANNEL_CALLSTATE",
-        "CHANNEL_ANSWER",
-        "CHANNEL_HANGUP",
-        "CHANNEL_HANGUP_COMPLETE",
-        "CHANNEL_EXECUTE",
-        "CHANNEL_EXECUTE_COMPLETE",
-        "CHANNEL_HOLD",
-        "CHANNEL_UNHOLD",
-        "CHANNEL_BRIDGE",
-        "CHANNEL_UNBRIDGE",
-        "CHANNEL_PROGRESS",
-        "CHANNEL_PROGRESS_MEDIA",
-        "CHANNEL_OUTGOING",
-        "CHANNEL_PARK",
-        "CHANNEL_UNPARK",
-        "CHANNEL_APPLICATION",
-        "CHANNEL_ORIGINATE",
-        "CHANNEL_UUID",
-        "API",
-        "LOG",
-        "INBOUND_CHAN",
-        "OUTBOUND_CHAN",
-        "STARTUP",
-        "SHUTDOWN",
-        "PUBLISH",
-        "UNPUBLISH",
-        "TALK",
-        "NOTALK",
-        "SESSION_CRASH",
-        "MODULE_LOAD",
-        "MODULE_UNLOAD",
-        "DTMF",
-        "MESSAGE",
-        "PRESENCE_IN",
-        "NOTIFY_IN",
-        "PRESENCE_OUT",
-        "PRESENCE_PROBE",
-        "MESSAGE_WAITING",
-        "MESSAGE_QUERY",
-        "ROSTER",
-        "CODEC",
-        "BACKGROUND_JOB",
-        "DETECTED_SPEECH",
-        "DETECTED_TONE",
-        "PRIVATE_COMMAND",
-        "HEARTBEAT",
-        "TRAP",
-        "ADD_SCHEDULE",
-        "DEL_SCHEDULE",
-        "EXE_SCHEDULE",
-        "RE_SCHEDULE",
-        "RELOADXML",
-        "NOTIFY",
-        "PHONE_FEATURE",
-        "PHONE_FEATURE_SUBSCRIBE",
-        "SEND_MESSAGE",
-        "RECV_MESSAGE",
-        "REQUEST_PARAMS",
-        "CHANNEL_DATA",
-        "GENERAL",
-        "COMMAND",
-        "SESSION_HEARTBEAT",
-        "CLIENT_DISCONNECTED",
-        "SERVER_DISCONNECTED",
-        "SEND_INFO",
-        "RECV_INFO",
-        "RECV_RTCP_MESSAGE",
-        "SEND_RTCP_MESSAGE",
-        "CALL_SECURE",
-        "NAT",
-        "RECORD_START",
-        "RECORD_STOP",
-        "PLAYBACK_START",
-        "PLAYBACK_STOP",
-        "CALL_UPDATE",
-        "FAILURE",
-        "SOCKET_DATA",
-        "MEDIA_BUG_START",
-        "MEDIA_BUG_STOP",
-        "CONFERENCE_DATA_QUERY",
-        "CONFERENCE_DATA",
-        "CALL_SETUP_REQ",
-        "CALL_SETUP_RESULT",
-        "CALL_DETAIL",
-        "DEVICE_STATE",
-        "TEXT",
-        "SHUTDOWN_REQUESTED",
-        "ALL",
-    ]
-)
+EVENT_NAMES = ev.ALL_EVENT_NAMES
 MYEVENTS = [
-    "CHANNEL_CREATE",
-    "CHANNEL_ANSWER",
-    "CHANNEL_BRIDGE",
-    "CHANNEL_UNBRIDGE",
-    "CHANNEL_EXECUTE",
-    "CHANNEL_EXECUTE_COMPLETE",
-    "CHANNEL_HANGUP",
-    "CHANNEL_HANGUP_COMPLETE",
-    "CHANNEL_DESTROY",
-    "CHANNEL_ORIGINATE",
-    "CHANNEL_UUID",
-    "CHANNEL_OUTGOING",
-    "CHANNEL_PARK",
-    "CHANNEL_UNPARK",
-    "CHANNEL_PROGRESS",
-    "CHANNEL_PROGRESS_MEDIA",
-    "CHANNEL_STATE",
-    "DTMF",
-    "DETECTED_SPEECH",
-    "TALK",
-    "NOTALK",
-    "CHANNEL_DATA",
-    "CHANNEL_APPLICATION",
+    ev.CHANNEL_CREATE,
+    ev.CHANNEL_ANSWER,
+    ev.CHANNEL_BRIDGE,
+    ev.CHANNEL_UNBRIDGE,
+    ev.CHANNEL_EXECUTE,
+    ev.CHANNEL_EXECUTE_COMPLETE,
+    ev.CHANNEL_HANGUP,
+    ev.CHANNEL_HANGUP_COMPLETE,
+    ev.CHANNEL_DESTROY,
+    ev.CHANNEL_ORIGINATE,
+    ev.CHANNEL_UUID,
+    ev.CHANNEL_OUTGOING,
+    ev.CHANNEL_PARK,
+    ev.CHANNEL_UNPARK,
+    ev.CHANNEL_PROGRESS,
+    ev.CHANNEL_PROGRESS_MEDIA,
+    ev.CHANNEL_STATE,
+    ev.DTMF,
+    ev.DETECTED_SPEECH,
+    ev.TALK,
+    ev.NOTALK,
+    ev.CHANNEL_DATA,
+    ev.CHANNEL_APPLICATION,
 ]
 LOG_LEVELS = {
     "console": 0,
@@ -159,7 +65,7 @@ LOG_LEVELS = {
     "info": 6,
     "debug": 7,
 }
-FORMATS = ("plain", "json", "xml")
+FORMATS = tuple(EVENT_FORMATS)
 
 
 def _event_key(token: str) -> str | None:
@@ -179,7 +85,7 @@ class Listener(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.authed = False
         self.closing = False
-        self.fmt = "plain"
+        self.fmt = DEFAULT_EVENT_FORMAT
         self.events: set[str] = set()
         self.all_events = False
         self.subclasses: set[str] = set()
@@ -354,7 +260,7 @@ class Listener(asyncio.Protocol):
             return True
         if name not in self.events:
             return False
-        if name == "CUSTOM" and subclass is not None:
+        if name == ev.CUSTOM and subclass is not None:
             return subclass in self.subclasses
         return True
 
@@ -539,11 +445,11 @@ class Listener(asyncio.Protocol):
             if key is None:
                 continue
             found = True
-            if key == "ALL":
+            if key == ev.ALL:
                 self.all_events = True
-            elif key == "CUSTOM":
+            elif key == ev.CUSTOM:
                 custom = True
-                self.events.add("CUSTOM")
+                self.events.add(ev.CUSTOM)
             else:
                 self.events.add(key)
         if found:
@@ -564,16 +470,16 @@ class Listener(asyncio.Protocol):
             if key is None:
                 continue
             found = True
-            if key == "ALL":
+            if key == ev.ALL:
                 self.all_events = False
                 self.events.clear()
                 self.subclasses.clear()
-            elif key == "CUSTOM":
+            elif key == ev.CUSTOM:
                 custom = True
             else:
                 if self.all_events:
                     self.all_events = False
-                    self.events = set(EVENT_NAMES) - {"ALL"}
+                    self.events = set(EVENT_NAMES) - {ev.ALL}
                 self.events.discard(key)
         self._reply("+OK events nixed" if found else "-ERR no keywords supplied")
 
@@ -705,7 +611,7 @@ class Listener(asyncio.Protocol):
         self.server.sendmsg(channel, cmd)
 
     def _sendevent(self, cmd: ClientCommand) -> None:
-        name = cmd.line[9:].strip().upper() or "CLONE"
+        name = cmd.line[9:].strip().upper() or ev.CLONE
         event_uuid = self.sw.new_uuid()
         self._reply(f"+OK {event_uuid}")
         self.server.sendevent(name, cmd, event_uuid)

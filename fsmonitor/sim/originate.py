@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.calls import (
     DEFAULT_CODEC,
     LOOPBACK_CODEC,
@@ -146,7 +147,7 @@ def _caller_id(req: OriginateRequest, originator: SimChannel | None) -> tuple[st
 
 
 def _attach_originator(calls: Calls, leg: SimChannel, originator: SimChannel) -> None:
-    leg.set_other("originator", originator.profile)
+    leg.set_other(ev.OTHER_TYPE_ORIGINATOR, originator.profile)
     name, rate, _ = originator.codec or DEFAULT_CODEC
     leg.set_vars(
         {
@@ -161,8 +162,8 @@ def _attach_originator(calls: Calls, leg: SimChannel, originator: SimChannel) ->
 
 
 def _outgoing(calls: Calls, leg: SimChannel, originator: SimChannel | None) -> None:
-    leg.set_state("CS_NONE", 1)
-    calls.sw.fire_channel("CHANNEL_OUTGOING", leg)
+    leg.set_state(ev.CS_NONE, 1)
+    calls.sw.fire_channel(ev.CHANNEL_OUTGOING, leg)
     if originator is not None:
         leg.set_call_uuid(originator.uuid)
 
@@ -170,11 +171,11 @@ def _outgoing(calls: Calls, leg: SimChannel, originator: SimChannel | None) -> N
 def _apply_uuid(calls: Calls, leg: SimChannel, req: OriginateRequest) -> None:
     wanted = req.variables.get("origination_uuid")
     if wanted and wanted not in calls.sw.channels:
-        leg.set_state("CS_NONE", 1)
+        leg.set_state(ev.CS_NONE, 1)
         old = calls.sw.rename_channel(leg, wanted[:36])
         leg.set_var("uuid", leg.uuid)
         leg.set_call_uuid(leg.uuid)
-        calls.sw.fire_channel("CHANNEL_UUID", leg, pre=((hdr.OLD_UNIQUE_ID, old),))
+        calls.sw.fire_channel(ev.CHANNEL_UUID, leg, pre=((hdr.OLD_UNIQUE_ID, old),))
 
 
 def _watch(
@@ -241,7 +242,7 @@ def _loopback(
     a.set_vars({"originate_early_media": "true", "originate_endpoint": "loopback"})
     _watch(calls, a, fut, ring_ok=ring_ok, timeout=req.timeout, originator=originator)
     _outgoing(calls, a, originator)
-    calls.state(a, "CS_INIT")
+    calls.state(a, ev.CS_INIT)
     b = calls.new_leg(
         name=f"loopback/{exten}-b",
         direction="inbound",
@@ -268,11 +269,11 @@ def _loopback(
     a.set_state_number(2)
     calls.sw.list_channel(a)
     calls.row_created(a)
-    calls.sw.fire_channel("CHANNEL_CREATE", a)
+    calls.sw.fire_channel(ev.CHANNEL_CREATE, a)
     a.row["call_uuid"] = a.call_uuid
-    calls.sw.fire_channel("CHANNEL_ORIGINATE", a)
-    calls.state(a, "CS_ROUTING")
-    calls.state(a, "CS_CONSUME_MEDIA")
+    calls.sw.fire_channel(ev.CHANNEL_ORIGINATE, a)
+    calls.state(a, ev.CS_ROUTING)
+    calls.state(a, ev.CS_CONSUME_MEDIA)
     yield calls.step
     if b.hangup_cause is not None:
         return
@@ -340,8 +341,8 @@ def _sip(
     _watch(calls, leg, fut, ring_ok=ring_ok, timeout=req.timeout, originator=originator)
     _outgoing(calls, leg, originator)
     calls.create(leg)
-    calls.state(leg, "CS_ROUTING")
-    calls.state(leg, "CS_CONSUME_MEDIA")
+    calls.state(leg, ev.CS_ROUTING)
+    calls.state(leg, ev.CS_CONSUME_MEDIA)
     outcome = req.variables.get("sim_outcome")
     ring_after = float(req.variables.get("sim_ring_after", calls.ring_delay))
     answer_after = float(req.variables.get("sim_answer_after", calls.answer_delay))
@@ -393,7 +394,7 @@ def _after_originate(calls: Calls, leg: SimChannel, req: OriginateRequest) -> Ca
         if leg.hangup_cause is not None:
             return
         if req.app:
-            calls.state(leg, "CS_EXECUTE")
+            calls.state(leg, ev.CS_EXECUTE)
             calls.run_apps(leg, [(req.app, req.app_args)])
         else:
             calls.transfer_from_originate(leg, req.exten or "", req.context)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -22,7 +21,9 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as hdr
+from fsmonitor.sim.announce import parse_listening
 from fsmonitor.sim.api import Api, uptime_text
 from fsmonitor.sim.calls import Calls, str2cause
 from fsmonitor.sim.channel import SimChannel
@@ -158,7 +159,7 @@ class SimServer:
     def request_shutdown(self) -> None:
         """``fsctl shutdown``: SHUTDOWN event, the shutdown notice to every client, then stop."""
         self.switch.running = False
-        self.switch.fire("SHUTDOWN", ((hdr.EVENT_INFO, "System Shutting Down"),))
+        self.switch.fire(ev.SHUTDOWN, ((hdr.EVENT_INFO, "System Shutting Down"),))
         for listener in list(self.listeners):
             listener.shutdown()
         asyncio.get_running_loop().call_later(0.05, self._finish_shutdown)
@@ -204,7 +205,7 @@ class SimServer:
         headers = [(hdr.API_COMMAND, command.strip())]
         if args.strip():
             headers.append((hdr.API_COMMAND_ARGUMENT, args.strip()))
-        self.switch.fire("API", headers)
+        self.switch.fire(ev.API, headers)
 
     def run_job(self, job: str, command: str, args: str) -> None:
         result = self.api.execute(command, args)
@@ -219,7 +220,7 @@ class SimServer:
             headers = [(hdr.JOB_UUID, job), (hdr.JOB_COMMAND, command)]
             if args:
                 headers.append((hdr.JOB_COMMAND_ARG, args))
-            self.switch.fire("BACKGROUND_JOB", headers, body=text)
+            self.switch.fire(ev.BACKGROUND_JOB, headers, body=text)
 
         if isinstance(result, asyncio.Future):
             result.add_done_callback(
@@ -251,16 +252,16 @@ class SimServer:
                     channel, apps, on_done=(lambda: calls.park(channel)) if was_parked else None
                 )
         blocks = [Block([(hdr.COMMAND, cmd.line), *cmd.headers])]
-        blocks += self.switch.standard_blocks("PRIVATE_COMMAND")
+        blocks += self.switch.standard_blocks(ev.PRIVATE_COMMAND)
         blocks += channel.data_blocks(False)
-        targets = self.switch.targets("PRIVATE_COMMAND")
+        targets = self.switch.targets(ev.PRIVATE_COMMAND)
         if targets:
             self.switch.deliver(
-                WireEvent("PRIVATE_COMMAND", blocks, None, None, channel.uuid), targets
+                WireEvent(ev.PRIVATE_COMMAND, blocks, None, None, channel.uuid), targets
             )
 
     def sendevent(self, name: str, cmd: ClientCommand, event_uuid: str) -> None:
-        subclass = cmd.header(hdr.EVENT_SUBCLASS) if name == "CUSTOM" else None
+        subclass = cmd.header(hdr.EVENT_SUBCLASS) if name == ev.CUSTOM else None
         targets = self.switch.targets(name, subclass)
         if not targets:
             return
@@ -275,7 +276,7 @@ class SimServer:
         sw = self.switch
         uptime = sw.uptime_us()
         sw.fire(
-            "HEARTBEAT",
+            ev.HEARTBEAT,
             (
                 (hdr.EVENT_INFO, "System Ready"),
                 (hdr.UP_TIME, uptime_text(uptime)),
@@ -294,7 +295,7 @@ class SimServer:
             ),
         )
         sw.fire(
-            "RE_SCHEDULE",
+            ev.RE_SCHEDULE,
             (
                 (hdr.TASK_ID, "1"),
                 (hdr.TASK_DESC, "heartbeat"),
@@ -329,7 +330,7 @@ class SimServer:
         )
         sw.registrations[user] = reg
         sw.fire(
-            "CUSTOM",
+            ev.CUSTOM,
             (
                 (hdr.REG_PROFILE_NAME, "internal"),
                 (hdr.REG_FROM_USER, user),
@@ -348,7 +349,7 @@ class SimServer:
                 (hdr.REG_REALM, sw.ipv4),
                 (hdr.REG_USER_AGENT, reg.user_agent),
             ),
-            subclass="sofia::register",
+            subclass=ev.SOFIA_REGISTER,
             calling=("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
         )
 
@@ -358,7 +359,7 @@ class SimServer:
         if reg is None:
             return
         sw.fire(
-            "CUSTOM",
+            ev.CUSTOM,
             (
                 (hdr.REG_PROFILE_NAME, "internal"),
                 (hdr.REG_FROM_USER, user),
@@ -375,7 +376,7 @@ class SimServer:
                 (hdr.REG_REALM, sw.ipv4),
                 (hdr.REG_USER_AGENT, reg.user_agent),
             ),
-            subclass="sofia::unregister",
+            subclass=ev.SOFIA_UNREGISTER,
             calling=("sofia_reg.c", "sofia_reg_handle_register_token", "1620"),
         )
 
@@ -490,8 +491,6 @@ class SimThread:
 
 # ---------------------------------------------------------------------------------------------
 
-_LISTENING = re.compile(r"listening on (\S+):(\d+)")
-
 
 class SimProcess:
     """``fsmonitor-sim`` in a child process (the same Python), for benchmarks and ``--demo``."""
@@ -528,11 +527,11 @@ class SimProcess:
             line = self.process.stdout.readline()
             if line or self.process.poll() is not None:
                 break
-        match = _LISTENING.search(line)
-        if match is None:
+        listening = parse_listening(line)
+        if listening is None:
             self.stop()
             raise RuntimeError(f"fsmonitor-sim did not start: {line!r}")
-        self.port = int(match.group(2))
+        self.port = listening[1]
         return self.port
 
     def stop(self, timeout: float = 5.0) -> None:

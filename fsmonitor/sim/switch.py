@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from fsmonitor.sim import headers as hdr
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as hdr
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.scheduler import Scheduler
 from fsmonitor.sim.wire import EMPTY_BLOCK, Block, WireEvent
@@ -31,87 +32,87 @@ SESSIONS_PER_SEC_LIMIT = 30
 # Events that carry the channel variables (switch_channel_event_set_extended_data).
 VARIABLE_EVENTS = frozenset(
     {
-        "CHANNEL_CREATE",
-        "CHANNEL_ORIGINATE",
-        "CHANNEL_UUID",
-        "CHANNEL_ANSWER",
-        "CHANNEL_PARK",
-        "CHANNEL_UNPARK",
-        "CHANNEL_BRIDGE",
-        "CHANNEL_UNBRIDGE",
-        "CHANNEL_PROGRESS",
-        "CHANNEL_PROGRESS_MEDIA",
-        "CHANNEL_HANGUP",
-        "CHANNEL_HANGUP_COMPLETE",
-        "REQUEST_PARAMS",
-        "CHANNEL_DATA",
-        "CHANNEL_EXECUTE",
-        "CHANNEL_EXECUTE_COMPLETE",
-        "CHANNEL_DESTROY",
-        "SESSION_HEARTBEAT",
-        "API",
-        "RECORD_START",
-        "RECORD_STOP",
-        "PLAYBACK_START",
-        "PLAYBACK_STOP",
-        "CALL_UPDATE",
-        "MEDIA_BUG_START",
-        "MEDIA_BUG_STOP",
-        "CHANNEL_HOLD",
-        "CHANNEL_UNHOLD",
-        "CUSTOM",
+        ev.CHANNEL_CREATE,
+        ev.CHANNEL_ORIGINATE,
+        ev.CHANNEL_UUID,
+        ev.CHANNEL_ANSWER,
+        ev.CHANNEL_PARK,
+        ev.CHANNEL_UNPARK,
+        ev.CHANNEL_BRIDGE,
+        ev.CHANNEL_UNBRIDGE,
+        ev.CHANNEL_PROGRESS,
+        ev.CHANNEL_PROGRESS_MEDIA,
+        ev.CHANNEL_HANGUP,
+        ev.CHANNEL_HANGUP_COMPLETE,
+        ev.REQUEST_PARAMS,
+        ev.CHANNEL_DATA,
+        ev.CHANNEL_EXECUTE,
+        ev.CHANNEL_EXECUTE_COMPLETE,
+        ev.CHANNEL_DESTROY,
+        ev.SESSION_HEARTBEAT,
+        ev.API,
+        ev.RECORD_START,
+        ev.RECORD_STOP,
+        ev.PLAYBACK_START,
+        ev.PLAYBACK_STOP,
+        ev.CALL_UPDATE,
+        ev.MEDIA_BUG_START,
+        ev.MEDIA_BUG_STOP,
+        ev.CHANNEL_HOLD,
+        ev.CHANNEL_UNHOLD,
+        ev.CUSTOM,
     }
 )
 
 # Where FreeSWITCH fires each event from: Event-Calling-File / -Function / -Line-Number.
 CALLING: dict[str, tuple[str, str, str]] = {
-    "CHANNEL_STATE": ("switch_channel.c", "switch_channel_perform_set_running_state", "2408"),
-    "CHANNEL_CALLSTATE": ("switch_channel.c", "switch_channel_perform_set_callstate", "301"),
-    "CHANNEL_CREATE": ("switch_core_state_machine.c", "switch_core_session_run", "626"),
-    "CHANNEL_ORIGINATE": ("switch_core_state_machine.c", "switch_core_session_run", "632"),
-    "CHANNEL_OUTGOING": ("switch_core_session.c", "switch_core_session_outgoing_channel", "768"),
-    "CHANNEL_UUID": ("switch_core_session.c", "switch_core_session_set_uuid", "2051"),
-    "CHANNEL_ANSWER": ("switch_channel.c", "switch_channel_perform_mark_answered", "3846"),
-    "CHANNEL_PROGRESS": (
+    ev.CHANNEL_STATE: ("switch_channel.c", "switch_channel_perform_set_running_state", "2408"),
+    ev.CHANNEL_CALLSTATE: ("switch_channel.c", "switch_channel_perform_set_callstate", "301"),
+    ev.CHANNEL_CREATE: ("switch_core_state_machine.c", "switch_core_session_run", "626"),
+    ev.CHANNEL_ORIGINATE: ("switch_core_state_machine.c", "switch_core_session_run", "632"),
+    ev.CHANNEL_OUTGOING: ("switch_core_session.c", "switch_core_session_outgoing_channel", "768"),
+    ev.CHANNEL_UUID: ("switch_core_session.c", "switch_core_session_set_uuid", "2051"),
+    ev.CHANNEL_ANSWER: ("switch_channel.c", "switch_channel_perform_mark_answered", "3846"),
+    ev.CHANNEL_PROGRESS: (
         "switch_channel.c",
         "switch_channel_perform_mark_ring_ready_value",
         "3505",
     ),
-    "CHANNEL_PROGRESS_MEDIA": (
+    ev.CHANNEL_PROGRESS_MEDIA: (
         "switch_channel.c",
         "switch_channel_perform_mark_pre_answered",
         "3560",
     ),
-    "CHANNEL_BRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", "1689"),
-    "CHANNEL_UNBRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", "1879"),
-    "CHANNEL_EXECUTE": ("switch_core_session.c", "switch_core_session_exec", "2944"),
-    "CHANNEL_EXECUTE_COMPLETE": ("switch_core_session.c", "switch_core_session_exec", "2967"),
-    "CHANNEL_HANGUP": ("switch_channel.c", "switch_channel_perform_hangup", "3445"),
-    "CHANNEL_HANGUP_COMPLETE": (
+    ev.CHANNEL_BRIDGE: ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", "1689"),
+    ev.CHANNEL_UNBRIDGE: ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", "1879"),
+    ev.CHANNEL_EXECUTE: ("switch_core_session.c", "switch_core_session_exec", "2944"),
+    ev.CHANNEL_EXECUTE_COMPLETE: ("switch_core_session.c", "switch_core_session_exec", "2967"),
+    ev.CHANNEL_HANGUP: ("switch_channel.c", "switch_channel_perform_hangup", "3445"),
+    ev.CHANNEL_HANGUP_COMPLETE: (
         "switch_core_state_machine.c",
         "switch_core_session_reporting_state",
         "943",
     ),
-    "CHANNEL_DESTROY": ("switch_core_session.c", "switch_core_session_perform_destroy", "1584"),
-    "CHANNEL_PARK": ("switch_ivr.c", "switch_ivr_park", "1002"),
-    "CHANNEL_UNPARK": ("switch_ivr.c", "switch_ivr_park", "1213"),
-    "CHANNEL_HOLD": ("switch_channel.c", "switch_channel_perform_mark_hold", "1995"),
-    "CHANNEL_UNHOLD": ("switch_channel.c", "switch_channel_perform_mark_hold", "2180"),
-    "CALL_UPDATE": ("switch_channel.c", "switch_channel_flip_cid", "3277"),
-    "PLAYBACK_START": ("switch_ivr_play_say.c", "switch_ivr_play_file", "1646"),
-    "PLAYBACK_STOP": ("switch_ivr_play_say.c", "switch_ivr_play_file", "2020"),
-    "RECORD_START": ("switch_ivr_async.c", "record_callback", "1274"),
-    "RECORD_STOP": ("switch_ivr_async.c", "record_callback", "1423"),
-    "DTMF": ("switch_channel.c", "switch_channel_dequeue_dtmf", "700"),
-    "PRIVATE_COMMAND": ("switch_ivr.c", "switch_ivr_parse_next_event", "804"),
-    "CHANNEL_DATA": ("mod_commands.c", "uuid_dump_function", "6468"),
-    "API": ("switch_loadable_module.c", "switch_api_execute", "2954"),
-    "BACKGROUND_JOB": ("mod_event_socket.c", "api_exec", "1572"),
-    "HEARTBEAT": ("switch_core.c", "send_heartbeat", "95"),
-    "RE_SCHEDULE": ("switch_scheduler.c", "switch_scheduler_execute", "73"),
-    "SHUTDOWN": ("switch_core.c", "switch_core_destroy", "3035"),
-    "CODEC": ("switch_core_codec.c", "switch_core_session_set_read_codec", "279"),
-    "CUSTOM": ("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
+    ev.CHANNEL_DESTROY: ("switch_core_session.c", "switch_core_session_perform_destroy", "1584"),
+    ev.CHANNEL_PARK: ("switch_ivr.c", "switch_ivr_park", "1002"),
+    ev.CHANNEL_UNPARK: ("switch_ivr.c", "switch_ivr_park", "1213"),
+    ev.CHANNEL_HOLD: ("switch_channel.c", "switch_channel_perform_mark_hold", "1995"),
+    ev.CHANNEL_UNHOLD: ("switch_channel.c", "switch_channel_perform_mark_hold", "2180"),
+    ev.CALL_UPDATE: ("switch_channel.c", "switch_channel_flip_cid", "3277"),
+    ev.PLAYBACK_START: ("switch_ivr_play_say.c", "switch_ivr_play_file", "1646"),
+    ev.PLAYBACK_STOP: ("switch_ivr_play_say.c", "switch_ivr_play_file", "2020"),
+    ev.RECORD_START: ("switch_ivr_async.c", "record_callback", "1274"),
+    ev.RECORD_STOP: ("switch_ivr_async.c", "record_callback", "1423"),
+    ev.DTMF: ("switch_channel.c", "switch_channel_dequeue_dtmf", "700"),
+    ev.PRIVATE_COMMAND: ("switch_ivr.c", "switch_ivr_parse_next_event", "804"),
+    ev.CHANNEL_DATA: ("mod_commands.c", "uuid_dump_function", "6468"),
+    ev.API: ("switch_loadable_module.c", "switch_api_execute", "2954"),
+    ev.BACKGROUND_JOB: ("mod_event_socket.c", "api_exec", "1572"),
+    ev.HEARTBEAT: ("switch_core.c", "send_heartbeat", "95"),
+    ev.RE_SCHEDULE: ("switch_scheduler.c", "switch_scheduler_execute", "73"),
+    ev.SHUTDOWN: ("switch_core.c", "switch_core_destroy", "3035"),
+    ev.CODEC: ("switch_core_codec.c", "switch_core_session_set_read_codec", "279"),
+    ev.CUSTOM: ("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
 }
 
 _DEFAULT_CALLING = ("switch_event.c", "switch_event_fire", "0")
@@ -415,9 +416,9 @@ class Switch:
 
     def channel_data_event(self, channel: SimChannel) -> WireEvent:
         """A CHANNEL_DATA event for uuid_dump (built even when nobody subscribes)."""
-        blocks = self.standard_blocks("CHANNEL_DATA")
+        blocks = self.standard_blocks(ev.CHANNEL_DATA)
         blocks.extend(channel.data_blocks(True))
-        return WireEvent("CHANNEL_DATA", blocks, None, None, channel.uuid)
+        return WireEvent(ev.CHANNEL_DATA, blocks, None, None, channel.uuid)
 
     def log(self, level: int, where: tuple[str, str, int], uuid: str, text: str) -> None:
         """Send one log line to every listener whose ``log`` level admits it."""

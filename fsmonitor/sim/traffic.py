@@ -12,6 +12,7 @@ import random
 import uuid as uuidlib
 from dataclasses import dataclass, field
 
+from fsmonitor.esl import events as ev
 from fsmonitor.sim.calls import Calls
 from fsmonitor.sim.channel import SimChannel
 from fsmonitor.sim.scheduler import Script
@@ -216,11 +217,11 @@ class TrafficGenerator:
     def _inbound(self, a: SimChannel, plan: CallPlan) -> Script:
         calls = self.calls
         outcome, ring = plan.outcome, plan.ring
-        calls.state(a, "CS_NEW")
+        calls.state(a, ev.CS_NEW)
         calls.create(a)
         calls.route(a)
         a.set_hit_dialplan()
-        calls.state(a, "CS_EXECUTE")
+        calls.state(a, ev.CS_EXECUTE)
         if outcome in ("UNALLOCATED_NUMBER", "NO_ROUTE_DESTINATION") or (
             outcome is not None and not plan.bridged
         ):
@@ -275,7 +276,7 @@ class TrafficGenerator:
         hold = plan.hold
         if plan.held and hold > 2:
             yield hold * 0.3
-            if a.hangup_cause is not None or a.answer_state != "answered":
+            if a.hangup_cause is not None or a.answer_state != ev.ANSWER_STATE_ANSWERED:
                 return
             calls.hold(a)
             yield hold * 0.2
@@ -337,11 +338,11 @@ class TrafficGenerator:
             network_addr=f"10.0.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}",
             username=user,
         )
-        calls.state(a, "CS_NEW")
+        calls.state(a, ev.CS_NEW)
         calls.create(a)
         calls.route(a)
         a.set_hit_dialplan()
-        calls.state(a, "CS_EXECUTE")
+        calls.state(a, ev.CS_EXECUTE)
         calls.answer(a)
         return a
 
@@ -358,12 +359,12 @@ class TrafficGenerator:
             cid_num=a.profile.caller_id_number,
             callee=("Outbound Call", dest),
         )
-        b.set_other("originator", a.profile)
-        b.set_state("CS_NONE", 1)
+        b.set_other(ev.OTHER_TYPE_ORIGINATOR, a.profile)
+        b.set_state(ev.CS_NONE, 1)
         b.set_call_uuid(a.uuid)
         calls.create(b)
-        calls.state(b, "CS_ROUTING")
-        calls.state(b, "CS_CONSUME_MEDIA")
+        calls.state(b, ev.CS_ROUTING)
+        calls.state(b, ev.CS_CONSUME_MEDIA)
         calls.answer(b)
         calls.execute(a, "bridge", f"sofia/gateway/{gateway}/{dest}")
         return b

@@ -12,9 +12,12 @@ once and reused by every event and every client until it changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final
 
 import orjson
+
+from fsmonitor.esl.formats import EVENT_FORMATS
 
 # ---------------------------------------------------------------------------------------------
 # URL encoding (switch_url_encode_opt, double_encode = FALSE)
@@ -186,15 +189,10 @@ class WireEvent:
         """The complete ``text/event-<fmt>`` frame, encoded once per format."""
         data = self._frames.get(fmt)
         if data is None:
-            if fmt == "json":
-                payload = self.render_json().encode()
-            elif fmt == "xml":
-                payload = self.render_xml().encode()
-            else:
-                payload = self.render_plain().encode()
+            payload = ENCODERS[fmt](self).encode()
             data = (
-                b"Content-Length: %d\nContent-Type: text/event-%s\n\n"
-                % (len(payload), fmt.encode())
+                b"Content-Length: %d\nContent-Type: %s\n\n"
+                % (len(payload), EVENT_FORMATS[fmt].content_type.encode())
                 + payload
             )
             self._frames[fmt] = data
@@ -293,3 +291,12 @@ def log_data(
         f"Text-Channel: {channel}\nLog-File: {file}\nLog-Func: {func}\nLog-Line: {line}\n"
         f"User-Data: {user_data}\n\n"
     ).encode() + data
+
+
+#: How each event format is written, by format name: the simulator's half of
+#: :data:`fsmonitor.esl.formats.EVENT_FORMATS` (a new format adds its encoder here).
+ENCODERS: Final[dict[str, Callable[[WireEvent], str]]] = {
+    "plain": WireEvent.render_plain,
+    "json": WireEvent.render_json,
+    "xml": WireEvent.render_xml,
+}

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fsmonitor.core import Channel
-from fsmonitor.core.alerts import RINGING_STATES, AlertThresholds
+from fsmonitor.core.alerts import AlertThresholds
+from fsmonitor.esl.events import RINGING_CALL_STATES as RINGING_STATES
 
 NOW = 1_700_000_000.0
 BOTH = AlertThresholds(long_call_minutes=5, long_ring_seconds=30)

@@ -220,3 +220,27 @@ def test_pair_joined_mid_call_is_a_bridged_call() -> None:
     store.apply(fs.event("CHANNEL_CREATE", "C", **{"Channel-Call-UUID": "A"}))
     (call,) = store.calls()
     assert not call.bridged  # C has not been bridged (yet)
+
+
+def test_a_call_is_as_old_as_its_earliest_leg_whatever_leg_names_it() -> None:
+    """One alert per call, on the clock the Duration column shows: a call's duration counts
+    from its earliest leg's creation (not from answer), and its legs identify it even when the
+    leg that names it changes."""
+    fs, store = Switch(), _store()
+    store.apply(fs.event("CHANNEL_CREATE", "B"))  # parked first, bridged to later
+    fs.advance(30)
+    store.apply(fs.event("CHANNEL_CREATE", "A"))
+    fs.advance(5)
+    store.apply(fs.event("CHANNEL_ANSWER", "A", **{"Answer-State": "answered"}))
+    fs.advance(5)
+    store.apply(
+        fs.event("CHANNEL_BRIDGE", "A", **{"Bridge-A-Unique-ID": "A", "Bridge-B-Unique-ID": "B"})
+    )
+    (call,) = store.calls()
+    now = fs.now_us / 1e6
+    assert call.uuid == "A"
+    assert call.created_at == store.channels["B"].created_at
+    assert call.duration(now) == 40 == max(leg.duration(now) for leg in call.legs)
+    assert call.talk_time(now) == 5
+    assert call.leg_uuids == {"A", "B"}
+    assert store.call_of("B") is call

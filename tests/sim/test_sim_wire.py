@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sim_support import RawClient, authed, run, split_frames
 
 from fsmonitor.esl import EslParser
+from fsmonitor.esl.formats import EVENT_FORMATS
 from fsmonitor.sim import SimServer
 from fsmonitor.sim.commands import CommandFramingError, CommandReader
 from fsmonitor.sim.wire import Block, WireEvent, api_response, command_reply, url_encode
@@ -90,6 +91,20 @@ def test_xml_event_is_url_encoded_and_carries_the_body() -> None:
     )
 
 
+@pytest.mark.parametrize("fmt", sorted(EVENT_FORMATS))
+def test_every_format_of_the_table_is_written_and_read_back(fmt: str) -> None:
+    """The simulator encodes each row of EVENT_FORMATS; the parser reads it under its type."""
+    [frame] = EslParser().feed(sample_event("+OK done\n").frame(fmt))
+    assert frame.content_type == EVENT_FORMATS[fmt].content_type
+    event = frame.event()
+    assert event is not None
+    assert (event.name, event["Job-Command"], event.body) == (
+        "BACKGROUND_JOB",
+        "originate",
+        "+OK done\n",
+    )
+
+
 def test_reply_frames() -> None:
     assert command_reply("+OK", (("Job-UUID", "j"),)) == (
         b"Content-Type: command/reply\nReply-Text: +OK\nJob-UUID: j\n\n"
@@ -117,7 +132,7 @@ def test_our_own_parser_reads_everything_the_simulator_sends() -> None:
     async def body() -> None:
         server = SimServer(port=0, seed=2, heartbeat_interval=0.2, answer_delay=0.05)
         await server.start()
-        for fmt in ("plain", "json", "xml"):
+        for fmt in EVENT_FORMATS:
             client = await authed(server.port)
             await client.command(f"event {fmt} ALL")
             await client.command(

@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 
 from fsmonitor.core import Change, ChannelStore
-from fsmonitor.core import headers as h
 from fsmonitor.esl import Event
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as h
 
 CREATED_AT = 1_700_000_000.0
 """Default creation time of a fed channel (long before any test runs)."""
@@ -43,7 +44,7 @@ class ChannelFeed:
             h.UNIQUE_ID: uuid,
             h.EVENT_DATE_TIMESTAMP: _us(self.clock()),
             h.EVENT_SEQUENCE: str(next(self._sequence)),
-            h.CHANNEL_STATE_HEADER: "CS_EXECUTE",
+            h.CHANNEL_STATE: "CS_EXECUTE",
         }
         fields.update(headers)
         return self.store.apply(Event(fields))
@@ -77,19 +78,19 @@ class ChannelFeed:
             h.CALL_DIRECTION: direction,
             h.CHANNEL_CALL_STATE: call_state,
             h.ANSWER_STATE: "answered" if answered_at is not None else "ringing",
-            h.CALLER_ID_NAME: caller_id_name,
-            h.CALLER_ID_NUMBER: caller_id_number,
-            h.CALLEE_ID_NUMBER: callee_id_number,
-            h.DESTINATION_NUMBER: destination,
-            h.CONTEXT: "default",
-            h.READ_CODEC_NAME: "PCMU",
-            h.READ_CODEC_RATE: "8000",
+            h.CALLER_CALLER_ID_NAME: caller_id_name,
+            h.CALLER_CALLER_ID_NUMBER: caller_id_number,
+            h.CALLER_CALLEE_ID_NUMBER: callee_id_number,
+            h.CALLER_DESTINATION_NUMBER: destination,
+            h.CALLER_CONTEXT: "default",
+            h.CHANNEL_READ_CODEC_NAME: "PCMU",
+            h.CHANNEL_READ_CODEC_RATE: "8000",
             h.FREESWITCH_HOSTNAME: "fs1",
         }
         for header, value in (
-            (h.CREATED_TIME, created_at),
-            (h.ANSWERED_TIME, answered_at),
-            (h.HANGUP_TIME, hungup_at),
+            (h.CALLER_CHANNEL_CREATED_TIME, created_at),
+            (h.CALLER_CHANNEL_ANSWERED_TIME, answered_at),
+            (h.CALLER_CHANNEL_HANGUP_TIME, hungup_at),
         ):
             if value is not None:
                 headers[header] = _us(value)
@@ -97,22 +98,23 @@ class ChannelFeed:
             headers[h.OTHER_LEG_UNIQUE_ID] = other_leg_uuid
         if call_uuid is not None:
             headers[h.CHANNEL_CALL_UUID] = call_uuid
-        return self._one(self.event(h.CHANNEL_CREATE, uuid, **headers))
+        return self._one(self.event(ev.CHANNEL_CREATE, uuid, **headers))
 
     def update(self, uuid: str, *, call_state: str) -> Change:
         """A CHANNEL_CALLSTATE to ``call_state``; returns its "updated" change."""
         return self._one(
-            self.event(h.CHANNEL_CALLSTATE, uuid, **{h.CHANNEL_CALL_STATE: call_state})
+            self.event(ev.CHANNEL_CALLSTATE, uuid, **{h.CHANNEL_CALL_STATE: call_state})
         )
 
     def remove(self, uuid: str) -> Change:
         """A CHANNEL_HANGUP_COMPLETE; returns its "removed" change (a bridged peer's
         "updated" change, if any, is left out: the peer object is the same either way)."""
-        changes = self.event(h.CHANNEL_HANGUP_COMPLETE, uuid, **{h.HANGUP_CAUSE: "NORMAL_CLEARING"})
+        cause = {h.HANGUP_CAUSE: "NORMAL_CLEARING"}
+        changes = self.event(ev.CHANNEL_HANGUP_COMPLETE, uuid, **cause)
         return self._one([c for c in changes if c.kind == "removed" and c.uuid == uuid])
 
     def rename(self, old: str, new: str) -> Change:
         """A CHANNEL_UUID from ``old`` to ``new``; returns the change naming both."""
-        change = self._one(self.event(h.CHANNEL_UUID, new, **{h.OLD_UNIQUE_ID: old}))
+        change = self._one(self.event(ev.CHANNEL_UUID, new, **{h.OLD_UNIQUE_ID: old}))
         assert change.old_uuid == old, change
         return change

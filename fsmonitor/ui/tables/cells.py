@@ -11,17 +11,18 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QBrush, QColor, QIcon
 
 from fsmonitor.core import Channel
+from fsmonitor.esl import events as ev
 
 # Colours per call state: soft backgrounds so text stays readable in light and dark themes.
 STATE_COLOURS: Mapping[str, QColor] = {
-    "RINGING": QColor(255, 236, 179),
-    "RING_WAIT": QColor(255, 236, 179),
-    "EARLY": QColor(255, 224, 178),
-    "ACTIVE": QColor(200, 230, 201),
-    "HELD": QColor(187, 222, 251),
-    "UNHELD": QColor(200, 230, 201),
-    "HANGUP": QColor(224, 224, 224),
-    "DOWN": QColor(245, 245, 245),
+    ev.CALLSTATE_RINGING: QColor(255, 236, 179),
+    ev.CALLSTATE_RING_WAIT: QColor(255, 236, 179),
+    ev.CALLSTATE_EARLY: QColor(255, 224, 178),
+    ev.CALLSTATE_ACTIVE: QColor(200, 230, 201),
+    ev.CALLSTATE_HELD: QColor(187, 222, 251),
+    ev.CALLSTATE_UNHELD: QColor(200, 230, 201),
+    ev.CALLSTATE_HANGUP: QColor(224, 224, 224),
+    ev.CALLSTATE_DOWN: QColor(245, 245, 245),
 }
 STATE_TEXT = QColor(33, 33, 33)
 ALERT_COLOUR = QColor(239, 154, 154)
