@@ -283,8 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from fsmonitor.app import load_stylesheet
-    from fsmonitor.ui.main_window import MainWindow
-    from fsmonitor.ui.settings import PasswordStore, Profile, Settings
+    from fsmonitor.ui.window.main_window import MainWindow
+    from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
 
     app = QApplication([sys.argv[0]])
     quiet_offscreen_warning()

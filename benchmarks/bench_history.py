@@ -35,10 +35,10 @@ from _common import REPO_ROOT, format_table, json_safe, machine_summary, use_rep
 
 use_repo_package()
 
-from fsmonitor.core import headers as H  # noqa: E402
 from fsmonitor.core.channel import Channel, TimelineEntry  # noqa: E402
 from fsmonitor.core.history import CallHistory, HistoryQuery  # noqa: E402
 from fsmonitor.esl import EslParser  # noqa: E402
+from fsmonitor.esl import events as ev  # noqa: E402
 from fsmonitor.sim.replay import ReplayServer, load_recording  # noqa: E402
 
 CPS = 200.0
@@ -57,18 +57,18 @@ _CAUSES = (
     ("RECOVERY_ON_TIMER_EXPIRE", 0.005),
 )
 _TIMELINE = (
-    H.CHANNEL_CREATE,
-    H.CHANNEL_STATE,
-    H.CHANNEL_CALLSTATE,
-    H.CHANNEL_EXECUTE,
-    H.CHANNEL_PROGRESS,
-    H.CHANNEL_ANSWER,
-    H.CHANNEL_BRIDGE,
-    H.CHANNEL_EXECUTE_COMPLETE,
-    H.CHANNEL_UNBRIDGE,
-    H.CHANNEL_HANGUP,
-    H.CHANNEL_STATE,
-    H.CHANNEL_HANGUP_COMPLETE,
+    ev.CHANNEL_CREATE,
+    ev.CHANNEL_STATE,
+    ev.CHANNEL_CALLSTATE,
+    ev.CHANNEL_EXECUTE,
+    ev.CHANNEL_PROGRESS,
+    ev.CHANNEL_ANSWER,
+    ev.CHANNEL_BRIDGE,
+    ev.CHANNEL_EXECUTE_COMPLETE,
+    ev.CHANNEL_UNBRIDGE,
+    ev.CHANNEL_HANGUP,
+    ev.CHANNEL_STATE,
+    ev.CHANNEL_HANGUP_COMPLETE,
 )
 
 

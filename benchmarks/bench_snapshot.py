@@ -109,7 +109,7 @@ class _Target:
         from PySide6.QtWidgets import QTableView
 
         from fsmonitor.net import Monitor
-        from fsmonitor.ui.models import ChannelTableModel
+        from fsmonitor.ui.tables.channel_model import ChannelTableModel
 
         self.monitor = Monitor("127.0.0.1", self.port, self.password)
         self.model = ChannelTableModel(self.monitor.store)
@@ -124,8 +124,8 @@ class _Target:
     def _open_window(self) -> None:
         from PySide6.QtCore import QSettings
 
-        from fsmonitor.ui.main_window import MainWindow
-        from fsmonitor.ui.settings import PasswordStore, Settings
+        from fsmonitor.ui.window.main_window import MainWindow
+        from fsmonitor.ui.window.settings import PasswordStore, Settings
 
         self._tmp = tempfile.TemporaryDirectory()
         qsettings = QSettings(str(Path(self._tmp.name) / "bench.ini"), QSettings.Format.IniFormat)
@@ -140,7 +140,7 @@ class _Target:
 
     def connect_window(self) -> None:
         """The timed part for the window: connecting, not building the window."""
-        from fsmonitor.ui.settings import Profile
+        from fsmonitor.ui.window.settings import Profile
 
         self.window.connect_profile(
             Profile("bench", "127.0.0.1", self.port), password=self.password
@@ -235,7 +235,7 @@ def breakdown(port: int, password: str) -> Breakdown:
     from PySide6.QtWidgets import QApplication
 
     from fsmonitor.core import ChannelStore
-    from fsmonitor.ui.models import ChannelTableModel
+    from fsmonitor.ui.tables.channel_model import ChannelTableModel
 
     QApplication.instance() or QApplication([])
     with WireClient("127.0.0.1", port, password) as client:

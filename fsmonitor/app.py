@@ -19,10 +19,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from fsmonitor.sim.announce import parse_listening
+
 log = logging.getLogger("fsmonitor.app")
 
 DEMO_PASSWORD = "ClueCon"
-LISTENING_RE = re.compile(rb"listening on (\S+):(\d+)")
 
 
 @dataclass
@@ -215,10 +216,9 @@ def _demo_process_class() -> Any:
             if self.port is not None:
                 return
             self._buffer += data
-            match = LISTENING_RE.search(self._buffer)
-            if match:
-                self.port = int(match.group(2))
-                host = match.group(1).decode()
+            found = parse_listening(self._buffer)
+            if found is not None:
+                host, self.port = found
                 log.info("demo simulator listening on %s:%d", host, self.port)
                 self.listening.emit(host, self.port)
                 self._buffer = b""
@@ -261,7 +261,7 @@ def _demo_process_class() -> Any:
 # ---------------------------------------------------------------------- main
 def resolve_profile(opts: Options, settings: Any) -> Any:
     """The profile named by --profile (or the last one), overridden by --host/--port/--user."""
-    from fsmonitor.ui.settings import Profile
+    from fsmonitor.ui.window.settings import Profile
 
     name = opts.profile or settings.last_profile
     profile = settings.profile(name) if name else None
@@ -301,8 +301,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from fsmonitor.ui.main_window import MainWindow
-    from fsmonitor.ui.settings import APPLICATION, ORGANIZATION, PasswordStore, Profile, Settings
+    from fsmonitor.ui.window.main_window import MainWindow
+    from fsmonitor.ui.window.settings import (
+        APPLICATION,
+        ORGANIZATION,
+        PasswordStore,
+        Profile,
+        Settings,
+    )
 
     install_qt_message_handler()
     existing = QApplication.instance()

@@ -217,9 +217,7 @@ class ChannelStore:
                 return []  # an older event seen before
         changes = [Change("updated", uuid, ch)]
         self._update(ch, h, changes, name=name, when=when, seq=seq, fresh=fresh)
-        if name in _ENDING or (
-            fresh and name == E.CHANNEL_STATE and ch.state == E.CS_DESTROY
-        ):
+        if name in _ENDING or (fresh and name == E.CHANNEL_STATE and ch.state == E.CS_DESTROY):
             changes[0] = Change("removed", uuid, ch)
             self._end(ch, when, changes)
         return changes

@@ -16,9 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from fsmonitor.core import headers as h
 from fsmonitor.core.store import ChannelStore
 from fsmonitor.esl import Event
+from fsmonitor.esl import headers as h
 from fsmonitor.net import ConnectionState
 
 WAIT_MS = 10_000
@@ -105,21 +105,47 @@ class FakeConnection(QObject):
 
 
 class FakeMonitor(QObject):
-    """The Monitor's surface over a :class:`FakeConnection` and a real store."""
+    """The Monitor's surface (signals, state, requests) over a :class:`FakeConnection` and a
+    real store: views talk to it exactly as they talk to a :class:`~fsmonitor.net.Monitor`."""
 
     changed = Signal(list)
     statsChanged = Signal()
     stateChanged = Signal(object)
     eventReceived = Signal(object)
+    eventsReceived = Signal(list)
     logReceived = Signal(object)
+    error = Signal(str)
+    serverInfo = Signal(dict)
+    retryScheduled = Signal(float)
 
     def __init__(self, answer: Answer | None = None) -> None:
         super().__init__()
         self.connection = FakeConnection(answer)
         self.store = ChannelStore()
+        self.server_info: dict[str, Any] = {}
+        self.last_error: str | None = None
+        self.last_error_kind: Any = None
+        self.next_retry_at: float | None = None
         self.connection.eventReceived.connect(self.eventReceived)
+        self.connection.eventsReceived.connect(self.eventsReceived)
         self.connection.logReceived.connect(self.logReceived)
         self.connection.stateChanged.connect(self.stateChanged)
+
+    @property
+    def state(self) -> ConnectionState:
+        return self.connection.state
+
+    def bgapi(self, command: str, timeout: float = 60.0) -> FakeRequest:
+        return self.connection.bgapi(command, timeout)
+
+    def api(self, command: str, timeout: float = 10.0) -> FakeRequest:
+        return self.connection.api(command, timeout)
+
+    def command(self, command: Any, timeout: float = 10.0) -> FakeRequest:
+        return self.connection.command(command, timeout)
+
+    def subscribe(self, events: Any, fmt: str = "json") -> None:
+        self.connection.subscribe(events, fmt)
 
     def feed(self, events: list[Event]) -> None:
         """Deliver events as the connection would: to the store, then to the raw stream."""
@@ -146,9 +172,9 @@ def channel_event(name: str, uuid: str, **extra: str) -> Event:
         h.EVENT_DATE_TIMESTAMP: str(_TS[0]),
         h.EVENT_SEQUENCE: str(_TS[0] // 1000),
         h.CHANNEL_NAME: f"loopback/{uuid[:4]}-a",
-        h.CHANNEL_STATE_HEADER: "CS_EXECUTE",
+        h.CHANNEL_STATE: "CS_EXECUTE",
         h.CALL_DIRECTION: "inbound",
-        h.CREATED_TIME: str(1_700_000_000_000_000),
+        h.CALLER_CHANNEL_CREATED_TIME: str(1_700_000_000_000_000),
     }
     headers.update(extra)
     return Event(headers)

@@ -10,8 +10,11 @@ from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from fsmonitor.ui._widgets_prompts import FieldsDialog, FieldSpec
-from fsmonitor.ui.actions import ChannelActions, VariablesDialog, parse_dump
+from fsmonitor.core import Channel
+from fsmonitor.net import ErrorKind, EslError
+from fsmonitor.ui.actions.channel_actions import ChannelActions
+from fsmonitor.ui.dialogs.prompts import FieldsDialog, FieldSpec
+from fsmonitor.ui.dialogs.variables import VariablesDialog, parse_dump
 
 A = "aaaaaaaa-1111-4000-8000-000000000001"
 B = "bbbbbbbb-2222-4000-8000-000000000002"
@@ -183,7 +186,7 @@ def test_timeouts_are_reported(qtbot) -> None:
     with qtbot.waitSignal(actions.failed, timeout=WAIT_MS) as blocker:
         actions.do_hold()
         assert actions.busy
-        monitor.connection.requests[0].fail(type("E", (), {"message": "no reply in 60 s"})())
+        monitor.connection.requests[0].fail(EslError(ErrorKind.TIMEOUT, "no reply in 60 s"))
     assert blocker.args == ["Hold failed: no reply in 60 s"]
 
 
@@ -208,7 +211,7 @@ def test_unsafe_input_is_refused_before_sending(qtbot, call, reason: str) -> Non
 
 
 def test_fields_dialog_disables_ok_with_the_reason(qtbot) -> None:
-    from fsmonitor.ui.actions import token_problem
+    from fsmonitor.esl.channel_commands import token_problem
 
     dialog = FieldsDialog("Transfer", [FieldSpec("extension", "Extension", "", token_problem)])
     qtbot.addWidget(dialog)
@@ -311,7 +314,7 @@ def test_actions_against_the_simulator(qtbot, sim_session: SimSession) -> None:
         timeout=WAIT_MS,
     )
 
-    ghost = type("Gone", (), {"uuid": "00000000-0000-4000-8000-000000000000", "name": ""})()
+    ghost = Channel(uuid="00000000-0000-4000-8000-000000000000")
     actions.set_selection([ghost])
     with qtbot.waitSignal(actions.failed, timeout=WAIT_MS) as blocker:
         actions.do_hangup()
@@ -326,7 +329,7 @@ def test_the_real_hangup_dialog_sends_the_chosen_cause(qtbot) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from fsmonitor.ui._widgets_prompts import Prompter
+    from fsmonitor.ui.dialogs.prompts import Prompter
 
     monitor, actions = _setup(qtbot)
     actions.prompter = Prompter(actions.parent())  # type: ignore[arg-type]
@@ -364,7 +367,7 @@ def test_every_channel_action_brings_its_own_icon(qtbot) -> None:
     from pane_fixtures import FakeMonitor
     from PySide6.QtWidgets import QWidget
 
-    from fsmonitor.ui.actions import ChannelActions
+    from fsmonitor.ui.actions.channel_actions import ChannelActions
 
     host = QWidget()
     qtbot.addWidget(host)

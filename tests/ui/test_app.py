@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from fsmonitor.app import parse_args, resolve_profile
-from fsmonitor.ui.settings import Profile, Settings
+from fsmonitor.ui.window.settings import Profile, Settings
 
 
 def test_defaults():

@@ -8,7 +8,7 @@ import pytest
 from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings, Qt
 
-from fsmonitor.ui.console import ApiConsole
+from fsmonitor.ui.docks.console import ApiConsole
 
 UUID = "cccccccc-0000-4000-8000-000000000003"
 

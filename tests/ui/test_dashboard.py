@@ -8,7 +8,8 @@ import pytest
 from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings
 
-from fsmonitor.ui.dashboard import MAX_REFRESH_HZ, DashboardWidget, format_duration
+from fsmonitor.ui.common.durations import format_duration
+from fsmonitor.ui.docks.dashboard import MAX_REFRESH_HZ, DashboardWidget
 
 UUIDS = [f"dddddddd-0000-4000-8000-00000000000{i}" for i in range(3)]
 
@@ -91,6 +92,20 @@ def test_dashboard_follows_the_simulator(qtbot, sim_session: SimSession) -> None
     qtbot.waitUntil(
         lambda: max(dashboard.concurrency_chart.values(), default=0) > 0, timeout=WAIT_MS
     )
+    # At one moment (no event applied in between) every tile shows the store's figure.
+    dashboard.refresh()
+    stats = sim_session.monitor.store.stats
+    assert stats.active_channels > 0
+    assert dashboard.channels.value.text() == f"{stats.active_channels:,}"
+    assert dashboard.channels.detail.text() == f"{stats.channels_total:,} since start"
+    assert dashboard.calls.value.text() == f"{stats.active_calls:,}"
+    assert dashboard.peak.value.text() == f"{stats.peak_channels:,}"
+    assert dashboard.duration.value.text() == format_duration(stats.average_duration)
+    assert len(sim_session.monitor.store.channels) == stats.active_channels
+    sample = dashboard.concurrency_chart.values()
+    dashboard.sample()
+    assert dashboard.concurrency_chart.values()[-1] == stats.active_channels
+    assert len(dashboard.concurrency_chart.values()) == len(sample) + 1
 
 
 def test_charts_sit_side_by_side_when_docked_wide_and_short(qtbot) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from fsmonitor.ui.gc_policy import GcFreezer
+from fsmonitor.ui.window.gc_policy import GcFreezer
 
 
 class _Node:

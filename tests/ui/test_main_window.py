@@ -12,8 +12,8 @@ import pytest
 
 from fsmonitor.net import ConnectionState
 from fsmonitor.sim import SimThread
-from fsmonitor.ui.main_window import MainWindow
-from fsmonitor.ui.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.window.main_window import MainWindow
+from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
 
 PASSWORD = "ClueCon"
 WAIT = 10_000
@@ -246,7 +246,7 @@ def test_starts_disconnected_with_the_default_profile(window: MainWindow):
 
 
 def test_state_words_and_uptime():
-    from fsmonitor.ui.connection_bar import format_uptime, state_text
+    from fsmonitor.ui.window.connection_bar import format_uptime, state_text
 
     soon = time.time() + 4.2
     assert state_text(ConnectionState.RECONNECTING, soon, None) == "reconnecting in 4 s"
@@ -258,7 +258,7 @@ def test_state_words_and_uptime():
 
 def test_detail_shows_fields_variables_and_timeline(qtbot: Any):
     from fsmonitor.core.channel import Channel, TimelineEntry
-    from fsmonitor.ui.channel_detail import ChannelDetail
+    from fsmonitor.ui.docks.channel_detail import ChannelDetail
 
     ch = Channel(uuid="u-1")
     ch.caller_id_number = "1000"
@@ -293,7 +293,7 @@ def test_detail_shows_fields_variables_and_timeline(qtbot: Any):
 
 
 def test_originated_leg_is_selected_when_it_appears(qtbot: Any, window: MainWindow, sim: SimThread):
-    from fsmonitor.ui.originate_dialog import OriginateDialog
+    from fsmonitor.ui.dialogs.originate import OriginateDialog
 
     connect(window, sim.port)
     wait_ready(qtbot, window)
@@ -337,7 +337,7 @@ def test_shortcuts_are_unique_even_after_reconnecting(
     keys = _shortcuts(window)
     assert "Del" in keys and "Ctrl+N" in keys and "Ctrl+K" in keys
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
-    from fsmonitor.ui.shortcuts_dialog import shortcut_rows
+    from fsmonitor.ui.dialogs.shortcuts import shortcut_rows
 
     listed = dict(shortcut_rows(window))
     assert listed["Hang up"] == "Del" and listed["Originate"] == "Ctrl+N"
@@ -346,7 +346,7 @@ def test_shortcuts_are_unique_even_after_reconnecting(
 def test_profile_dialog_saves_profile_but_not_password(
     qtbot: Any, window: MainWindow, tmp_path: Path
 ):
-    from fsmonitor.ui.profile_dialog import ProfileDialog
+    from fsmonitor.ui.dialogs.profile import ProfileDialog
 
     window.edit_profile()
     dialog = window.findChild(ProfileDialog)
@@ -367,7 +367,7 @@ def test_profile_dialog_saves_profile_but_not_password(
 
 
 def test_alert_thresholds_dialog_applies_and_persists(qtbot: Any, window: MainWindow):
-    from fsmonitor.ui.alerts import AlertsDialog
+    from fsmonitor.ui.dialogs.alerts import AlertsDialog
 
     window.edit_alerts()
     dialog = window.findChild(AlertsDialog)
@@ -416,3 +416,18 @@ def test_channel_action_choices_survive_a_new_connection(
     again = window.channel_actions
     assert again is not first
     assert (again.eavesdrop_endpoint, again.record_directory) == ("user/2000", "/var/tmp/calls")
+
+
+def test_every_timer_of_a_connected_window_has_a_name(
+    qtbot: Any, window: MainWindow, sim: SimThread
+):
+    from PySide6.QtCore import QTimer
+
+    connect(window, sim.port)
+    wait_ready(qtbot, window)
+    timers = window.findChildren(QTimer)
+    names = {timer.objectName() for timer in timers}
+    assert "" not in names, [t.parent() for t in timers if not t.objectName()]
+    # the table, the dashboard, the streams and the status line each keep their own
+    assert {"channelFlushTimer", "durationClock", "dashboardRefresh", "ringFlushTimer"} <= names
+    assert {"statusRefresh", "toolbarClock", "gc-freeze"} <= names

@@ -10,8 +10,8 @@ from PySide6.QtCore import QSettings
 
 from fsmonitor.esl import Originate
 from fsmonitor.sim import fsparse
-from fsmonitor.ui._widgets_fields import error_of
-from fsmonitor.ui.originate_dialog import RETURN_RING_READY_HELP, OriginateDialog
+from fsmonitor.ui.common.fields import error_of
+from fsmonitor.ui.dialogs.originate import RETURN_RING_READY_HELP, OriginateDialog
 
 
 # ------------------------------------------------------------------------------ reference parser

@@ -12,10 +12,10 @@ from PySide6.QtCore import QSettings
 
 from fsmonitor.esl import Event, LogRecord
 from fsmonitor.net import ConnectionState
-from fsmonitor.ui._widgets_ring import Column, RingTableModel
-from fsmonitor.ui.event_log import DEFAULT_CAPACITY, RAW_KEEP, EventLogView
-from fsmonitor.ui.log_pane import LOG_OFF, LogPane
-from fsmonitor.ui.registrations import RegistrationsView, parse_registrations
+from fsmonitor.ui.docks.event_log import DEFAULT_CAPACITY, RAW_KEEP, EventLogView
+from fsmonitor.ui.docks.log_pane import LOG_OFF, LogPane
+from fsmonitor.ui.docks.registrations import RegistrationsView, parse_registrations
+from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
 
 @pytest.fixture
@@ -331,7 +331,7 @@ def test_panes_follow_the_simulator(qtbot, sim_session: SimSession) -> None:
 def test_ring_model_answers_whole_cells_like_data(qapp) -> None:
     from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 
-    from fsmonitor.ui._widgets_ring import ItemRole
+    from fsmonitor.ui.tables.ring_model import ItemRole
 
     model: RingTableModel[int] = RingTableModel(
         [Column("n", str), Column("double", lambda n: str(2 * n))],
@@ -350,3 +350,33 @@ def test_ring_model_answers_whole_cells_like_data(qapp) -> None:
     cell = QModelRoleData(Qt.ItemDataRole.DisplayRole)
     model.multiData(model.index(1, 1), QModelRoleDataSpan(cell))
     assert cell.data() == "10"
+
+
+@pytest.mark.parametrize("pane_kind", ["event log", "log pane"])
+def test_stream_panes_update_at_most_five_times_a_second(qtbot, pane_kind: str) -> None:
+    """A continuous stream moves the event log and the log pane at FLUSH_HZ (5) at most."""
+    from PySide6.QtCore import QCoreApplication
+
+    from fsmonitor.ui.tables import ring_model
+
+    monitor = FakeMonitor()
+    pane = EventLogView(monitor) if pane_kind == "event log" else LogPane(monitor)
+    qtbot.addWidget(pane)
+    batches: list[int] = []
+    pane.model.flushed.connect(batches.append)
+    sent = 0
+    start = time.monotonic()
+    while time.monotonic() < start + 0.5:
+        sent += 1
+        if pane_kind == "event log":
+            monitor.eventsReceived.emit([channel_event("CHANNEL_STATE", f"uuid-{sent}")])
+        else:
+            record = LogRecord(7, "", "f.c", "fn", 1, "", f"line {sent}\n")
+            monitor.logReceived.emit(record)
+        QCoreApplication.processEvents()
+    pane.model.flush()
+    elapsed = time.monotonic() - start
+    assert ring_model.FLUSH_HZ == 5
+    # 0.5 s allows 2-3 timed flushes and the final one; 30 a second would be ~15.
+    assert 1 <= len(batches) <= ring_model.FLUSH_HZ * elapsed + 2
+    assert pane.model.stored_count() == min(sent, pane.model.capacity)

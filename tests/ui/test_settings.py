@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from fsmonitor.ui.models import AlertThresholds
-from fsmonitor.ui.settings import PASSWORD_ENV, PasswordStore, Profile, Settings
+from fsmonitor.core.alerts import AlertThresholds
+from fsmonitor.ui.window.settings import PASSWORD_ENV, PasswordStore, Profile, Settings
 
 
 class MemoryKeyring:

@@ -1,0 +1,1 @@
+"""Helpers every room uses: durations, named timers, field marks, replies, settings values."""

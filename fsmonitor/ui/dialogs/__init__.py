@@ -1,0 +1,1 @@
+"""Forms and pop-ups: originate, profile, alerts, shortcuts, variables, field prompts."""

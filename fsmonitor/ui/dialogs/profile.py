@@ -1,0 +1,62 @@
+"""Create or edit a connection profile; the password goes to the keyring, not the settings."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from fsmonitor.ui.window.settings import Profile
+
+
+class ProfileDialog(QDialog):
+    """Name, host, port, user and (optionally) the password of one profile."""
+
+    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Connection profile")
+        self.name = QLineEdit(profile.name, self)
+        self.host = QLineEdit(profile.host, self)
+        self.port = QSpinBox(self)
+        self.port.setRange(1, 65535)
+        self.port.setValue(profile.port)
+        self.user = QLineEdit(profile.user, self)
+        self.user.setPlaceholderText("empty: plain auth (user@domain for userauth)")
+        self.secret = QLineEdit(self)
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText("leave empty to be asked when connecting")
+        self.remember_box = QCheckBox("Remember in the system keyring", self)
+        self.remember_box.setChecked(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Host", self.host)
+        form.addRow("Port", self.port)
+        form.addRow("User", self.user)
+        form.addRow("Password", self.secret)
+        form.addRow(self.remember_box)
+        form.addRow(buttons)
+
+    def profile(self) -> Profile:
+        return Profile(
+            name=self.name.text().strip() or "profile",
+            host=self.host.text().strip() or "127.0.0.1",
+            port=self.port.value(),
+            user=self.user.text().strip(),
+        )
+
+    def password(self) -> str:
+        return self.secret.text()
+
+    def remember(self) -> bool:
+        return self.remember_box.isChecked()

@@ -1,0 +1,179 @@
+"""The questions channel actions ask: confirmations and small validated forms.
+
+Kept behind one :class:`Prompter` object so the actions hold no dialog code of their own and
+tests can answer the questions without driving modal dialogs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fsmonitor.ui.common.fields import mark_error
+
+Validator = Callable[[str], str | None]
+"""Returns why a value is refused, or None when it is acceptable."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input of a :class:`FieldsDialog`."""
+
+    name: str
+    label: str
+    default: str = ""
+    validate: Validator | None = None
+    choices: Sequence[str] = field(default_factory=tuple)
+    placeholder: str = ""
+    help: str = ""
+    required: bool = False
+
+
+class FieldsDialog(QDialog):
+    """A form of a few line edits; OK stays disabled while any field is refused.
+
+    Each refused field is framed in red with the reason as its tooltip, and the first reason is
+    repeated under the form, so the operator sees why OK is greyed out.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        specs: Sequence[FieldSpec],
+        parent: QWidget | None = None,
+        *,
+        ok_text: str = "",
+        question: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._specs = list(specs)
+        self.edits: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for spec in self._specs:
+            if spec.choices:
+                combo = QComboBox()
+                combo.setEditable(True)
+                combo.addItems(list(spec.choices))
+                combo.setCurrentText(spec.default)
+                line = combo.lineEdit()
+                assert line is not None  # editable combos always have one
+                edit = line
+                widget: QWidget = combo
+            else:
+                edit = QLineEdit(spec.default)
+                widget = edit
+            edit.setPlaceholderText(spec.placeholder)
+            if spec.help:
+                widget.setToolTip(spec.help)
+            edit.textChanged.connect(self._revalidate)
+            self.edits[spec.name] = edit
+            form.addRow(spec.label, widget)
+        self.reason = QLabel()
+        self.reason.setStyleSheet("color: #c0392b;")
+        self.reason.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        if ok_text:
+            ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            ok_button.setText(ok_text)
+        layout = QVBoxLayout(self)
+        if question:
+            prompt = QLabel(question)
+            prompt.setWordWrap(True)
+            layout.addWidget(prompt)
+        layout.addLayout(form)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        self._revalidate()
+
+    def values(self) -> dict[str, str]:
+        """The current text of every field, by name."""
+        return {name: edit.text().strip() for name, edit in self.edits.items()}
+
+    def problems(self) -> dict[str, str]:
+        """Field name → reason, for every field currently refused."""
+        found: dict[str, str] = {}
+        values = self.values()
+        for spec in self._specs:
+            # Validate the raw text: stripping would hide a trailing line break.
+            reason = spec.validate(self.edits[spec.name].text()) if spec.validate else None
+            if reason is None and spec.required and not values[spec.name]:
+                reason = "required"
+            if reason:
+                found[spec.name] = reason
+        return found
+
+    def _revalidate(self) -> None:
+        problems = self.problems()
+        for name, edit in self.edits.items():
+            mark_error(edit, problems.get(name))
+        first = next(iter(problems.items()), None)
+        labels = {spec.name: spec.label for spec in self._specs}
+        self.reason.setText(f"{labels[first[0]]}: {first[1]}" if first else "")
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(not problems)
+
+    def accept(self) -> None:
+        """Refuse to close with OK while a field is refused (Enter would bypass the button)."""
+        if self.problems():
+            return
+        super().accept()
+
+
+class Prompter:
+    """Asks the operator; every method returns None (or False) when they cancel."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        self._parent = parent
+
+    def confirm(self, title: str, text: str) -> bool:
+        """A yes/no question for destructive actions; No is the default button."""
+        answer = QMessageBox.question(
+            self._parent,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def form(
+        self, title: str, specs: Sequence[FieldSpec], *, ok_text: str = "", question: str = ""
+    ) -> dict[str, str] | None:
+        """Fill a :class:`FieldsDialog`; the values, or None if cancelled.
+
+        With ``ok_text`` (e.g. "Hang up") and a ``question`` the form is also the confirmation
+        of a destructive action: one dialog instead of a form followed by "are you sure?".
+        """
+        dialog = FieldsDialog(title, specs, self._parent, ok_text=ok_text, question=question)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.values()
+        finally:
+            dialog.deleteLater()
+
+    def error(self, title: str, text: str) -> None:
+        """Tell the operator an action failed, without blocking the caller."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok)
+        box.setParent(self._parent, box.windowFlags())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()

@@ -1,0 +1,5 @@
+"""The monitor-bound panes (dashboard, event log, log, console, registrations, channel detail).
+
+``panels.PANELS`` lists the docks the window builds; a new dock is a module here and one line
+there.
+"""

@@ -1,0 +1,381 @@
+"""The raw event stream, as it arrives: pausable, filterable by event name and uuid, bounded.
+
+Only the last :data:`DEFAULT_CAPACITY` events are kept and rows are added in batches (see
+:mod:`fsmonitor.ui.tables.ring_model`), so thousands of events a second cost a few model
+signals per second, not one per event. Selecting a row shows every header of that event.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelection, QSettings, Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fsmonitor.esl import Event
+from fsmonitor.esl import headers as h
+from fsmonitor.net import Monitor
+from fsmonitor.ui.common.settings_values import str_value
+from fsmonitor.ui.common.timers import named_timer
+from fsmonitor.ui.tables.ring_model import Column, RingTableModel
+
+DEFAULT_CAPACITY = 5000
+RAW_KEEP = 300
+"""Only the newest this many rows keep every header of their event; older rows keep the few
+the table shows (a full event is ~10 KB: 5,000 of them would be ~60 MB)."""
+FILTER_DELAY_MS = 250
+_SETTINGS_GROUP = "event_log"
+ALL_EVENTS = "ALL"
+
+
+#: What a row keeps once its full headers are forgotten: the table's columns and filters.
+_BRIEF_HEADERS: tuple[str, ...] = (
+    h.EVENT_NAME,
+    h.EVENT_SUBCLASS,
+    h.UNIQUE_ID,
+    h.EVENT_DATE_TIMESTAMP,
+    h.EVENT_SEQUENCE,
+    h.CHANNEL_NAME,
+    h.CHANNEL_STATE,
+    h.CHANNEL_CALL_STATE,
+    h.ANSWER_STATE,
+    h.HANGUP_CAUSE,
+    h.APPLICATION,
+    h.APPLICATION_DATA,
+    h.OTHER_LEG_UNIQUE_ID,
+)
+_BRIEF_INDEX = {name: index for index, name in enumerate(_BRIEF_HEADERS)}
+_BODY_PREVIEW = 120
+
+
+class LoggedEvent:
+    """A row of the event log: the whole event while it is recent, a brief of it afterwards.
+
+    Reads like an :class:`~fsmonitor.esl.Event` (``name``, ``subclass``, ``unique_id``,
+    ``timestamp_us``, ``get``, ``headers``, ``body``), so the columns and filters do not care
+    which of the two it holds.
+    """
+
+    __slots__ = ("_body", "_brief", "_event")
+
+    def __init__(self, event: Event) -> None:
+        self._event: Event | None = event
+        self._brief: tuple[str | None, ...] = ()
+        self._body = ""
+
+    def forget_headers(self) -> None:
+        """Keep only :data:`_BRIEF_HEADERS` and the body's first line; drop the event."""
+        event = self._event
+        if event is None:
+            return
+        # One C-level pass: every event of the stream goes through here.
+        self._brief = tuple(map(event.headers.get, _BRIEF_HEADERS))
+        body = event.body.strip() if event.body else ""
+        self._body = body.splitlines()[0][:_BODY_PREVIEW] if body else ""
+        self._event = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every header of the event is still here."""
+        return self._event is not None
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        if self._event is not None:
+            return self._event.headers
+        pairs = zip(_BRIEF_HEADERS, self._brief, strict=True)
+        return {name: value for name, value in pairs if value}
+
+    @property
+    def body(self) -> str:
+        return self._event.body if self._event is not None else self._body
+
+    def get(self, name: str) -> str | None:
+        if self._event is not None:
+            return self._event.get(name)
+        index = _BRIEF_INDEX.get(name)
+        return self._brief[index] if index is not None else None
+
+    @property
+    def name(self) -> str:
+        return self.get(h.EVENT_NAME) or ""
+
+    @property
+    def subclass(self) -> str | None:
+        return self.get(h.EVENT_SUBCLASS)
+
+    @property
+    def unique_id(self) -> str | None:
+        return self.get(h.UNIQUE_ID)
+
+    @property
+    def timestamp_us(self) -> int | None:
+        value = self.get(h.EVENT_DATE_TIMESTAMP)
+        try:
+            return int(value) if value else None
+        except ValueError:
+            return None
+
+
+def event_label(event: LoggedEvent) -> str:
+    """``CHANNEL_ANSWER`` or ``CUSTOM sofia::register``."""
+    subclass = event.subclass
+    return f"{event.name} {subclass}" if subclass else event.name
+
+
+def event_time(event: LoggedEvent) -> str:
+    """The event's own time (Event-Date-Timestamp), to the millisecond."""
+    stamp = event.timestamp_us
+    seconds = stamp / 1e6 if stamp else time.time()
+    return datetime.fromtimestamp(seconds).strftime("%H:%M:%S.%f")[:-3]
+
+
+def event_summary(event: LoggedEvent) -> str:
+    """The few headers that say what happened, for the table's last column."""
+    parts = []
+    for header in (
+        h.CHANNEL_NAME,
+        h.CHANNEL_STATE,
+        h.CHANNEL_CALL_STATE,
+        h.ANSWER_STATE,
+        h.HANGUP_CAUSE,
+    ):
+        value = event.get(header)
+        if value:
+            parts.append(value)
+    application = event.get(h.APPLICATION)
+    if application:
+        parts.append(f"{application}({event.get(h.APPLICATION_DATA) or ''})")
+    other = event.get(h.OTHER_LEG_UNIQUE_ID)
+    if other:
+        parts.append(f"other leg {other}")
+    if not parts and event.body:
+        parts.append(event.body.strip().splitlines()[0][:120] if event.body.strip() else "")
+    return " · ".join(p for p in parts if p)
+
+
+def event_text(event: LoggedEvent) -> str:
+    """Every header, one ``Name: value`` a line, then the body (what fs_cli /event shows)."""
+    lines = [f"{name}: {event.headers[name]}" for name in event.headers]
+    if event.body:
+        lines += ["", event.body]
+    if not event.complete:
+        lines += ["", f"(only the newest {RAW_KEEP} events keep all their headers)"]
+    return "\n".join(lines)
+
+
+EVENT_COLUMNS: tuple[Column[LoggedEvent], ...] = (
+    Column("Time", event_time),
+    Column("Event", event_label),
+    Column("Unique-ID", lambda e: e.unique_id or ""),
+    Column("Details", event_summary),
+)
+
+
+def make_event_filter(names: str, uuid: str) -> Callable[[LoggedEvent], bool] | None:
+    """A predicate for events whose name matches any of ``names`` (comma/space separated,
+    case-insensitive substrings) and which concern ``uuid`` (its own or its other leg's).
+    None when both are empty, so the model can skip filtering entirely."""
+    wanted = [w.upper() for w in names.replace(",", " ").split()]
+    uuid = uuid.strip().lower()
+    if not wanted and not uuid:
+        return None
+
+    def keep(event: LoggedEvent) -> bool:
+        if wanted:
+            label = event_label(event).upper()
+            if not any(w in label for w in wanted):
+                return False
+        if uuid:
+            ids = (event.unique_id or "", event.get(h.OTHER_LEG_UNIQUE_ID) or "")
+            if not any(uuid in value.lower() for value in ids):
+                return False
+        return True
+
+    return keep
+
+
+class EventLogView(QWidget):
+    """The raw event stream of one monitor."""
+
+    def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._monitor = monitor
+        self._received = 0
+        self._recent: deque[LoggedEvent] = deque()  # rows still holding their whole event
+        self.model: RingTableModel[LoggedEvent] = RingTableModel(
+            EVENT_COLUMNS, DEFAULT_CAPACITY, self, tooltip=event_summary
+        )
+
+        self.pause = QPushButton("Pause")
+        self.pause.setCheckable(True)
+        self.pause.setToolTip("Freeze the list; events keep being collected (bounded)")
+        self.pause.toggled.connect(self.set_paused)
+        self.name_filter = QLineEdit()
+        self.name_filter.setPlaceholderText("Event names, e.g. CHANNEL_ANSWER, HANGUP")
+        self.name_filter.setClearButtonEnabled(True)
+        self.uuid_filter = QLineEdit()
+        self.uuid_filter.setPlaceholderText("UUID (or part of it)")
+        self.uuid_filter.setClearButtonEnabled(True)
+        self.all_events = QCheckBox("All events")
+        self.all_events.setToolTip(
+            "Also subscribe to every other event (event json ALL); more traffic for the app"
+        )
+        self.all_events.toggled.connect(self._on_all_events)
+        clear = QPushButton("Clear")
+        clear.clicked.connect(self.clear)
+        self.counter = QLabel()
+
+        self._filter_timer = named_timer(
+            self, "eventFilterTimer", FILTER_DELAY_MS, self.apply_filter, single_shot=True
+        )
+        self.name_filter.textChanged.connect(self._filter_timer.start)
+        self.uuid_filter.textChanged.connect(self._filter_timer.start)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((95, 200, 280)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.details.setPlaceholderText("Select an event to see all its headers")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.pause)
+        bar.addWidget(self.name_filter, 2)
+        bar.addWidget(self.uuid_filter, 2)
+        bar.addWidget(self.all_events)
+        bar.addWidget(clear)
+        bar.addWidget(self.counter)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 120])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+        self.model.flushed.connect(self._after_flush)
+        monitor.eventsReceived.connect(self.add_events)
+        self._update_counter()
+
+    # -------------------------------------------------------------------------- feeding
+    def add_events(self, events: list[Event]) -> None:
+        """Queue a batch of events (one slice of the connection's work)."""
+        self._received += len(events)
+        records = [LoggedEvent(event) for event in events]
+        recent = self._recent
+        recent.extend(records)
+        while len(recent) > RAW_KEEP:
+            recent.popleft().forget_headers()
+        self.model.extend(records)
+
+    @property
+    def received(self) -> int:
+        """Events seen since the view was made (or cleared)."""
+        return self._received
+
+    def _after_flush(self, _count: int) -> None:
+        self._update_counter()
+        bar = self.table.verticalScrollBar()
+        if bar.value() >= bar.maximum() - 2 and not self.table.selectionModel().hasSelection():
+            self.table.scrollToBottom()
+
+    def _update_counter(self) -> None:
+        shown = self.model.rowCount()
+        pending = self.model.pending_count
+        text = f"{shown:,} shown · {self._received:,} received"
+        if self.model.paused and pending:
+            text += f" · {pending:,} waiting"
+        self.counter.setText(text)
+
+    # -------------------------------------------------------------------------- controls
+    def set_paused(self, paused: bool) -> None:
+        """Freeze the list (events keep being collected) or release it."""
+        if self.pause.isChecked() != paused:
+            self.pause.setChecked(paused)
+            return
+        self.pause.setText("Resume" if paused else "Pause")
+        self.model.set_paused(paused)
+        self._update_counter()
+
+    def apply_filter(self) -> None:
+        """Apply the name and uuid boxes now (normally done shortly after typing stops)."""
+        self._filter_timer.stop()
+        self.model.set_filter(make_event_filter(self.name_filter.text(), self.uuid_filter.text()))
+        self._update_counter()
+
+    def clear(self) -> None:
+        """Forget every event shown or waiting."""
+        self._received = 0
+        self._recent.clear()
+        self.model.clear()
+        self.details.clear()
+        self._update_counter()
+
+    def _on_all_events(self, enabled: bool) -> None:
+        # Subscriptions add up in FreeSWITCH and the connection re-sends them after a reconnect;
+        # there is no way to take ALL back short of reconnecting, hence a one-way switch.
+        if enabled:
+            self._monitor.subscribe([ALL_EVENTS])
+            self.all_events.setEnabled(False)
+            self.all_events.setToolTip("Subscribed to every event until the next connect")
+
+    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        self.details.setPlainText(event_text(self.model.item(indexes[0].row())))
+
+    # -------------------------------------------------------------------------- settings
+    def save_state(self, settings: QSettings) -> None:
+        """Persist the filters and the column widths."""
+        settings.beginGroup(_SETTINGS_GROUP)
+        settings.setValue("names", self.name_filter.text())
+        settings.setValue("uuid", self.uuid_filter.text())
+        settings.setValue("header", self.table.horizontalHeader().saveState())
+        settings.endGroup()
+
+    def restore_state(self, settings: QSettings) -> None:
+        """Bring back what :meth:`save_state` stored."""
+        settings.beginGroup(_SETTINGS_GROUP)
+        try:
+            self.name_filter.setText(str_value(settings, "names"))
+            self.uuid_filter.setText(str_value(settings, "uuid"))
+            state = settings.value("header")
+            if state is not None:
+                self.table.horizontalHeader().restoreState(state)
+        finally:
+            settings.endGroup()
+        self.apply_filter()

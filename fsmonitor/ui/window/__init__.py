@@ -1,0 +1,1 @@
+"""The main window and what it owns: connection bar, settings and profiles, export, gc policy."""

@@ -1,0 +1,52 @@
+"""Keep Python's full garbage collections short while the window follows thousands of channels.
+
+A full (oldest-generation) collection walks every tracked object: at 10,000 live channels that
+is ~200,000 objects and 100–150 ms with the event loop stopped, a few times a minute at 200
+calls per second. Nearly all of them are long-lived (the window, the store, the channels of
+the snapshot) and none of the app's long-lived objects relies on the cycle collector to be
+freed (reference counting frees channels, events and rows). :class:`GcFreezer` therefore moves
+what exists into CPython's permanent generation (``gc.freeze``) when the store has been
+reconciled with a snapshot and then every :data:`FREEZE_INTERVAL_MS`, so a full collection only
+walks what was created since. Freezing is O(1) (a list splice). Frozen objects are still freed
+by reference counting; only a reference cycle that becomes garbage after being frozen stays
+until :meth:`release`, and the app makes few: ~470 objects in cycles in 35 s at 200 calls per
+second, against ~4,000 events a second. Every 30 s still let full collections of 60–80 ms
+through (a quarter-minute of new channels); every 5 s none of them reach 15 ms.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QObject
+
+from fsmonitor.ui.common.timers import named_timer
+
+FREEZE_INTERVAL_MS = 5_000
+
+
+class GcFreezer(QObject):
+    """Freezes the current objects now, on :meth:`freeze`, and on a named timer (``gc-freeze``).
+
+    :meth:`release` (the window closing) unfreezes them, so a process that goes on (tests,
+    another window) collects them as usual.
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = FREEZE_INTERVAL_MS):
+        super().__init__(parent)
+        self._timer = named_timer(self, "gc-freeze", interval_ms, self.freeze)
+        self._timer.start()
+        self.freeze()
+
+    def freeze(self) -> None:
+        """Move every object tracked now out of reach of future collections."""
+        gc.freeze()
+
+    def release(self) -> None:
+        """Stop freezing and hand the frozen objects back to the collector."""
+        self._timer.stop()
+        gc.unfreeze()
+
+    @property
+    def active(self) -> bool:
+        return self._timer.isActive()
