@@ -28,6 +28,8 @@ with :class:`EslCommandError` (a ``ValueError``) whose ``field`` names the bad a
 
 from __future__ import annotations
 
+# The estate's module vocabulary and its api command builders.
+from . import estate_commands, modules
 from .commands import Command
 from .errors import EslCommandError, EslProtocolError
 from .event import Event, LogRecord
@@ -45,3 +47,5 @@ __all__ = [
     "LogRecord",
     "Originate",
 ]
+
+__all__ += ["estate_commands", "modules"]
