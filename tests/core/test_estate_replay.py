@@ -7,7 +7,7 @@ Listings answered before the event subscription are the snapshot (they go throug
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,75 +126,59 @@ class Checker:
 
     def check(self, command: str, reply: str) -> None:
         words = command.split()
-        args = " ".join(words[1:])
-        estate = self.estate
-        check: Callable[[], None] | None = None
-        if args.startswith("sofia xmlstatus gateway"):
-            listed = gateway_view(parse_gateways(reply))
-            if len(words) == 5:  # one gateway
-                check = lambda: _eq(
-                    listed,
-                    {
-                        k: v
-                        for k, v in gateway_view(  # noqa: E731
-                            estate.gateways.values()
-                        ).items()
-                        if k == words[4]
-                    },
-                )
-            else:
-                check = lambda: _eq(listed, gateway_view(estate.gateways.values()))  # noqa: E731
-        elif args == "show registrations as json":
-            listed_r = registration_view(parse_registrations(reply))
-            check = lambda: _eq(listed_r, registration_view(estate.registrations.values()))  # noqa: E731
-        elif args.startswith("conference json_list"):
-            listed_c = conference_view(parse_conferences(reply, 0.0))
-            mine = conference_view(estate.conferences.values())
-            if len(words) == 4:
-                mine = {k: v for k, v in mine.items() if k == words[3]}
-            check = lambda: _eq(listed_c, mine)  # noqa: E731
-        elif args == "callcenter_config agent list":
-            listed_a = {a.name: (a.status, a.state) for a in parse_agents(reply)}
-            check = lambda: _eq(listed_a, all_agents(estate))  # noqa: E731
-        elif args.startswith("callcenter_config queue list agents "):
-            queue = words[-1]
-            listed_qa = {a.name: (a.status, a.state) for a in parse_agents(reply)}
-            check = lambda: _eq(
-                listed_qa,
-                {  # noqa: E731
-                    a.name: (a.status, a.state) for a in estate.queues[queue].agents.values()
-                },
-            )
-        elif args == "callcenter_config tier list":
-            listed_t = sorted(parse_tiers(reply))
-            check = lambda: _eq(
-                listed_t,
-                sorted(  # noqa: E731
-                    (q.name, a) for q in estate.queues.values() for a in q.agents
-                ),
-            )
-        elif args == "callcenter_config queue list":
-            check = lambda: _eq(parse_queue_names(reply), list(estate.queues))  # noqa: E731
-        elif args.startswith("callcenter_config queue list members "):
-            queue = words[-1]
-            listed_m = member_view(member for _, member in parse_queue_members(reply))
-            check = lambda: _eq(listed_m, member_view(estate.queues[queue].members.values()))  # noqa: E731
-        elif args.startswith("callcenter_config queue count members "):
-            check = lambda: _eq(int(reply), len(estate.queues[words[-1]].members))  # noqa: E731
-        elif args == "fifo list" or args.startswith("fifo list_verbose"):
-            listed_f = fifo_view(parse_fifos(reply))
-            mine_f = {k: v for k, v in fifo_view(estate.fifos.values()).items() if k in listed_f}
-            if args == "fifo list":
-                mine_f = fifo_view(estate.fifos.values())
-            check = lambda: _eq(listed_f, mine_f)  # noqa: E731
-        if check is not None:
-            check()
-            kind = " ".join(words[1:3])
-            self.checked[kind] = self.checked.get(kind, 0) + 1
+        views = listing_and_estate(self.estate, words[1:], reply)
+        if views is None:
+            return
+        listed, mine = views
+        assert mine == listed, f"after {command!r}"
+        kind = " ".join(words[1:3])
+        self.checked[kind] = self.checked.get(kind, 0) + 1
 
 
-def _eq(listed: object, mine: object) -> None:
-    assert mine == listed
+def listing_and_estate(
+    estate: Estate, words: list[str], reply: str
+) -> tuple[object, object] | None:
+    """What a listing says and what the estate says about the same things, or None."""
+    args = " ".join(words)
+    queue = words[-1]
+    if args.startswith("sofia xmlstatus gateway"):
+        mine_g = gateway_view(estate.gateways.values())
+        if len(words) == 4:  # one gateway
+            mine_g = {k: v for k, v in mine_g.items() if k == words[3]}
+        return gateway_view(parse_gateways(reply)), mine_g
+    if args == "show registrations as json":
+        listed_r = registration_view(parse_registrations(reply))
+        return listed_r, registration_view(estate.registrations.values())
+    if args.startswith("conference json_list"):
+        mine_c = conference_view(estate.conferences.values())
+        if len(words) == 3:
+            mine_c = {k: v for k, v in mine_c.items() if k == words[2]}
+        return conference_view(parse_conferences(reply, 0.0)), mine_c
+    if args == "callcenter_config agent list":
+        return {a.name: (a.status, a.state) for a in parse_agents(reply)}, all_agents(estate)
+    if args.startswith("callcenter_config queue list agents "):
+        agents = estate.queues[queue].agents.values()
+        return (
+            {a.name: (a.status, a.state) for a in parse_agents(reply)},
+            {a.name: (a.status, a.state) for a in agents},
+        )
+    if args == "callcenter_config tier list":
+        tiers = sorted((q.name, a) for q in estate.queues.values() for a in q.agents)
+        return sorted(parse_tiers(reply)), tiers
+    if args == "callcenter_config queue list":
+        return parse_queue_names(reply), list(estate.queues)
+    if args.startswith("callcenter_config queue list members "):
+        listed_m = member_view(member for _, member in parse_queue_members(reply))
+        return listed_m, member_view(estate.queues[queue].members.values())
+    if args.startswith("callcenter_config queue count members "):
+        return int(reply), len(estate.queues[queue].members)
+    if args == "fifo list" or args.startswith("fifo list_verbose"):
+        listed_f = fifo_view(parse_fifos(reply))
+        mine_f = fifo_view(estate.fifos.values())
+        if args != "fifo list":
+            mine_f = {k: v for k, v in mine_f.items() if k in listed_f}
+        return listed_f, mine_f
+    return None
 
 
 @dataclass
