@@ -72,6 +72,7 @@ class SimServer:
         max_missed: int = 500,
         auth_timeout: float = 25.0,
         hostname: str = "fsmonitor-sim",
+        unloaded_modules: tuple[str, ...] = (),
     ) -> None:
         self.host = host
         self._requested_port = port
@@ -85,6 +86,7 @@ class SimServer:
         self.max_missed = max_missed
         self.auth_timeout = auth_timeout
         self.hostname = hostname
+        self.unloaded_modules = unloaded_modules  # e.g. ("mod_callcenter",): not loaded
         self.profile = TrafficProfile(
             cps=cps, hold=hold, answer_ratio=answer_ratio, bridged_share=bridged_share
         )
@@ -114,6 +116,9 @@ class SimServer:
         self.calls = Calls(self.switch, answer_delay=self.answer_delay)
         self.api = Api(self.switch, self.calls, on_shutdown=self.request_shutdown)
         self.traffic = TrafficGenerator(self.calls, self.profile, self.seed)
+        from fsmonitor.sim import estate  # the estate's modules: fsmonitor.sim.estate
+
+        self.estate = estate.install(self, self.unloaded_modules)
         self._register_users()
         if self.preload:
             self.traffic.preload(self.preload, churn=self.profile.cps > 0)
@@ -131,6 +136,7 @@ class SimServer:
         self.scheduler.call_later(15.0, self._registration_churn)
         if self.profile.cps > 0:
             self.traffic.start()
+            self.estate_traffic = estate.EstateTraffic(self).start()
 
     async def stop(self) -> None:
         """Stop accepting, drop every client, forget every call. Quick and warning-free."""

@@ -1,0 +1,255 @@
+"""The simulator's estate against FreeSWITCH's recordings of conferences, queues and FIFOs.
+
+Each recording's ``.sent`` script is replayed against the simulator (a ``uuid_kill`` of a
+recorded uuid is sent for the simulated channel that ``show channels`` listed in its place)
+and compared the way ``test_sim_replay`` compares channels: reply texts with uuids, numbers
+and the recording's own gateway name blanked; per module event (subclass and action) the same
+header names in the same order; the same sequence of module actions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from sim_support import (
+    RawClient,
+    RawFrame,
+    normalise,
+    read_capture,
+    reply_shape,
+    run,
+    sent_commands,
+    wait_for,
+)
+
+from fsmonitor.core.estate import Estate
+from fsmonitor.core.estate_parsers import parse_conferences, parse_fifos
+from fsmonitor.esl import Event
+from fsmonitor.esl import modules as m
+from fsmonitor.sim import SimServer
+
+CAPTURES = Path(__file__).resolve().parent.parent / "data" / "esl-captures-estate"
+RECORDINGS = ("conference", "callcenter", "fifo")
+# Member-ID is switch-wide: the conference recording's first member was the switch's ninth.
+FIRST_MEMBER_ID = {"conference": 9}
+# Events of the recorded switch's background that a replay does not produce: the gateway pings
+# of its other sessions, the SIP registration of the call-center agents' legs, and
+# mod_conference's announcements (the sim plays no sound files).
+BACKGROUND = {
+    "sofia::gateway_state",
+    "sofia::pre_register",
+    "sofia::register_attempt",
+    "sofia::register",
+}
+NOT_SIMULATED_ACTIONS = {"play-file", "play-file-done"}
+_CACHE: dict[str, list[RawFrame]] = {}
+
+
+def _channel_key(row: dict[str, str]) -> tuple[str, str]:
+    return row["name"], row["initial_cid_name"]
+
+
+async def _replay(
+    server: SimServer, commands: list[str], recorded: list[RawFrame]
+) -> list[RawFrame]:
+    """Like ``sim_support.replay_script``, translating recorded channel uuids to simulated ones."""
+    recorded_replies = [f for f in recorded if not f.is_event and f.content_type != "auth/request"]
+    uuids: dict[str, str] = {}
+    client = await RawClient.connect(server.port)
+    await client.next_frame()
+    for index, command in enumerate(commands):
+        for old, new in uuids.items():
+            command = command.replace(old, new)
+        await client.send(command)
+        if command.startswith("exit"):
+            await client.drain_until_closed()
+            break
+        reply = await client.reply()
+        if command == "api show channels as json":
+            mine = {_channel_key(r): r["uuid"] for r in json.loads(reply.body).get("rows", [])}
+            theirs = json.loads(recorded_replies[index].body).get("rows", [])
+            uuids.update(
+                {r["uuid"]: mine[_channel_key(r)] for r in theirs if _channel_key(r) in mine}
+            )
+        if command.startswith("bgapi"):
+            job = reply.get("Job-UUID") or ""
+            await wait_for(lambda job=job: job in server.jobs)
+            await client.settle(0.3)
+        elif command.startswith(("api uuid_kill", "api hupall", "api callcenter_config agent set")):
+            await client.settle(0.5)
+    await client.settle(0.2)
+    await client.close()
+    return client.frames
+
+
+def simulate(name: str) -> list[RawFrame]:
+    if name not in _CACHE:
+
+        async def body() -> list[RawFrame]:
+            server = SimServer(port=0, seed=7, heartbeat_interval=0, answer_delay=0.05)
+            await server.start()
+            server.estate.member_ids = itertools.count(FIRST_MEMBER_ID.get(name, 1))
+            try:
+                return await _replay(
+                    server,
+                    sent_commands(CAPTURES / f"{name}.sent"),
+                    read_capture(CAPTURES / f"{name}.recv"),
+                )
+            finally:
+                await server.stop()
+
+        _CACHE[name] = run(body)
+    return _CACHE[name]
+
+
+def _shape(frame: RawFrame) -> tuple[str, ...]:
+    """The reply shape, with what legitimately differs blanked: the recording's gateway name
+    (``selfgw``), the talking flag (it follows a tone, so depends on timing), and order-only
+    differences of channel rows."""
+    shape = reply_shape(frame)
+    out = []
+    for part in shape:
+        part = re.sub(r"sofia/gateway/\w+/", "sofia/gateway/<gw>/", part)
+        part = part.replace("|talking", "")
+        part = re.sub(r'"talking":\t(true|false)', '"talking":\t<b>', part)
+        part = re.sub(r"<talking>(true|false)</talking>", "<talking><b></talking>", part)
+        part = re.sub(r"<last_talking>(\S+)</last_talking>", "<last_talking/>", part)
+        out.append(part)
+    return tuple(out)
+
+
+def _replies(frames: list[RawFrame], commands: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    replies = [
+        f for f in frames if not f.is_event and f.content_type not in ("auth/request", "log/data")
+    ]
+    return list(zip(commands, (_shape(f) for f in replies), strict=False))
+
+
+# Replies that hold what the simulator does not model: the whole channel table with the agents'
+# SIP legs, a uuid_kill of an agent leg, and the channel CDRs list_verbose embeds.
+UNCOMPARED = ("api show channels", "api fifo list_verbose")
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_reply_texts_match_recording(name: str) -> None:
+    commands = sent_commands(CAPTURES / f"{name}.sent")
+    recorded = _replies(read_capture(CAPTURES / f"{name}.recv"), commands)
+    simulated = _replies(simulate(name), commands)
+    assert len(simulated) == len(recorded)
+    for (command, theirs), (_, mine) in zip(recorded, simulated, strict=True):
+        if command.startswith(UNCOMPARED):
+            continue
+        assert mine == theirs, command
+
+
+def _module_events(frames: list[RawFrame]) -> list[list[tuple[str, str]]]:
+    out = []
+    for frame in frames:
+        if frame.is_event:
+            headers = frame.event_headers()
+            subclass = dict(headers).get("Event-Subclass", "")
+            if "::" in subclass and subclass not in BACKGROUND:
+                action = _action(dict(headers))
+                if action not in NOT_SIMULATED_ACTIONS:
+                    out.append(headers)
+    return out
+
+
+def _action(event: dict[str, str]) -> str:
+    return event.get(m.CONF_ACTION) or event.get(m.CC_ACTION) or event.get(m.FIFO_ACTION) or ""
+
+
+def _key(headers: list[tuple[str, str]]) -> str:
+    event = dict(headers)
+    return f"{event['Event-Subclass']}:{_action(event)}"
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_module_events_have_recorded_header_orders(name: str) -> None:
+    def orders(frames: list[RawFrame]) -> dict[str, set[tuple[str, ...]]]:
+        out: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for headers in _module_events(frames):
+            out[_key(headers)].add(tuple(k for k, _ in headers if not k.startswith("variable_")))
+        return out
+
+    recorded = orders(read_capture(CAPTURES / f"{name}.recv"))
+    simulated = orders(simulate(name))
+    assert set(simulated) == set(recorded)
+    for key, sequences in simulated.items():
+        assert sequences <= recorded[key], (key, sorted(sequences - recorded[key])[:1])
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_module_actions_follow_recorded_order(name: str) -> None:
+    """The same module actions in the same order; talking follows a tone, so it is left out."""
+
+    def actions(frames: list[RawFrame]) -> list[str]:
+        keys = [_key(h) for h in _module_events(frames)]
+        return [k for k in keys if not k.endswith(("start-talking", "stop-talking"))]
+
+    assert actions(simulate(name)) == actions(read_capture(CAPTURES / f"{name}.recv"))
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_estate_follows_the_simulator(name: str) -> None:
+    """The simulator's events keep an Estate equal to the simulator's own listings."""
+    estate = Estate()
+    commands = sent_commands(CAPTURES / f"{name}.sent")
+    replies = iter(commands)
+    compared = 0
+    for frame in simulate(name):
+        if frame.is_event:
+            estate.apply(Event(frame.event()))
+            continue
+        if frame.content_type not in ("api/response", "command/reply"):
+            continue
+        command = next(replies)
+        body = frame.body.decode()
+        if command == "api conference json_list":
+            listed = {c.name: sorted(c.members) for c in parse_conferences(body, 0.0)}
+            assert {n: sorted(c.members) for n, c in estate.conferences.items()} == listed
+            compared += 1
+        elif command == "api fifo list":
+            listed_f = {f.name: list(f.callers) for f in parse_fifos(body) if f.callers}
+            assert {n: list(f.callers) for n, f in estate.fifos.items() if f.callers} == listed_f
+            compared += 1
+        elif command.startswith("api callcenter_config queue list members "):
+            queue = estate.queues.get(command.split()[-1])
+            listed_q = body.count("|single_box|")
+            assert (len(queue.members) if queue else 0) == listed_q
+            compared += 1
+    assert compared >= 2
+
+
+def _module_exists(server: SimServer, module: str) -> str:
+    result = server.api.execute("module_exists", module)
+    assert isinstance(result, str)
+    return result
+
+
+def test_module_exists_and_an_unloaded_module_has_no_commands() -> None:
+    async def body() -> tuple[list[str], object, object]:
+        server = SimServer(port=0, unloaded_modules=(m.MOD_CALLCENTER,))
+        await server.start()
+        try:
+            answers = [
+                _module_exists(server, name)
+                for name in (m.MOD_SOFIA, m.MOD_CONFERENCE, m.MOD_CALLCENTER, m.MOD_FIFO, "mod_x")
+            ]
+            return (
+                answers,
+                server.api.execute("callcenter_config", "queue list"),
+                server.api.execute("fifo", "count"),
+            )
+        finally:
+            await server.stop()
+
+    answers, callcenter, fifo = run(body)
+    assert answers == ["true", "true", "false", "true", "false"]
+    assert callcenter is None  # the listener answers "-ERR callcenter_config Command not found!"
+    assert fifo == "cool_fifo@127.0.0.1:0:0:0:0:0\nmanual_calls:0:0:0:0:0\nmyq:0:0:0:0:0\n"
