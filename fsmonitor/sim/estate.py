@@ -138,6 +138,7 @@ class SimFifoCaller:
     channel: SimChannel
     since: float
     consumer: SimChannel | None = None
+    bridged_at: float = 0.0
 
 
 @dataclass(slots=True)
@@ -218,12 +219,10 @@ class SimEstate:
             return
         blocks = [Block(((esl_names.EVENT_SUBCLASS, subclass),))]
         blocks += sw.standard_blocks("CUSTOM", calling)
-        if pre:
-            blocks.append(Block(list(pre)))
+        blocks += _blocks(pre)
         if channel is not None:
             blocks.extend(channel.data_blocks(with_vars))
-        if post:
-            blocks.append(Block(list(post)))
+        blocks += _blocks(post)
         uuid = channel.uuid if channel is not None else None
         sw.deliver(WireEvent("CUSTOM", blocks, None, subclass, uuid), targets)
 
@@ -248,9 +247,9 @@ class SimEstate:
                 if member.channel is channel:
                     self.leave_conference(conference, member)
         for queue in self.queues.values():
-            for member in list(queue.members.values()):
-                if member.channel is channel:
-                    self.leave_queue(queue, member, "TERMINATED")
+            for caller in list(queue.members.values()):
+                if caller.channel is channel:
+                    self.leave_queue(queue, caller)
         for fifo in self.fifos.values():
             self._fifo_channel_gone(fifo, channel)
 
@@ -346,7 +345,10 @@ class SimEstate:
         before: Pairs = (),
         after: Pairs = (),
     ) -> None:
-        pre = [*self._conference_headers(conference), *before, (m.CONF_FLOOR, _b(member.floor))]
+        pre = self._conference_headers(conference)
+        if before:  # floor-change: its own headers, then the member's conference headers again
+            pre += [*before, *self._conference_headers(conference)]
+        pre.append((m.CONF_FLOOR, _b(member.floor)))
         post = [
             ("Video", "false"),
             (m.CONF_HEAR, _b(not member.deaf)),
@@ -551,7 +553,7 @@ class SimEstate:
         self._members_count(queue)
         self.set_agent_state(agent, "In a queue call")
 
-    def leave_queue(self, queue: SimQueue, member: SimQueueMember, cause: str) -> None:
+    def leave_queue(self, queue: SimQueue, member: SimQueueMember) -> None:
         queue.members.pop(member.uuid, None)
         agent = self.agents.get(member.agent) if member.state == m.CC_MEMBER_ANSWERED else None
         now = str(int(time.time()))
@@ -580,7 +582,7 @@ class SimEstate:
             ("CC-Cause", "Terminated" if agent is not None else "Cancel"),
         ]
         if agent is not None:
-            post += self._agent_times(member, agent)[:2] + [("CC-Agent-UUID", agent.uuid)]
+            post += [*self._agent_times(member, agent)[:2], ("CC-Agent-UUID", agent.uuid)]
             post += [
                 ("CC-Agent-Called-Time", str(agent.last_offered_call)),
                 ("CC-Agent-Answered-Time", str(member.bridged)),
@@ -619,7 +621,7 @@ class SimEstate:
             self.calls.hangup(channel, "NORMAL_CLEARING")
             return
         caller = fifo.callers.pop(next(iter(fifo.callers)))
-        caller.consumer = channel
+        caller.consumer, caller.bridged_at = channel, time.time()
         fifo.bridges[channel.uuid] = caller
         profile = caller.channel.profile
         self._fifo_event(fifo, caller.channel, m.FIFO_CALLER_POP)
@@ -663,6 +665,21 @@ class SimEstate:
             self._fifo_event(fifo, consumer, m.FIFO_CONSUMER_STOP)
             other = caller.channel if channel is consumer else consumer
             self.calls.hangup(other, "NORMAL_CLEARING")
+
+
+def _blocks(pairs: Pairs) -> list[Block]:
+    """Header blocks for ``pairs``; a repeated name starts a new block (a block's names are
+    unique), so repeats reach the wire as FreeSWITCH sends them."""
+    blocks: list[Block] = []
+    current: list[tuple[str, str]] = []
+    for name, value in pairs:
+        if any(name == seen for seen, _ in current):
+            blocks.append(Block(current))
+            current = []
+        current.append((name, value))
+    if current:
+        blocks.append(Block(current))
+    return blocks
 
 
 def _b(value: bool) -> str:

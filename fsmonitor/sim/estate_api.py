@@ -8,6 +8,7 @@ FreeSWITCH does.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, MutableMapping
 from xml.sax.saxutils import escape, quoteattr
@@ -16,7 +17,7 @@ from fsmonitor.esl import modules as m
 from fsmonitor.sim.estate import SimConference, SimEstate, SimMember
 from fsmonitor.sim.switch import local_stamp
 
-Handler = Callable[[str], object]
+Handler = Callable[[str], "str | asyncio.Future[str] | None"]
 
 QUEUE_COLUMNS = (
     "name|strategy|moh_sound|time_base_score|tier_rules_apply|tier_rule_wait_second|"
@@ -38,6 +39,10 @@ MEMBER_COLUMNS = (
     "serving_system|state|score"
 )
 AGENT_STATUSES = ("Logged Out", "Available", "Available (On Demand)", "On Break")
+FIFO_USAGE = (
+    "-USAGE: list|list_verbose|count|debug|status|has_outbound|importance [<fifo name>]"
+    "|reparse [del_all]\n"
+)
 XML_DECLARATION = '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
 
 
@@ -65,7 +70,7 @@ class EstateApi:
 
     # --- sofia ----------------------------------------------------------------------------
 
-    def sofia(self, args: str) -> object:
+    def sofia(self, args: str) -> str | asyncio.Future[str] | None:
         words = args.split()
         if words[:2] == ["xmlstatus", "gateway"]:
             return self.xmlstatus_gateway(words[2] if len(words) > 2 else None)
@@ -153,7 +158,9 @@ class EstateApi:
         flags = "running|answered|enforce_min|dynamic|exit_sound|enter_sound|json_status"
         if c.locked:
             flags += "|locked"
-        head = f"+OK Conference {c.name} ({len(c.members)} member{'s' if len(c.members) != 1 else ''} rate: 8000 flags: {flags})\n"
+        count = len(c.members)
+        plural = "s" if count != 1 else ""
+        head = f"+OK Conference {c.name} ({count} member{plural} rate: 8000 flags: {flags})\n"
         return head + self._member_lines(c)
 
     def _member_lines(self, c: SimConference) -> str:
@@ -253,19 +260,31 @@ class EstateApi:
             return "true" if value else "false"
 
         flags = (
-            ("can_hear", b(not x.deaf)), ("can_see", "true"), ("can_speak", b(not x.muted)),
-            ("mute_detect", "false"), ("talking", b(x.talking)), ("hold", "false"),
-            ("has_video", "false"), ("video_bridge", "false"), ("has_floor", b(x.floor)),
-            ("is_moderator", "false"), ("end_conference", "false"),
-            ("mandatory_member_end_conference", "false"), ("is_ghost", "false"),
+            ("can_hear", b(not x.deaf)),
+            ("can_see", "true"),
+            ("can_speak", b(not x.muted)),
+            ("mute_detect", "false"),
+            ("talking", b(x.talking)),
+            ("hold", "false"),
+            ("has_video", "false"),
+            ("video_bridge", "false"),
+            ("has_floor", b(x.floor)),
+            ("is_moderator", "false"),
+            ("end_conference", "false"),
+            ("mandatory_member_end_conference", "false"),
+            ("is_ghost", "false"),
         )
         profile = x.channel.profile
         fields = (
-            ("uuid", x.channel.uuid), ("caller_id_name", profile.caller_id_name),
+            ("uuid", x.channel.uuid),
+            ("caller_id_name", profile.caller_id_name),
             ("caller_id_number", profile.caller_id_number),
             ("join_time", str(int(now - x.joined))),
-            ("last_talking", "0" if x.talking else "N/A"), ("energy", "100"),
-            ("volume_in", "0"), ("volume_out", "0"), ("output-volume", "0"),
+            ("last_talking", "0" if x.talking else "N/A"),
+            ("energy", "100"),
+            ("volume_in", "0"),
+            ("volume_out", "0"),
+            ("output-volume", "0"),
         )
         flag_lines = "".join(f"          <{k}>{v}</{k}>\n" for k, v in flags)
         field_lines = "".join(f"        <{k}>{escape(v)}</{k}>\n" for k, v in fields)
@@ -304,6 +323,7 @@ class EstateApi:
                     c,
                     m.CONF_STOP_RECORDING,
                     ("Path", path),
+                    ("Other-Recordings", "true" if c.recordings else "false"),
                     ("Samples-Out", "0"),
                     ("Samplerate", "8000"),
                     ("Milliseconds-Elapsed", "0"),
@@ -420,10 +440,10 @@ class EstateApi:
             )
         if words[:1] == ["count"]:
             chosen = [f for f in fifos.values() if len(words) < 2 or f.name == words[1]]
-            return "".join(f"{f.name}:0:{len(f.callers) + len(f.bridges)}:0:0:0\n" for f in chosen)
+            return "".join(f"{f.name}:0:{len(f.callers)}:0:0:0\n" for f in chosen)
         if words[:1] == ["has_outbound"] and len(words) > 1:
             return f"{words[1]}:0\n"
-        return "-USAGE: list|list_verbose|count|debug|status|has_outbound|importance [<fifo name>]|reparse [del_all]\n"
+        return FIFO_USAGE
 
     def _fifo_xml(self, name: str) -> str:
         fifo = self.estate.fifos[name]
@@ -434,35 +454,45 @@ class EstateApi:
             'outbound_per_cycle_min="0" ring_timeout="0" default_lag="0" outbound_priority="5" '
             'outbound_strategy="ringall">\n'
         )
-        body = ""
-        if fifo.callers:
-            body += "    <callers>\n"
-            for position, caller in enumerate(fifo.callers.values(), start=1):
-                profile = caller.channel.profile
-                body += (
-                    f'      <caller uuid={quoteattr(caller.channel.uuid)} status="WAITING" '
-                    f"caller_id_name={quoteattr(profile.caller_id_name)} "
-                    f"caller_id_number={quoteattr(profile.caller_id_number)} "
-                    f'timestamp="{local_stamp(int(caller.since))}" position="{position}" '
-                    'slot="0"></caller>\n'
-                )
-            body += "    </callers>\n"
-        if fifo.bridges:
-            body += "    <bridges>\n"
-            for caller in fifo.bridges.values():
-                consumer = caller.consumer
-                assert consumer is not None
-                start = int(caller.since)
-                body += (
-                    f'      <bridge fifo_name={quoteattr(name)} bridge_start="{local_stamp(start)}" '
-                    f'bridge_start_epoch="{start}">\n'
-                    f"        <caller uuid={quoteattr(caller.channel.uuid)} "
-                    f"caller_id_name={quoteattr(consumer.profile.caller_id_name)} "
-                    f"caller_id_number={quoteattr(consumer.profile.caller_id_number)}></caller>\n"
-                    "        <consumer>\n        </consumer>\n      </bridge>\n"
-                )
-            body += "    </bridges>\n"
-        return head + body + "  </fifo>\n"
+        callers = ""
+        for position, caller in enumerate(fifo.callers.values(), start=1):
+            profile = caller.channel.profile
+            callers += (
+                f'      <caller uuid={quoteattr(caller.channel.uuid)} status="WAITING" '
+                f"caller_id_name={quoteattr(profile.caller_id_name)} "
+                f"caller_id_number={quoteattr(profile.caller_id_number)} "
+                f'timestamp="{local_stamp(int(caller.since))}" position="{position}" '
+                'slot="0"></caller>\n'
+            )
+        bridges = ""
+        for caller in fifo.bridges.values():
+            consumer = caller.consumer
+            assert consumer is not None
+            start = int(caller.bridged_at)
+            bridges += (
+                f'      <bridge fifo_name={quoteattr(name)} bridge_start="{local_stamp(start)}" '
+                f'bridge_start_epoch="{start}">\n'
+                f"        <caller uuid={quoteattr(caller.channel.uuid)} "
+                f"caller_id_name={quoteattr(consumer.profile.caller_id_name)} "
+                f"caller_id_number={quoteattr(consumer.profile.caller_id_number)}></caller>\n"
+                f"        <consumer>\n          <uuid>{consumer.uuid}</uuid>\n"
+                "          <outgoing_uuid></outgoing_uuid>\n        </consumer>\n"
+                "      </bridge>\n"
+            )
+        return (
+            head
+            + "    <outbound></outbound>\n"
+            + _section("callers", callers)
+            + "    <consumers></consumers>\n"
+            + _section("bridges", bridges)
+            + "  </fifo>\n"
+        )
+
+
+def _section(tag: str, inner: str) -> str:
+    if not inner:
+        return f"    <{tag}></{tag}>\n"
+    return f"    <{tag}>\n{inner}    </{tag}>\n"
 
 
 def _table(columns: str, rows: list[str]) -> str:
