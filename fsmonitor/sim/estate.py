@@ -783,7 +783,7 @@ class EstateTraffic:
         size = len(conference.members) if conference else 0
         if size < 4:
             n = next(self.serial)
-            self._call("3000", f"Member {n}", f"20{n % 100:02d}", 20 + self.rng.random() * 40)
+            self._call("3000", f"Member_{n}", f"20{n % 100:02d}", 20 + self.rng.random() * 40)
         if conference is not None and conference.members:
             member = self.rng.choice(list(conference.members.values()))
             roll = self.rng.random()
@@ -802,7 +802,7 @@ class EstateTraffic:
         queue = estate.queues["support@default"]
         if len(queue.members) < 4:
             n = next(self.serial)
-            self._call("5800", f"Queue Caller {n}", f"31{n % 100:02d}", 15 + self.rng.random() * 30)
+            self._call("5800", f"Queue_Caller_{n}", f"31{n % 100:02d}", 15 + self.rng.random() * 30)
         if self.rng.random() < 0.1:
             agent = estate.agents[self.rng.choice(list(estate.agents))]
             estate.set_agent_status(
@@ -813,8 +813,8 @@ class EstateTraffic:
     def _fifo(self) -> None:
         fifo = self.estate.fifos["myq"]
         n = next(self.serial)
-        if len(fifo.callers) < 3 and self.rng.random() < 0.6:
-            self._call("5900", f"Fifo Caller {n}", f"41{n % 100:02d}", 60.0)
+        if not fifo.callers or (len(fifo.callers) < 3 and self.rng.random() < 0.5):
+            self._call("5900", f"Fifo_Caller_{n}", f"41{n % 100:02d}", 60.0)
         elif fifo.callers:
-            self._call("5901", f"Fifo Consumer {n}", f"42{n % 100:02d}", 8 + self.rng.random() * 10)
+            self._call("5901", f"Fifo_Consumer_{n}", f"42{n % 100:02d}", 8 + self.rng.random() * 10)
         self.sched.call_later(5.0 + self.rng.random() * 4, self._fifo)

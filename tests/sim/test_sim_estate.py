@@ -21,6 +21,7 @@ import pytest
 from sim_support import (
     RawClient,
     RawFrame,
+    authed,
     read_capture,
     reply_shape,
     run,
@@ -28,8 +29,13 @@ from sim_support import (
     wait_for,
 )
 
-from fsmonitor.core.estate import Estate
-from fsmonitor.core.estate_parsers import parse_conferences, parse_fifos, parse_queue_members
+from fsmonitor.core.estate import Estate, EstateSnapshot
+from fsmonitor.core.estate_parsers import (
+    parse_conferences,
+    parse_fifos,
+    parse_gateways,
+    parse_queue_members,
+)
 from fsmonitor.esl import Event
 from fsmonitor.esl import modules as m
 from fsmonitor.sim import SimServer
@@ -335,3 +341,119 @@ def test_module_exists_and_an_unloaded_module_has_no_commands() -> None:
     assert answers == ["true", "true", "false", "true", "false"]
     assert callcenter is None  # the listener answers "-ERR callcenter_config Command not found!"
     assert fifo == "cool_fifo@127.0.0.1:0:0:0:0:0\nmanual_calls:0:0:0:0:0\nmyq:0:0:0:0:0\n"
+
+
+ESTATE_EVENTS = "event json CUSTOM " + " ".join(
+    (
+        m.SOFIA_GATEWAY_STATE,
+        m.SOFIA_GATEWAY_ADD,
+        m.SOFIA_GATEWAY_DELETE,
+        m.CONFERENCE_MAINTENANCE,
+        m.CALLCENTER_INFO,
+        m.FIFO_INFO,
+    )
+)
+
+
+def _gateway_steps(frames: list[RawFrame], gateway: str) -> list[str]:
+    steps = []
+    for frame in frames:
+        if frame.is_event:
+            event = frame.event()
+            if event.get(m.GATEWAY) == gateway:
+                steps.append(event["Event-Subclass"] + ":" + event.get(m.GATEWAY_STATE, ""))
+    return steps
+
+
+def test_killgw_and_rescan_go_through_the_recorded_gateway_states() -> None:
+    """selfgw in the recording: killgw → DOWN, deleted; rescan → added, TRYING, REGISTER,
+    REGED. The simulated carrier1 does the same, with the recorded headers, and an Estate
+    fed with its events agrees with its `sofia xmlstatus gateway`."""
+    recorded = read_capture(CAPTURES / "gateways_registrations.recv")
+    selfgw = _gateway_steps(recorded, "selfgw")
+    assert selfgw[:6] == [
+        "sofia::gateway_state:DOWN",
+        "sofia::gateway_delete:",
+        "sofia::gateway_add:",
+        "sofia::gateway_state:TRYING",
+        "sofia::gateway_state:REGISTER",
+        "sofia::gateway_state:REGED",
+    ]
+
+    async def body() -> tuple[list[RawFrame], str, str]:
+        server = SimServer(port=0, heartbeat_interval=0)
+        await server.start()
+        try:
+            client = await authed(server.port)
+            await client.command(ESTATE_EVENTS)
+            before = (await client.command("api sofia xmlstatus gateway")).body.decode()
+            await client.command("api sofia profile external killgw carrier1")
+            await client.event("CUSTOM", Event_Subclass=m.SOFIA_GATEWAY_DELETE)
+            await client.command("bgapi sofia profile external rescan")
+            await client.event("CUSTOM", Event_Subclass=m.SOFIA_GATEWAY_STATE, State="REGED")
+            after = (await client.command("api sofia xmlstatus gateway")).body.decode()
+            await client.close()
+            return client.frames, before, after
+        finally:
+            await server.stop()
+
+    frames, before, after = run(body)
+    assert _gateway_steps(frames, "carrier1") == selfgw[:6]
+    recorded_orders = {_module_order(h) for h in _gateway_events(recorded)}
+    assert {_module_order(h) for h in _gateway_events(frames)} <= recorded_orders
+    estate = Estate()
+    estate.resync(EstateSnapshot(gateways=parse_gateways(before)))
+    for frame in frames:
+        if frame.is_event:
+            estate.apply(Event(frame.event()))
+    assert {g.name: (g.state, g.ping_status) for g in parse_gateways(after)} == {
+        g.name: (g.state, g.ping_status) for g in estate.gateways.values()
+    }
+
+
+def _gateway_events(frames: list[RawFrame]) -> list[list[tuple[str, str]]]:
+    return [
+        f.event_headers()
+        for f in frames
+        if f.is_event and f.event().get("Event-Subclass", "").startswith("sofia::gateway_")
+    ]
+
+
+def test_generated_traffic_keeps_every_kind_of_the_estate_alive() -> None:
+    """With traffic on, gateways ping, a conference fills, callers queue and wait in the FIFO;
+    an Estate fed with the events sees each of them."""
+
+    async def body() -> list[RawFrame]:
+        server = SimServer(port=0, cps=0.2, hold=2, seed=3, heartbeat_interval=0)
+        await server.start()
+        try:
+            client = await authed(server.port)
+            await client.command(ESTATE_EVENTS)
+            for subclass, action in (
+                (m.CONFERENCE_MAINTENANCE, "add-member"),
+                (m.CALLCENTER_INFO, m.CC_MEMBER_QUEUE_START),
+                (m.FIFO_INFO, m.FIFO_PUSH),
+                (m.SOFIA_GATEWAY_STATE, ""),
+            ):
+                headers = {"Event_Subclass": subclass}
+                if action:
+                    headers[
+                        {
+                            m.CONFERENCE_MAINTENANCE: "Action",
+                            m.CALLCENTER_INFO: "CC_Action",
+                            m.FIFO_INFO: "FIFO_Action",
+                        }[subclass]
+                    ] = action
+                await client.event("CUSTOM", timeout=20, **headers)
+            await client.close()
+            return client.frames
+        finally:
+            await server.stop()
+
+    changes = set()
+    estate = Estate()
+    for frame in run(body):
+        if frame.is_event:
+            changes |= {(c.kind, c.action) for c in estate.apply(Event(frame.event()))}
+    kinds = {kind for kind, _ in changes}
+    assert {"gateway", "conference", "member", "queue_member", "fifo_caller"} <= kinds
