@@ -69,7 +69,43 @@ CONF_FLOOR_CHANGE: Final = "floor-change"
 CONF_LOCK: Final = "lock"
 CONF_UNLOCK: Final = "unlock"
 CONF_START_RECORDING: Final = "start-recording"
+CONF_START_TALKING: Final = "start-talking"
+CONF_STOP_TALKING: Final = "stop-talking"
+CONF_KICK_MEMBER: Final = "kick-member"
 CONF_STOP_RECORDING: Final = "stop-recording"
+
+# Further conference::maintenance headers, in the order FreeSWITCH adds them.
+CONF_PATH: Final = "Path"
+CONF_OLD_ID: Final = "Old-ID"
+CONF_NEW_ID: Final = "New-ID"
+CONF_VIDEO: Final = "Video"
+CONF_SEE: Final = "See"
+CONF_HOLD: Final = "Hold"
+CONF_SAMPLES_OUT: Final = "Samples-Out"
+CONF_SAMPLERATE: Final = "Samplerate"
+CONF_RECORD_FILE_SIZE: Final = "Record-File-Size"
+CONF_OTHER_RECORDINGS: Final = "Other-Recordings"
+CONF_MUTE_DETECT: Final = "Mute-Detect"
+CONF_MILLISECONDS_ELAPSED: Final = "Milliseconds-Elapsed"
+CONF_MEMBER_GHOST: Final = "Member-Ghost"
+CONF_ENERGY_LEVEL: Final = "Energy-Level"
+CONF_CURRENT_ENERGY: Final = "Current-Energy"
+CONF_UNIQUE_ID: Final = "Conference-Unique-ID"
+CONF_PROFILE_NAME: Final = "Conference-Profile-Name"
+CONF_GHOSTS: Final = "Conference-Ghosts"
+CONF_DOMAIN: Final = "Conference-Domain"
+# stop-talking's statistics of the talk that ended.
+CONF_TALKING_STATS: Final = (
+    "talking-gate-hits",
+    "talking-total-packets",
+    "talking-duration-ms",
+    "talking-average-energy",
+    "talking-delta-average",
+    "talking-hit-on-percent",
+    "talking-non-hit-ratio",
+    "talking-hit-off-percent",
+    "talking-hit-off-differential",
+)
 
 # --- mod_callcenter -------------------------------------------------------------------------
 CALLCENTER_INFO: Final = "callcenter::info"
@@ -85,6 +121,19 @@ CC_MEMBER_CID_NAME: Final = "CC-Member-CID-Name"
 CC_MEMBER_CID_NUMBER: Final = "CC-Member-CID-Number"
 CC_MEMBER_JOINED_TIME: Final = "CC-Member-Joined-Time"
 CC_COUNT: Final = "CC-Count"
+
+# Further callcenter::info headers.
+CC_AGENT_UUID: Final = "CC-Agent-UUID"
+CC_AGENT_SYSTEM: Final = "CC-Agent-System"
+CC_AGENT_CALLED_TIME: Final = "CC-Agent-Called-Time"
+CC_AGENT_ANSWERED_TIME: Final = "CC-Agent-Answered-Time"
+CC_HANGUP_CAUSE: Final = "CC-Hangup-Cause"
+CC_SELECTION: Final = "CC-Selection"
+CC_MEMBER_LEAVING_TIME: Final = "CC-Member-Leaving-Time"
+CC_CAUSE: Final = "CC-Cause"
+CC_BRIDGE_TERMINATED_TIME: Final = "CC-Bridge-Terminated-Time"
+CC_AGENT_TYPE: Final = "CC-Agent-Type"
+CC_AGENT_BRIDGED: Final = "CC-Agent-Bridged"
 
 CC_AGENT_STATUS_CHANGE: Final = "agent-status-change"
 CC_AGENT_STATE_CHANGE: Final = "agent-state-change"
@@ -107,8 +156,22 @@ FIFO_NAME: Final = "FIFO-Name"
 FIFO_ACTION: Final = "FIFO-Action"
 FIFO_SLOT: Final = "FIFO-Slot"
 
+# Further fifo::info headers (bridge times: FIFO-<Party>-<What>-Time-<unit>).
+FIFO_TYPE: Final = "FIFO-Type"
+FIFO_CALLER_UUID: Final = "FIFO-Caller-UUID"
+FIFO_CALLER_CID_NUMBER: Final = "FIFO-Caller-CID-Number"
+FIFO_CALLER_CID_NAME: Final = "FIFO-Caller-CID-Name"
+FIFO_TIME_HEADER: Final = "FIFO-{party}-{what}-Time-{unit}"
+
 FIFO_PUSH: Final = "push"
 FIFO_ABORT: Final = "abort"
 FIFO_CALLER_POP: Final = "caller_pop"
 FIFO_CONSUMER_START: Final = "consumer_start"
 FIFO_CONSUMER_STOP: Final = "consumer_stop"
+FIFO_CONSUMER_POP: Final = "consumer_pop"
+FIFO_CHANNEL_CONSUMER_START: Final = "channel-consumer-start"
+FIFO_CHANNEL_CONSUMER_STOP: Final = "channel-consumer-stop"
+FIFO_BRIDGE_CONSUMER_START: Final = "bridge-consumer-start"
+FIFO_BRIDGE_CONSUMER_STOP: Final = "bridge-consumer-stop"
+FIFO_BRIDGE_CALLER_START: Final = "bridge-caller-start"
+FIFO_BRIDGE_CALLER_STOP: Final = "bridge-caller-stop"

@@ -324,11 +324,11 @@ class SimEstate:
     def _conference_headers(self, conference: SimConference) -> list[tuple[str, str]]:
         return [
             (m.CONF_NAME, conference.name),
-            ("Conference-Domain", conference.domain),
+            (m.CONF_DOMAIN, conference.domain),
             (m.CONF_SIZE, str(len(conference.members))),
-            ("Conference-Ghosts", "0"),
-            ("Conference-Profile-Name", "default"),
-            ("Conference-Unique-ID", conference.uuid),
+            (m.CONF_GHOSTS, "0"),
+            (m.CONF_PROFILE_NAME, "default"),
+            (m.CONF_UNIQUE_ID, conference.uuid),
         ]
 
     def conference_event(
@@ -350,18 +350,18 @@ class SimEstate:
             pre += [*before, *self._conference_headers(conference)]
         pre.append((m.CONF_FLOOR, _b(member.floor)))
         post = [
-            ("Video", "false"),
+            (m.CONF_VIDEO, "false"),
             (m.CONF_HEAR, _b(not member.deaf)),
-            ("See", "true"),
+            (m.CONF_SEE, "true"),
             (m.CONF_SPEAK, _b(not member.muted)),
             (m.CONF_TALKING, _b(member.talking)),
-            ("Mute-Detect", "false"),
-            ("Hold", "false"),
+            (m.CONF_MUTE_DETECT, "false"),
+            (m.CONF_HOLD, "false"),
             (m.CONF_MEMBER_ID, str(member.member_id)),
             (m.CONF_MEMBER_TYPE, "member"),
-            ("Member-Ghost", "false"),
-            ("Energy-Level", "100"),
-            ("Current-Energy", "0" if not member.talking else "1200"),
+            (m.CONF_MEMBER_GHOST, "false"),
+            (m.CONF_ENERGY_LEVEL, "100"),
+            (m.CONF_CURRENT_ENERGY, "0" if not member.talking else "1200"),
             *after,
         ]
         if action != m.CONF_FLOOR_CHANGE:
@@ -390,8 +390,8 @@ class SimEstate:
                 conference,
                 member,
                 m.CONF_FLOOR_CHANGE,
-                before=((m.CONF_ACTION, m.CONF_FLOOR_CHANGE), ("Old-ID", "none")),
-                after=(("New-ID", str(member.member_id)),),
+                before=((m.CONF_ACTION, m.CONF_FLOOR_CHANGE), (m.CONF_OLD_ID, "none")),
+                after=((m.CONF_NEW_ID, str(member.member_id)),),
             )
 
     def leave_conference(self, conference: SimConference, member: SimMember) -> None:
@@ -401,8 +401,8 @@ class SimEstate:
             self.conference_event(
                 conference,
                 m.CONF_FLOOR_CHANGE,
-                ("Old-ID", str(member.member_id)),
-                ("New-ID", "none"),
+                (m.CONF_OLD_ID, str(member.member_id)),
+                (m.CONF_NEW_ID, "none"),
             )
         self.member_event(conference, member, m.CONF_DEL_MEMBER)
         if not conference.members:
@@ -423,20 +423,11 @@ class SimEstate:
             return
         member.talking = talking
         if talking:
-            self.member_event(conference, member, "start-talking")
+            self.member_event(conference, member, m.CONF_START_TALKING)
             return
-        stats = (
-            ("talking-gate-hits", "25"),
-            ("talking-total-packets", "75"),
-            ("talking-duration-ms", "1500"),
-            ("talking-average-energy", "1200"),
-            ("talking-delta-average", "0"),
-            ("talking-hit-on-percent", "33"),
-            ("talking-non-hit-ratio", "2"),
-            ("talking-hit-off-percent", "0"),
-            ("talking-hit-off-differential", "0"),
-        )
-        self.member_event(conference, member, "stop-talking", after=stats)
+        values = ("25", "75", "1500", "1200", "0", "33", "2", "0", "0")
+        stats = tuple(zip(m.CONF_TALKING_STATS, values, strict=True))
+        self.member_event(conference, member, m.CONF_STOP_TALKING, after=stats)
 
     # --- call center ----------------------------------------------------------------------
 
@@ -462,7 +453,7 @@ class SimEstate:
                 m.CC_COUNT,
                 str(sum(1 for x in queue.members.values() if x.state != m.CC_MEMBER_ANSWERED)),
             ),
-            ("CC-Selection", "Single-Queue"),
+            (m.CC_SELECTION, "Single-Queue"),
         )
         self.fire(m.CALLCENTER_INFO, _CC_CALLING, post=post)
 
@@ -518,8 +509,8 @@ class SimEstate:
             (m.CC_QUEUE, queue.name),
             (m.CC_ACTION, m.CC_AGENT_OFFERING),
             (m.CC_AGENT, agent.name),
-            ("CC-Agent-Type", "callback"),
-            ("CC-Agent-System", "single_box"),
+            (m.CC_AGENT_TYPE, "callback"),
+            (m.CC_AGENT_SYSTEM, "single_box"),
             *self._member_ids(member),
         ]
         self.fire(m.CALLCENTER_INFO, _CC_CALLING, post=post)
@@ -528,10 +519,10 @@ class SimEstate:
     def _agent_times(self, member: SimQueueMember, agent: SimAgent) -> list[tuple[str, str]]:
         return [
             (m.CC_AGENT, agent.name),
-            ("CC-Agent-System", "single_box"),
-            ("CC-Agent-UUID", agent.uuid),
-            ("CC-Agent-Called-Time", str(agent.last_offered_call)),
-            ("CC-Agent-Answered-Time", str(member.bridged)),
+            (m.CC_AGENT_SYSTEM, "single_box"),
+            (m.CC_AGENT_UUID, agent.uuid),
+            (m.CC_AGENT_CALLED_TIME, str(agent.last_offered_call)),
+            (m.CC_AGENT_ANSWERED_TIME, str(member.bridged)),
         ]
 
     def _bridge_agent(self, queue: SimQueue, member: SimQueueMember, agent: SimAgent) -> None:
@@ -561,15 +552,15 @@ class SimEstate:
             post = [
                 (m.CC_QUEUE, queue.name),
                 (m.CC_ACTION, m.CC_BRIDGE_AGENT_END),
-                ("CC-Hangup-Cause", "NORMAL_CLEARING"),
+                (m.CC_HANGUP_CAUSE, "NORMAL_CLEARING"),
                 (m.CC_AGENT, agent.name),
-                ("CC-Agent-System", "single_box"),
-                ("CC-Agent-UUID", agent.uuid),
-                ("CC-Agent-Bridged", "true"),
-                ("CC-Agent-Called-Time", str(agent.last_offered_call)),
-                ("CC-Agent-Answered-Time", str(member.bridged)),
+                (m.CC_AGENT_SYSTEM, "single_box"),
+                (m.CC_AGENT_UUID, agent.uuid),
+                (m.CC_AGENT_BRIDGED, "true"),
+                (m.CC_AGENT_CALLED_TIME, str(agent.last_offered_call)),
+                (m.CC_AGENT_ANSWERED_TIME, str(member.bridged)),
                 (m.CC_MEMBER_JOINED_TIME, str(member.joined)),
-                ("CC-Bridge-Terminated-Time", now),
+                (m.CC_BRIDGE_TERMINATED_TIME, now),
                 *self._member_ids(member),
             ]
             self.fire(
@@ -578,16 +569,16 @@ class SimEstate:
         post = [
             (m.CC_QUEUE, queue.name),
             (m.CC_ACTION, m.CC_MEMBER_QUEUE_END),
-            ("CC-Hangup-Cause", "NORMAL_CLEARING"),
-            ("CC-Cause", "Terminated" if agent is not None else "Cancel"),
+            (m.CC_HANGUP_CAUSE, "NORMAL_CLEARING"),
+            (m.CC_CAUSE, "Terminated" if agent is not None else "Cancel"),
         ]
         if agent is not None:
-            post += [*self._agent_times(member, agent)[:2], ("CC-Agent-UUID", agent.uuid)]
+            post += [*self._agent_times(member, agent)[:2], (m.CC_AGENT_UUID, agent.uuid)]
             post += [
-                ("CC-Agent-Called-Time", str(agent.last_offered_call)),
-                ("CC-Agent-Answered-Time", str(member.bridged)),
+                (m.CC_AGENT_CALLED_TIME, str(agent.last_offered_call)),
+                (m.CC_AGENT_ANSWERED_TIME, str(member.bridged)),
             ]
-        post += [("CC-Member-Leaving-Time", now), (m.CC_MEMBER_JOINED_TIME, str(member.joined))]
+        post += [(m.CC_MEMBER_LEAVING_TIME, now), (m.CC_MEMBER_JOINED_TIME, str(member.joined))]
         post += self._member_ids(member)
         self.fire(m.CALLCENTER_INFO, _CC_CALLING, channel=member.channel, post=post, with_vars=True)
         if agent is not None:
@@ -625,17 +616,19 @@ class SimEstate:
         fifo.bridges[channel.uuid] = caller
         profile = caller.channel.profile
         self._fifo_event(fifo, caller.channel, m.FIFO_CALLER_POP)
-        self._fifo_event(fifo, channel, "consumer_pop", ("FIFO-Caller-UUID", caller.channel.uuid))
+        self._fifo_event(
+            fifo, channel, m.FIFO_CONSUMER_POP, (m.FIFO_CALLER_UUID, caller.channel.uuid)
+        )
         self._fifo_event(
             fifo,
             channel,
-            "channel-consumer-start",
-            ("FIFO-Type", "onhook"),
-            ("FIFO-Caller-CID-Name", profile.caller_id_name),
-            ("FIFO-Caller-CID-Number", profile.caller_id_number),
+            m.FIFO_CHANNEL_CONSUMER_START,
+            (m.FIFO_TYPE, "onhook"),
+            (m.FIFO_CALLER_CID_NAME, profile.caller_id_name),
+            (m.FIFO_CALLER_CID_NUMBER, profile.caller_id_number),
         )
-        self._fifo_event(fifo, channel, "bridge-consumer-start")
-        self._fifo_event(fifo, caller.channel, "bridge-caller-start")
+        self._fifo_event(fifo, channel, m.FIFO_BRIDGE_CONSUMER_START)
+        self._fifo_event(fifo, caller.channel, m.FIFO_BRIDGE_CALLER_START)
 
     def _fifo_channel_gone(self, fifo: SimFifo, channel: SimChannel) -> None:
         if channel.uuid in fifo.callers:
@@ -648,20 +641,20 @@ class SimEstate:
                 continue
             del fifo.bridges[consumer_uuid]
             times = [
-                (f"FIFO-Consumer-{what}-Time-{unit}", "0")
+                (m.FIFO_TIME_HEADER.format(party="Consumer", what=what, unit=unit), "0")
                 for what in ("Bridge", "Talk", "Hold")
                 for unit in ("us", "ms", "s")
             ]
             self._fifo_event(
-                fifo, consumer, "channel-consumer-stop", ("FIFO-Type", "onhook"), *times
+                fifo, consumer, m.FIFO_CHANNEL_CONSUMER_STOP, (m.FIFO_TYPE, "onhook"), *times
             )
-            self._fifo_event(fifo, consumer, "bridge-consumer-stop")
+            self._fifo_event(fifo, consumer, m.FIFO_BRIDGE_CONSUMER_STOP)
             caller_times = [
-                (f"FIFO-Caller-{what}-Time-{unit}", "0")
+                (m.FIFO_TIME_HEADER.format(party="Caller", what=what, unit=unit), "0")
                 for what in ("Talk", "Hold")
                 for unit in ("us", "ms", "s")
             ]
-            self._fifo_event(fifo, caller.channel, "bridge-caller-stop", *caller_times)
+            self._fifo_event(fifo, caller.channel, m.FIFO_BRIDGE_CALLER_STOP, *caller_times)
             self._fifo_event(fifo, consumer, m.FIFO_CONSUMER_STOP)
             other = caller.channel if channel is consumer else consumer
             self.calls.hangup(other, "NORMAL_CLEARING")

@@ -307,7 +307,7 @@ class EstateApi:
             return f"+OK {c.name} {action}ed\n"
         if action == "record" and len(words) > 1:
             c.recordings.append(words[1])
-            estate.conference_event(c, m.CONF_START_RECORDING, ("Path", words[1]))
+            estate.conference_event(c, m.CONF_START_RECORDING, (m.CONF_PATH, words[1]))
             return f"+OK Record file {words[1]}\n"
         if action == "norecord" and len(words) > 1:
             stopping = (
@@ -322,12 +322,12 @@ class EstateApi:
                 estate.conference_event(
                     c,
                     m.CONF_STOP_RECORDING,
-                    ("Path", path),
-                    ("Other-Recordings", "true" if c.recordings else "false"),
-                    ("Samples-Out", "0"),
-                    ("Samplerate", "8000"),
-                    ("Milliseconds-Elapsed", "0"),
-                    ("Record-File-Size", "44"),
+                    (m.CONF_PATH, path),
+                    (m.CONF_OTHER_RECORDINGS, "true" if c.recordings else "false"),
+                    (m.CONF_SAMPLES_OUT, "0"),
+                    (m.CONF_SAMPLERATE, "8000"),
+                    (m.CONF_MILLISECONDS_ELAPSED, "0"),
+                    (m.CONF_RECORD_FILE_SIZE, "44"),
                 )
             return out + "+OK Stopped recording 0 files\n"
         if action in ("mute", "unmute", "deaf", "undeaf", "kick") and len(words) > 1:
@@ -345,7 +345,7 @@ class EstateApi:
             return f"-ERR Non-Existent ID {target}\n"
         for member in chosen:
             if action == "kick":
-                estate.member_event(c, member, "kick-member")
+                estate.member_event(c, member, m.CONF_KICK_MEMBER)
                 estate.leave_conference(c, member)
                 estate.calls.hangup(member.channel, "NORMAL_CLEARING")
                 continue
