@@ -39,6 +39,8 @@ with :class:`EslCommandError` (a ``ValueError``) whose ``field`` names the bad a
 
 from __future__ import annotations
 
+# The estate's module vocabulary and its api command builders.
+from . import estate_commands, modules
 from .channel_commands import (
     ApiCommand,
     cause_problem,
@@ -94,3 +96,5 @@ __all__ = [
     "uuid_setvar",
     "uuid_transfer",
 ]
+
+__all__ += ["estate_commands", "modules"]

@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--auth-timeout", type=float, default=25.0, help="seconds a new client has to send auth"
     )
     parser.add_argument("--hostname", default="fsmonitor-sim", help="FreeSWITCH-Hostname")
+    parser.add_argument(
+        "--without-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="leave a module unloaded (mod_conference, mod_callcenter, mod_fifo; repeatable)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
     # --- replay of a recorded session (instead of generated traffic) ---
     parser.add_argument(
@@ -117,6 +124,7 @@ async def serve(args: argparse.Namespace) -> None:
         answer_ratio=args.answer_ratio,
         bridged_share=args.bridged_share,
         registrations=args.registrations,
+        unloaded_modules=tuple(args.without_module),
         max_queue=args.max_queue,
         max_missed=args.max_missed,
         answer_delay=args.answer_delay,

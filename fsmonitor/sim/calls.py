@@ -78,6 +78,9 @@ class OriginateRequest:
 class Calls(Legs):
     """Channel operations plus the applications, dialplan and bridging built from them."""
 
+    # Applications of loaded modules (conference, callcenter, fifo), see fsmonitor.sim.estate.
+    app_hooks: dict[str, Callable[[SimChannel, str], None]] = {}  # noqa: RUF012 (set per instance)
+
     # -- applications ----------------------------------------------------------------------
     def run_apps(
         self, ch: SimChannel, apps: list[tuple[str, str]], on_done: Callable[[], None] | None = None
@@ -124,6 +127,10 @@ class Calls(Legs):
                 self.execute_complete(ch)
             elif app == "park":
                 self.park(ch)
+                return
+            elif app in self.app_hooks:
+                self.execute(ch, app, data)
+                self.app_hooks[app](ch, data)
                 return
             elif app in ("echo", "conference", "eavesdrop", "socket"):
                 self.execute(ch, app, data)

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fsmonitor.esl import events as ev
 from fsmonitor.esl import headers as hdr
@@ -38,6 +38,9 @@ from fsmonitor.sim.switch import (
 )
 from fsmonitor.sim.traffic import TrafficGenerator, TrafficProfile
 from fsmonitor.sim.wire import Block, WireEvent
+
+if TYPE_CHECKING:
+    from fsmonitor.sim.estate import EstateTraffic
 
 T = TypeVar("T")
 
@@ -73,6 +76,7 @@ class SimServer:
         max_missed: int = 500,
         auth_timeout: float = 25.0,
         hostname: str = "fsmonitor-sim",
+        unloaded_modules: tuple[str, ...] = (),
     ) -> None:
         self.host = host
         self._requested_port = port
@@ -86,6 +90,7 @@ class SimServer:
         self.max_missed = max_missed
         self.auth_timeout = auth_timeout
         self.hostname = hostname
+        self.unloaded_modules = unloaded_modules  # e.g. ("mod_callcenter",): not loaded
         self.profile = TrafficProfile(
             cps=cps, hold=hold, answer_ratio=answer_ratio, bridged_share=bridged_share
         )
@@ -101,6 +106,7 @@ class SimServer:
         self.calls: Calls
         self.api: Api
         self.traffic: TrafficGenerator
+        self.estate_traffic: EstateTraffic | None = None  # with generated traffic only
         self.scheduler: Scheduler
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -115,6 +121,9 @@ class SimServer:
         self.calls = Calls(self.switch, answer_delay=self.answer_delay)
         self.api = Api(self.switch, self.calls, on_shutdown=self.request_shutdown)
         self.traffic = TrafficGenerator(self.calls, self.profile, self.seed)
+        from fsmonitor.sim import estate  # the estate's modules: fsmonitor.sim.estate
+
+        self.estate = estate.install(self, self.unloaded_modules)
         self._register_users()
         if self.preload:
             self.traffic.preload(self.preload, churn=self.profile.cps > 0)
@@ -132,6 +141,14 @@ class SimServer:
         self.scheduler.call_later(15.0, self._registration_churn)
         if self.profile.cps > 0:
             self.traffic.start()
+            self.estate_traffic = estate.EstateTraffic(self).start()
+
+    @property
+    def calls_started(self) -> int:
+        """Every call the generated traffic originated: the dialled mix and the estate's
+        conference, queue and FIFO callers."""
+        estate = self.estate_traffic
+        return self.traffic.started + (estate.started if estate is not None else 0)
 
     async def stop(self) -> None:
         """Stop accepting, drop every client, forget every call. Quick and warning-free."""

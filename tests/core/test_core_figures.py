@@ -96,7 +96,7 @@ def test_every_figure_agrees_at_random_moments_under_traffic() -> None:
     assert any(f.bridged_calls and f.unbridged_calls for f in feeder.samples)
     last = check_one_instant(feeder.store)
     # each generated call is one attempt, however many legs it used
-    assert last.calls_since_start == server.traffic.started
+    assert last.calls_since_start == server.calls_started
     assert last.channels_since_start > last.calls_since_start
     # the 20 preloaded channels were live all along, but are no new calls
     assert last.peak_channels >= 20
@@ -109,7 +109,7 @@ def test_cps_counts_calls_not_legs() -> None:
     store = feeder.store
     # read one second on, so the second of the last call is complete and counted
     f = figures(store, now=store.now() + 1.0)
-    started = server.traffic.started
+    started = server.calls_started
     assert started >= 15
     assert f.calls_since_start == started
     assert f.calls_per_second.last_10s * 10 == pytest.approx(started)
