@@ -41,6 +41,7 @@ class Options:
     after: float
     settings: Path | None
     log_level: str
+    theme: str = "system"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="with --screenshot: wait this long, then save and exit (default 5)",
     )
+    p.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="colours: follow the desktop, or force a light or dark palette (default system)",
+    )
     p.add_argument("--settings", metavar="FILE", type=Path, help="use this ini file for settings")
     p.add_argument(
         "--log-level",
@@ -118,6 +125,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         after=5.0 if ns.after is None else ns.after,
         settings=ns.settings,
         log_level=ns.log_level.upper(),
+        theme=ns.theme,
     )
 
 
@@ -317,9 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("fsmonitor")
     install_excepthook()
-    style = load_stylesheet()
-    if style:
-        app.setStyleSheet(style)
+    from fsmonitor.ui.window.theming import install as install_theme
+
+    install_theme(app, load_stylesheet(), opts.theme)
     icon = resource_path("fsmonitor.svg")
     if icon is not None:
         from PySide6.QtGui import QIcon

@@ -46,6 +46,7 @@ from fsmonitor.ui.common.fields import mark_error
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.settings_values import bool_value, int_value, list_value, str_value
+from fsmonitor.ui.common.theme import error_text_hex
 
 RETURN_RING_READY_HELP = (
     "Return as soon as the far end rings (return_ring_ready=true).\n"
@@ -346,7 +347,7 @@ class OriginateDialog(QDialog):
             if widget is not None:
                 mark_error(widget, reason)
             label = _FIELD_LABELS.get(_field_base(field), field)
-            self.message.setText(f"<span style='color:#c0392b'>{label}: {reason}</span>")
+            self.message.setText(f"<span style='color:{error_text_hex()}'>{label}: {reason}</span>")
             self.preview.setPlainText("")
         else:
             self.message.setText("")
@@ -445,7 +446,7 @@ class OriginateDialog(QDialog):
 
     def _set_progress(self, text: str, *, error: bool = False) -> None:
         self.progress.setText(text)
-        self.progress.setStyleSheet("color: #c0392b;" if error else "")
+        self.progress.setStyleSheet(f"color: {error_text_hex()};" if error else "")
 
     # ----------------------------------------------------------------------------- settings
     def save_state(self, settings: QSettings) -> None:

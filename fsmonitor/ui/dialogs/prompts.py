@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.ui.common.fields import mark_error
+from fsmonitor.ui.common.theme import error_text_hex
 
 Validator = Callable[[str], str | None]
 """Returns why a value is refused, or None when it is acceptable."""
@@ -83,7 +84,7 @@ class FieldsDialog(QDialog):
             self.edits[spec.name] = edit
             form.addRow(spec.label, widget)
         self.reason = QLabel()
-        self.reason.setStyleSheet("color: #c0392b;")
+        self.reason.setStyleSheet(f"color: {error_text_hex()};")
         self.reason.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

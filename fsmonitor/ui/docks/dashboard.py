@@ -29,6 +29,7 @@ from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.settings_values import int_value
 from fsmonitor.ui.common.sparkline import Sparkline
+from fsmonitor.ui.common.theme import ERROR, MUTED, ThemeColour
 from fsmonitor.ui.common.timers import named_timer
 
 MAX_REFRESH_HZ = 4
@@ -39,7 +40,8 @@ KEEP_SECONDS = max(seconds for seconds, _ in WINDOW_CHOICES)
 DEFAULT_WINDOW = 300
 DEFAULT_ASR_ALERT = 40
 _SETTINGS_GROUP = "dashboard"
-_ALERT = "#c0392b"
+_ALERT = ThemeColour(ERROR)  # formats as the readable red for the palette in force
+_MUTED = ThemeColour(MUTED)
 
 
 class Tile(QFrame):
@@ -241,6 +243,6 @@ def _causes_html(causes: tuple[tuple[str, int], ...], total: int) -> str:
         rows.append(
             f"<tr><td>{describe_cause(name)}</td>"
             f"<td align='right'>&nbsp;{count:,}</td>"
-            f"<td align='right' style='color:gray'>&nbsp;{share}</td></tr>"
+            f"<td align='right' style='color:{_MUTED}'>&nbsp;{share}</td></tr>"
         )
     return "<table width='100%'>" + "".join(rows) + "</table>"

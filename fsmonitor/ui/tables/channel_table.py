@@ -129,9 +129,7 @@ class ChannelTableView(QWidget):
         bar.addWidget(self.count_label)
         self.stale_banner = QLabel(self)
         self.stale_banner.setObjectName("staleBanner")
-        self.stale_banner.setStyleSheet(
-            "background: #fff3e0; color: #e65100; padding: 3px 6px; border: 1px solid #ffcc80;"
-        )
+        # Its colours come from the application stylesheet (QLabel#staleBanner), per palette.
         self.stale_banner.hide()
 
         layout = QVBoxLayout(self)
