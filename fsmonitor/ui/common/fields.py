@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QWidget
 from fsmonitor.ui.common.theme import error_field_style
 
 
-
 @dataclass(slots=True)
 class _Mark:
     reason: str
