@@ -228,7 +228,7 @@ def on_palette_change(listener: Callable[[QPalette], None]) -> None:
 
 
 def apply_theme(app: QApplication, template: str, palette: QPalette | None = None) -> None:
-    """Set ``palette`` (if given), then the stylesheet and the listeners for the palette in force."""
+    """Set ``palette`` (if given), then the stylesheet and listeners for the palette in force."""
     if palette is not None:
         app.setPalette(palette)
     in_force = app.palette()
