@@ -42,6 +42,7 @@ DEFAULT_ASR_ALERT = 40
 _SETTINGS_GROUP = "dashboard"
 _ALERT = ThemeColour(ERROR)  # formats as the readable red for the palette in force
 _MUTED = ThemeColour(MUTED)
+_CAPTION = ThemeColour(MUTED)  # tile captions: muted yet readable (palette(mid) was not)
 
 
 class Tile(QFrame):
@@ -52,14 +53,14 @@ class Tile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setToolTip(tooltip)
         self.caption = QLabel(caption)
-        self.caption.setStyleSheet("color: palette(mid); font-size: 9pt;")
+        self.caption.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
         self.value = QLabel("–")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.value.setFont(font)
         self.detail = QLabel("")
-        self.detail.setStyleSheet("color: palette(mid); font-size: 8pt;")
+        self.detail.setStyleSheet(f"color: {_CAPTION}; font-size: 8pt;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(0)
@@ -103,7 +104,7 @@ class DashboardWidget(QWidget):
         causes_box.setFrameShape(QFrame.Shape.StyledPanel)
         causes_layout = QVBoxLayout(causes_box)
         causes_title = QLabel("Top hangup causes")
-        causes_title.setStyleSheet("color: palette(mid); font-size: 9pt;")
+        causes_title.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
         causes_layout.addWidget(causes_title)
         causes_layout.addWidget(self.causes, 1)
 
