@@ -156,9 +156,13 @@ def sim() -> Iterator[SimThread]:
     server.stop()
 
 
-@pytest.mark.parametrize("dark", [True, False], ids=["dark", "light"])
+@pytest.fixture(params=[True, False], ids=["dark", "light"])
+def dark(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
 def test_window_text_contrast_on_both_palettes(
-    qtbot: Any, tmp_settings: Any, tmp_path: Path, sim: SimThread, themed: Any, dark: bool
+    qtbot: Any, tmp_settings: Any, tmp_path: Path, sim: SimThread, themed: Any, *, dark: bool
 ) -> None:
     themed(dark_palette() if dark else light_palette())
     window = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
