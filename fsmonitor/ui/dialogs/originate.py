@@ -91,8 +91,13 @@ class OriginateDialog(QDialog):
         self._monitor = monitor
         self._tracked_uuid: str | None = None
         self._valid = False
+        self._judged = False
+        """Whether problems show: after the first edit or press of Originate, not on opening."""
         self._build()
         self.new_uuid()
+        for edit in self._line_edits().values():
+            edit.textChanged.connect(self._judge)
+        self.variables.itemChanged.connect(self._judge)
         monitor.changed.connect(self._on_changes)
 
     # ----------------------------------------------------------------------------- layout
@@ -341,7 +346,10 @@ class OriginateDialog(QDialog):
                 command = self.build().api_args()
             except EslCommandError as exc:
                 problem = (exc.field, _reason(exc))
-        if problem is not None:
+        if problem is not None and not self._judged:
+            self.message.setText("")
+            self.preview.setPlainText("")
+        elif problem is not None:
             field, reason = problem
             widget = self._widget_for(field)
             if widget is not None:
@@ -353,7 +361,19 @@ class OriginateDialog(QDialog):
             self.message.setText("")
             self.preview.setPlainText(f"originate {command}")
         self._valid = problem is None
-        self.originate_button.setEnabled(self._valid)
+        # Untouched, Originate stays pressable: pressing it is how the operator asks what is
+        # missing (start() judges the form and shows it).
+        self.originate_button.setEnabled(self._valid or not self._judged)
+
+    def _judge(self, *_args: object) -> None:
+        if not self._judged:
+            self._judged = True
+            self._refresh()
+
+    @property
+    def judged(self) -> bool:
+        """Whether the form shows its problems (the operator edited it or pressed Originate)."""
+        return self._judged
 
     def _local_problem(self) -> tuple[str, str] | None:
         """Checks the builder cannot make because they concern the form, not the command."""
@@ -397,6 +417,7 @@ class OriginateDialog(QDialog):
     # ----------------------------------------------------------------------------- running
     def start(self) -> str | None:
         """Send the originate via bgapi; returns the origination uuid, or None if invalid."""
+        self._judged = True
         self._refresh()
         if not self._valid:
             return None

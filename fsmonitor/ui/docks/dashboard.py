@@ -99,7 +99,6 @@ class DashboardWidget(QWidget):
         self.causes = QLabel()
         self.causes.setTextFormat(Qt.TextFormat.RichText)
         self.causes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.causes.setMinimumWidth(170)
         causes_box = QFrame()
         causes_box.setFrameShape(QFrame.Shape.StyledPanel)
         causes_layout = QVBoxLayout(causes_box)
