@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QVBoxLayout,
@@ -109,7 +110,10 @@ class FieldsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.reason)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
+        # The dialog is never smaller than its content (fields fitted to their text included);
+        # the reason line sets the least width, so short forms are not cramped either.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.reason.setMinimumWidth(400)
         self._revalidate()
 
     def values(self) -> dict[str, str]:
