@@ -178,6 +178,9 @@ def test_window_text_contrast_on_both_palettes(
         qtbot.waitUntil(lambda: window.model.rowCount() >= 12, timeout=WAIT)
         qtbot.waitUntil(lambda: "channels" in window.status_counts.text(), timeout=WAIT)
         window.show_something()
+        # the "not live" banner over the table, as shown after a disconnect
+        window.table.set_stale("Not live: showing the table as it was at 20:14:22")
+        qtbot.waitUntil(window.table.stale_banner.isVisible, timeout=WAIT)
         image = window.grab().toImage()
         image.save(str(tmp_path / f"window-{'dark' if dark else 'light'}.png"))
 
@@ -211,6 +214,9 @@ def test_window_text_contrast_on_both_palettes(
                 measured[f"status {label.text()[:20]}"] = text_contrast(
                     image, region(label)
                 )
+        banner = window.table.stale_banner
+        inside = banner.rect().adjusted(2, 2, -2, -2)  # the text, not the border
+        measured["stale banner"] = text_contrast(image, region(banner, inside))
         assert any(name.startswith("dock ") for name in measured)
         assert any(name.startswith("status ") for name in measured)
         low = {name: round(ratio, 2) for name, ratio in measured.items() if ratio < 4.5}
