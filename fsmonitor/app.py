@@ -24,6 +24,20 @@ from fsmonitor.sim.announce import parse_listening
 log = logging.getLogger("fsmonitor.app")
 
 DEMO_PASSWORD = "ClueCon"
+DEMO_PRELOAD_CALLS = 15
+"""``--demo-preload`` counts calls; the simulator's ``--preload`` counts channels (2 per call)."""
+
+
+def installed_version() -> str:
+    """The installed distribution's version, else the package's own (a plain checkout)."""
+    from importlib import metadata
+
+    import fsmonitor
+
+    try:
+        return metadata.version("fsmonitor")
+    except metadata.PackageNotFoundError:
+        return fsmonitor.__version__
 
 
 @dataclass
@@ -41,12 +55,27 @@ class Options:
     after: float
     settings: Path | None
     log_level: str
+    theme: str = "system"
+    install_desktop_entry: bool = False
+    uninstall_desktop_entry: bool = False
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="fsmonitor",
         description="A live desktop monitor for FreeSWITCH over the inbound Event Socket.",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
+    p.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add fsmonitor to the desktop's application launcher (a .desktop file and icon "
+        "under $XDG_DATA_HOME, default ~/.local/share), print where, and exit",
+    )
+    p.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_true",
+        help="remove what --install-desktop-entry wrote, and exit",
     )
     p.add_argument("--host", help="Event Socket host (overrides the profile)")
     p.add_argument("--port", type=int, help="Event Socket port (default 8021)")
@@ -64,13 +93,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the built-in FreeSWITCH simulator on a free loopback port and connect to it",
     )
     p.add_argument(
-        "--demo-cps", metavar="N", type=float, default=4.0, help="demo: new calls per second (4)"
+        "--demo-cps",
+        metavar="N",
+        type=float,
+        default=4.0,
+        help="demo: new calls per second (default 4)",
     )
     p.add_argument(
-        "--demo-hold", metavar="SECONDS", type=float, default=40.0, help="demo: mean hold (40)"
+        "--demo-hold",
+        metavar="SECONDS",
+        type=float,
+        default=40.0,
+        help="demo: mean hold in seconds (default 40)",
     )
     p.add_argument(
-        "--demo-preload", metavar="N", type=int, default=30, help="demo: calls already up (30)"
+        "--demo-preload",
+        metavar="CALLS",
+        type=int,
+        default=DEMO_PRELOAD_CALLS,
+        help="demo: bridged calls already up at start, each two channels (default "
+        f"{DEMO_PRELOAD_CALLS} calls = {2 * DEMO_PRELOAD_CALLS} channels)",
     )
     p.add_argument("--screenshot", metavar="FILE", type=Path, help="save the window to FILE")
     p.add_argument(
@@ -79,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         help="with --screenshot: wait this long, then save and exit (default 5)",
+    )
+    p.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="colours: follow the desktop, or force a light or dark palette (default system)",
     )
     p.add_argument("--settings", metavar="FILE", type=Path, help="use this ini file for settings")
     p.add_argument(
@@ -102,6 +150,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         parser.error("--after must not be negative")
     if ns.password_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", ns.password_env):
         parser.error("--password-env takes the name of an environment variable")
+    if ns.demo_preload < 0:
+        parser.error("--demo-preload must not be negative")
     if ns.demo and (ns.host or ns.port):
         parser.error("--demo starts its own simulator: do not combine it with --host/--port")
     return Options(
@@ -118,6 +168,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         after=5.0 if ns.after is None else ns.after,
         settings=ns.settings,
         log_level=ns.log_level.upper(),
+        theme=ns.theme,
+        install_desktop_entry=ns.install_desktop_entry,
+        uninstall_desktop_entry=ns.uninstall_desktop_entry,
     )
 
 
@@ -191,7 +244,7 @@ def _demo_process_class() -> Any:
                     "--password", DEMO_PASSWORD,
                     "--cps", str(cps),
                     "--hold", str(hold),
-                    "--preload", str(preload),
+                    "--preload", str(2 * preload),  # bridged calls: two channels each
                 ]
             )  # fmt: skip
             self.process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
@@ -296,6 +349,10 @@ def load_stylesheet() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     opts = parse_args(argv)
+    if opts.install_desktop_entry or opts.uninstall_desktop_entry:
+        from fsmonitor.desktop_entry import run
+
+        return run(remove=opts.uninstall_desktop_entry)
     setup_logging(opts.log_level)
 
     from PySide6.QtCore import QSettings, QTimer
@@ -317,9 +374,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("fsmonitor")
     install_excepthook()
-    style = load_stylesheet()
-    if style:
-        app.setStyleSheet(style)
+    from fsmonitor.ui.window.theming import install as install_theme
+
+    install_theme(app, load_stylesheet(), opts.theme)
     icon = resource_path("fsmonitor.svg")
     if icon is not None:
         from PySide6.QtGui import QIcon
@@ -328,6 +385,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if opts.settings is not None:
         qsettings = QSettings(str(opts.settings), QSettings.Format.IniFormat)
+    elif opts.screenshot is not None:
+        # A rendering run reads the user's settings but writes only to a throwaway copy.
+        from fsmonitor.ui.window.scratch_settings import scratch_copy
+
+        qsettings = scratch_copy(QSettings(ORGANIZATION, APPLICATION), app)
     else:
         qsettings = QSettings(ORGANIZATION, APPLICATION)
     settings = Settings(qsettings)

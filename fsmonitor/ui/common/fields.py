@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 
 from PySide6.QtWidgets import QWidget
 
-_ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
+from fsmonitor.ui.common.theme import error_field_style
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ def mark_error(widget: QWidget, reason: str | None) -> None:
         elif mark.reason == reason:
             return
         mark.reason = reason
-        widget.setStyleSheet(_ERROR_STYLE)
+        widget.setStyleSheet(error_field_style())
         widget.setToolTip(reason)
     elif mark is not None:
         del _marks[widget]

@@ -1,22 +1,20 @@
-"""Alert thresholds (dialog) and the optional desktop notification for them."""
+"""Alert thresholds (dialog), and whether alerts show as desktop notifications with a sound."""
 
 from __future__ import annotations
 
 import logging
 
-import qtawesome as qta
-from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QSystemTrayIcon,
     QWidget,
 )
 
 from fsmonitor.core.alerts import AlertThresholds
+from fsmonitor.ui.window.notify import DesktopNotifier
 
 log = logging.getLogger("fsmonitor.ui.dialogs.alerts")
 
@@ -34,10 +32,15 @@ def describe_alert(kind: str, thresholds: AlertThresholds) -> str:
 
 
 class AlertsDialog(QDialog):
-    """Edit the two thresholds and whether a desktop notification is shown."""
+    """Edit the two thresholds, whether a desktop notification is shown, and with a sound."""
 
     def __init__(
-        self, thresholds: AlertThresholds, notify: bool, parent: QWidget | None = None
+        self,
+        thresholds: AlertThresholds,
+        notify: bool,
+        parent: QWidget | None = None,
+        *,
+        sound: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Alerts")
@@ -55,9 +58,11 @@ class AlertsDialog(QDialog):
         self.long_ring.setValue(thresholds.long_ring_seconds)
         self.notify = QCheckBox("Show a desktop notification", self)
         self.notify.setChecked(notify)
-        self.notify.setEnabled(QSystemTrayIcon.isSystemTrayAvailable())
-        if not self.notify.isEnabled():
-            self.notify.setToolTip("No system tray is available on this desktop")
+        self.notify.setToolTip(
+            "Through the desktop's notification service; the tray icon where there is none"
+        )
+        self.sound = QCheckBox("Play a sound with each alert", self)
+        self.sound.setChecked(sound)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -67,6 +72,7 @@ class AlertsDialog(QDialog):
         form.addRow("Highlight calls longer than", self.long_call)
         form.addRow("Highlight ringing longer than", self.long_ring)
         form.addRow(self.notify)
+        form.addRow(self.sound)
         form.addRow(buttons)
 
     def thresholds(self) -> AlertThresholds:
@@ -75,24 +81,5 @@ class AlertsDialog(QDialog):
         )
 
 
-class AlertNotifier(QObject):
-    """Shows a tray notification per alert, if enabled and a tray exists."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.enabled = False
-        self._tray: QSystemTrayIcon | None = None
-
-    def set_enabled(self, enabled: bool) -> None:
-        self.enabled = enabled and QSystemTrayIcon.isSystemTrayAvailable()
-        if self.enabled and self._tray is None:
-            self._tray = QSystemTrayIcon(qta.icon("mdi6.phone-alert"), self)
-            self._tray.setToolTip("fsmonitor")
-            self._tray.show()
-        elif not self.enabled and self._tray is not None:
-            self._tray.hide()
-
-    def notify(self, title: str, message: str, *_args: object) -> None:
-        log.info("alert: %s: %s", title, message)
-        if self.enabled and self._tray is not None:
-            self._tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Warning, 8000)
+# The notifier moved to fsmonitor.ui.window.notify (desktop portal first, tray as fallback).
+AlertNotifier = DesktopNotifier

@@ -46,6 +46,7 @@ from fsmonitor.ui.common.fields import mark_error
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.settings_values import bool_value, int_value, list_value, str_value
+from fsmonitor.ui.common.theme import error_text_hex
 
 RETURN_RING_READY_HELP = (
     "Return as soon as the far end rings (return_ring_ready=true).\n"
@@ -90,8 +91,13 @@ class OriginateDialog(QDialog):
         self._monitor = monitor
         self._tracked_uuid: str | None = None
         self._valid = False
+        self._judged = False
+        """Whether problems show: after the first edit or press of Originate, not on opening."""
         self._build()
         self.new_uuid()
+        for edit in self._line_edits().values():
+            edit.textChanged.connect(self._judge)
+        self.variables.itemChanged.connect(self._judge)
         monitor.changed.connect(self._on_changes)
 
     # ----------------------------------------------------------------------------- layout
@@ -340,19 +346,34 @@ class OriginateDialog(QDialog):
                 command = self.build().api_args()
             except EslCommandError as exc:
                 problem = (exc.field, _reason(exc))
-        if problem is not None:
+        if problem is not None and not self._judged:
+            self.message.setText("")
+            self.preview.setPlainText("")
+        elif problem is not None:
             field, reason = problem
             widget = self._widget_for(field)
             if widget is not None:
                 mark_error(widget, reason)
             label = _FIELD_LABELS.get(_field_base(field), field)
-            self.message.setText(f"<span style='color:#c0392b'>{label}: {reason}</span>")
+            self.message.setText(f"<span style='color:{error_text_hex()}'>{label}: {reason}</span>")
             self.preview.setPlainText("")
         else:
             self.message.setText("")
             self.preview.setPlainText(f"originate {command}")
         self._valid = problem is None
-        self.originate_button.setEnabled(self._valid)
+        # Untouched, Originate stays pressable: pressing it is how the operator asks what is
+        # missing (start() judges the form and shows it).
+        self.originate_button.setEnabled(self._valid or not self._judged)
+
+    def _judge(self, *_args: object) -> None:
+        if not self._judged:
+            self._judged = True
+            self._refresh()
+
+    @property
+    def judged(self) -> bool:
+        """Whether the form shows its problems (the operator edited it or pressed Originate)."""
+        return self._judged
 
     def _local_problem(self) -> tuple[str, str] | None:
         """Checks the builder cannot make because they concern the form, not the command."""
@@ -396,6 +417,7 @@ class OriginateDialog(QDialog):
     # ----------------------------------------------------------------------------- running
     def start(self) -> str | None:
         """Send the originate via bgapi; returns the origination uuid, or None if invalid."""
+        self._judged = True
         self._refresh()
         if not self._valid:
             return None
@@ -445,7 +467,7 @@ class OriginateDialog(QDialog):
 
     def _set_progress(self, text: str, *, error: bool = False) -> None:
         self.progress.setText(text)
-        self.progress.setStyleSheet("color: #c0392b;" if error else "")
+        self.progress.setStyleSheet(f"color: {error_text_hex()};" if error else "")
 
     # ----------------------------------------------------------------------------- settings
     def save_state(self, settings: QSettings) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsmonitor.ui.common.fit import fit_line_edit
 from fsmonitor.ui.window.settings import Profile
 
 
@@ -31,6 +32,8 @@ class ProfileDialog(QDialog):
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText("leave empty to be asked when connecting")
+        for edit in (self.name, self.host, self.user, self.secret):
+            fit_line_edit(edit)  # placeholders whole, not "empty: plain auth (user…"
         self.remember_box = QCheckBox("Remember in the system keyring", self)
         self.remember_box.setChecked(True)
         buttons = QDialogButtonBox(

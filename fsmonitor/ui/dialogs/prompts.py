@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QVBoxLayout,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.ui.common.fields import mark_error
+from fsmonitor.ui.common.fit import fit_line_edit
+from fsmonitor.ui.common.theme import error_text_hex
 
 Validator = Callable[[str], str | None]
 """Returns why a value is refused, or None when it is acceptable."""
@@ -46,7 +49,8 @@ class FieldsDialog(QDialog):
     """A form of a few line edits; OK stays disabled while any field is refused.
 
     Each refused field is framed in red with the reason as its tooltip, and the first reason is
-    repeated under the form, so the operator sees why OK is greyed out.
+    repeated under the form, so the operator sees why OK is greyed out. A field is judged only
+    once the operator has edited it, or pressed OK: a form does not open already red.
     """
 
     def __init__(
@@ -62,6 +66,8 @@ class FieldsDialog(QDialog):
         self.setWindowTitle(title)
         self._specs = list(specs)
         self.edits: dict[str, QLineEdit] = {}
+        self._judged: set[str] = set()
+        """Fields whose problems are shown: edited ones, and all of them after OK."""
         form = QFormLayout()
         for spec in self._specs:
             if spec.choices:
@@ -79,12 +85,15 @@ class FieldsDialog(QDialog):
             edit.setPlaceholderText(spec.placeholder)
             if spec.help:
                 widget.setToolTip(spec.help)
-            edit.textChanged.connect(self._revalidate)
+            fit_line_edit(edit)
+            edit.textChanged.connect(lambda _text, name=spec.name: self._edited(name))
             self.edits[spec.name] = edit
             form.addRow(spec.label, widget)
         self.reason = QLabel()
-        self.reason.setStyleSheet("color: #c0392b;")
+        self.reason.setStyleSheet(f"color: {error_text_hex()};")
         self.reason.setWordWrap(True)
+        # Room for two lines from the start: a reason appearing never squeezes the form.
+        self.reason.setMinimumHeight(2 * self.reason.fontMetrics().lineSpacing())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -101,7 +110,10 @@ class FieldsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.reason)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
+        # The dialog is never smaller than its content (fields fitted to their text included);
+        # the reason line sets the least width, so short forms are not cramped either.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.reason.setMinimumWidth(400)
         self._revalidate()
 
     def values(self) -> dict[str, str]:
@@ -121,19 +133,40 @@ class FieldsDialog(QDialog):
                 found[spec.name] = reason
         return found
 
+    def _edited(self, name: str) -> None:
+        self._judged.add(name)
+        self._revalidate()
+
+    def shown_problems(self) -> dict[str, str]:
+        """The problems on display: those of the fields already judged."""
+        return {name: why for name, why in self.problems().items() if name in self._judged}
+
     def _revalidate(self) -> None:
-        problems = self.problems()
+        problems = self.shown_problems()
         for name, edit in self.edits.items():
             mark_error(edit, problems.get(name))
         first = next(iter(problems.items()), None)
         labels = {spec.name: spec.label for spec in self._specs}
         self.reason.setText(f"{labels[first[0]]}: {first[1]}" if first else "")
+        self._grow_for_reason()
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(not problems)
 
+    def _grow_for_reason(self) -> None:
+        """A reason longer than the room kept for it makes the dialog taller, never overlapping."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
     def accept(self) -> None:
-        """Refuse to close with OK while a field is refused (Enter would bypass the button)."""
+        """Refuse to close with OK while a field is refused (Enter would bypass the button);
+        pressing OK judges every field, so the untouched ones show what they lack."""
         if self.problems():
+            self._judged.update(self.edits)
+            self._revalidate()
             return
         super().accept()
 

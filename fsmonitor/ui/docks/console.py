@@ -29,6 +29,7 @@ from fsmonitor.ui.common.fields import mark_error
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.settings_values import list_value
+from fsmonitor.ui.common.theme import ThemeColour
 
 HISTORY_LIMIT = 500
 OUTPUT_LINE_LIMIT = 20_000
@@ -77,9 +78,10 @@ COMMON_COMMANDS = (
 _UUID_ARG = re.compile(r"^(uuid_\w+(?: off| toggle)?) (\S*)$")
 _PREFIX = re.compile(r"^(?:bg)?api\s+", re.IGNORECASE)
 
-_ECHO = "#1f6feb"
-_ERROR = "#c0392b"
-_MUTED = "#7f8c8d"
+# Theme colours: each formats as the variant readable on the palette in force (light or dark).
+_ECHO = ThemeColour("#1f6feb")
+_ERROR = ThemeColour("#c0392b")
+_MUTED = ThemeColour("#7f8c8d")
 
 
 class HistoryLineEdit(QLineEdit):
@@ -234,14 +236,14 @@ class ApiConsole(QWidget):
         self._running += delta
         self.activity.setText(f"{self._running} running…" if self._running else "")
 
-    def _append(self, text: str, color: str | None = None, *, bold: bool = False) -> None:
+    def _append(self, text: str, color: ThemeColour | None = None, *, bold: bool = False) -> None:
         bar = self.output.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 4
         cursor = QTextCursor(self.output.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         fmt = QTextCharFormat()
         if color:
-            fmt.setForeground(QColor(color))
+            fmt.setForeground(QColor(str(color)))
         if bold:
             fmt.setFontWeight(700)
         cursor.insertText(text, fmt)

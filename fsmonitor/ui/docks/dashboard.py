@@ -29,6 +29,7 @@ from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.settings_values import int_value
 from fsmonitor.ui.common.sparkline import Sparkline
+from fsmonitor.ui.common.theme import ERROR, MUTED, ThemeColour
 from fsmonitor.ui.common.timers import named_timer
 
 MAX_REFRESH_HZ = 4
@@ -39,7 +40,9 @@ KEEP_SECONDS = max(seconds for seconds, _ in WINDOW_CHOICES)
 DEFAULT_WINDOW = 300
 DEFAULT_ASR_ALERT = 40
 _SETTINGS_GROUP = "dashboard"
-_ALERT = "#c0392b"
+_ALERT = ThemeColour(ERROR)  # formats as the readable red for the palette in force
+_MUTED = ThemeColour(MUTED)
+_CAPTION = ThemeColour(MUTED)  # tile captions: muted yet readable (palette(mid) was not)
 
 
 class Tile(QFrame):
@@ -50,14 +53,14 @@ class Tile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setToolTip(tooltip)
         self.caption = QLabel(caption)
-        self.caption.setStyleSheet("color: palette(mid); font-size: 9pt;")
+        self.caption.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
         self.value = QLabel("–")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.value.setFont(font)
         self.detail = QLabel("")
-        self.detail.setStyleSheet("color: palette(mid); font-size: 8pt;")
+        self.detail.setStyleSheet(f"color: {_CAPTION}; font-size: 8pt;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(0)
@@ -96,12 +99,11 @@ class DashboardWidget(QWidget):
         self.causes = QLabel()
         self.causes.setTextFormat(Qt.TextFormat.RichText)
         self.causes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.causes.setMinimumWidth(170)
         causes_box = QFrame()
         causes_box.setFrameShape(QFrame.Shape.StyledPanel)
         causes_layout = QVBoxLayout(causes_box)
         causes_title = QLabel("Top hangup causes")
-        causes_title.setStyleSheet("color: palette(mid); font-size: 9pt;")
+        causes_title.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
         causes_layout.addWidget(causes_title)
         causes_layout.addWidget(self.causes, 1)
 
@@ -241,6 +243,6 @@ def _causes_html(causes: tuple[tuple[str, int], ...], total: int) -> str:
         rows.append(
             f"<tr><td>{describe_cause(name)}</td>"
             f"<td align='right'>&nbsp;{count:,}</td>"
-            f"<td align='right' style='color:gray'>&nbsp;{share}</td></tr>"
+            f"<td align='right' style='color:{_MUTED}'>&nbsp;{share}</td></tr>"
         )
     return "<table width='100%'>" + "".join(rows) + "</table>"

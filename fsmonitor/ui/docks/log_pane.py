@@ -9,7 +9,7 @@ kept, added in batches (see :mod:`fsmonitor.ui.tables.ring_model`).
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSettings
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +27,7 @@ from fsmonitor.esl import Command, LogRecord
 from fsmonitor.net import ConnectionState, EslError, Monitor
 from fsmonitor.ui.common.reply import failure_text
 from fsmonitor.ui.common.settings_values import int_value, str_value
+from fsmonitor.ui.common.theme import readable
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
@@ -47,15 +48,25 @@ LEVELS: tuple[tuple[str, int], ...] = (
 )
 LEVEL_NAMES = {0: "CONSOLE", 1: "ALERT", 2: "CRIT", 3: "ERR", 4: "WARNING", 5: "NOTICE"}
 LEVEL_NAMES |= {6: "INFO", 7: "DEBUG"}
-_LEVEL_COLOURS = {
-    0: QColor("#8e44ad"),
-    1: QColor("#c0392b"),
-    2: QColor("#c0392b"),
-    3: QColor("#c0392b"),
-    4: QColor("#d35400"),
-    5: QColor("#2471a3"),
-    7: QColor("#7f8c8d"),
+LEVEL_HUES = {
+    0: "#8e44ad",
+    1: "#c0392b",
+    2: "#c0392b",
+    3: "#c0392b",
+    4: "#d35400",
+    5: "#2471a3",
+    7: "#7f8c8d",
 }
+_LEVEL_COLOURS = {level: QColor(hue) for level, hue in LEVEL_HUES.items()}
+
+
+def set_level_palette(palette: QPalette) -> None:
+    """Make every level colour readable on ``palette``'s base (light and dark themes)."""
+    base = palette.color(QPalette.ColorRole.Base)
+    for level, hue in LEVEL_HUES.items():
+        _LEVEL_COLOURS[level] = readable(hue, base)
+
+
 _SETTINGS_GROUP = "log_pane"
 
 

@@ -10,6 +10,7 @@ from fsmonitor.core import Call, ChannelStore
 from fsmonitor.ui.tables.calls_model import CallsTableModel
 from fsmonitor.ui.tables.channel_table import visible_source_rows
 from fsmonitor.ui.tables.keyed_model import ChannelRole, SortRole
+from fsmonitor.ui.tables.uuid_delegate import UUID_COLUMN_WIDTH, use_uuid_delegate
 
 
 class CallsView(QWidget):
@@ -37,7 +38,8 @@ class CallsView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionsMovable(True)
         hh.setStretchLastSection(True)
-        for col, width in enumerate((240, 150, 150, 150, 80, 70)):
+        use_uuid_delegate(self.table, (CallsTableModel.COL_A_UUID, CallsTableModel.COL_B_UUID))
+        for col, width in enumerate((240, UUID_COLUMN_WIDTH, 150, UUID_COLUMN_WIDTH, 80, 70)):
             hh.resizeSection(col, width)
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # Newest calls first, like the channel table (the duration key is -start time).

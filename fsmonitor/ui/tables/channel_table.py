@@ -29,6 +29,7 @@ from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.tables.keyed_model import ChannelRole
 from fsmonitor.ui.tables.proxy import ChannelFilterProxy
+from fsmonitor.ui.tables.uuid_delegate import UUID_COLUMN_WIDTH, use_uuid_delegate
 
 STATE_FILTERS: list[tuple[str, list[str] | None]] = [
     ("All states", None),
@@ -42,7 +43,7 @@ STATE_FILTERS: list[tuple[str, list[str] | None]] = [
 ]
 
 DEFAULT_WIDTHS = {
-    ChannelTableModel.COL_UUID: 120,
+    ChannelTableModel.COL_UUID: UUID_COLUMN_WIDTH,
     ChannelTableModel.COL_DIRECTION: 56,
     ChannelTableModel.COL_CALLER: 215,
     ChannelTableModel.COL_DESTINATION: 110,
@@ -50,7 +51,7 @@ DEFAULT_WIDTHS = {
     ChannelTableModel.COL_DURATION: 65,
     ChannelTableModel.COL_CODEC: 85,
     ChannelTableModel.COL_APPLICATION: 180,
-    ChannelTableModel.COL_OTHER_LEG: 120,
+    ChannelTableModel.COL_OTHER_LEG: UUID_COLUMN_WIDTH,
     ChannelTableModel.COL_NAME: 260,
     ChannelTableModel.COL_CREATED: 70,
     ChannelTableModel.COL_HOSTNAME: 80,
@@ -115,6 +116,9 @@ class ChannelTableView(QWidget):
         vh.setVisible(False)
         vh.setDefaultSectionSize(22)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        use_uuid_delegate(
+            self.table, (ChannelTableModel.COL_UUID, ChannelTableModel.COL_OTHER_LEG)
+        )
         hh = self.table.horizontalHeader()
         hh.setSectionsMovable(True)
         hh.setHighlightSections(False)
@@ -129,9 +133,7 @@ class ChannelTableView(QWidget):
         bar.addWidget(self.count_label)
         self.stale_banner = QLabel(self)
         self.stale_banner.setObjectName("staleBanner")
-        self.stale_banner.setStyleSheet(
-            "background: #fff3e0; color: #e65100; padding: 3px 6px; border: 1px solid #ffcc80;"
-        )
+        # Its colours come from the application stylesheet (QLabel#staleBanner), per palette.
         self.stale_banner.hide()
 
         layout = QVBoxLayout(self)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSize, Qt, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from fsmonitor.net import ConnectionState, Monitor
+from fsmonitor.ui.common.theme import readable_hex
 from fsmonitor.ui.common.timers import named_timer
 
 STATE_STYLE: dict[ConnectionState, tuple[str, str, str]] = {
@@ -144,13 +145,13 @@ class ConnectionBar(QWidget):
 
     def _render_state(self) -> None:
         icon, colour, _words = STATE_STYLE[self._state]
-        self.state_icon.setPixmap(qta.icon(icon, color=colour).pixmap(QSize(18, 18)))
+        self.state_icon.setPixmap(qta.icon(icon, color=readable_hex(colour)).pixmap(QSize(18, 18)))
         retry = self._monitor.next_retry_at if self._monitor is not None else None
         text = state_text(self._state, retry, self._error)
         metrics = self.state_label.fontMetrics()
         self.state_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, 400))
         self.state_label.setToolTip(self._error or text)
-        self.state_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.state_label.setStyleSheet(f"color: {readable_hex(colour)}; font-weight: bold;")
 
     def _render_info(self) -> None:
         info = self._info

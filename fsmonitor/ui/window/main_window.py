@@ -308,6 +308,7 @@ class MainWindow(QMainWindow):
         self._reload_profiles(s.last_profile)
         self.model.set_thresholds(s.thresholds())
         self.notifier.set_enabled(s.notify)
+        self.notifier.set_sound(s.sound)
         states = s.filter_states()
         self.table.set_filters(s.filter_text(), states or None)
         geometry = s.bytes_value("window/geometry")
@@ -634,7 +635,9 @@ class MainWindow(QMainWindow):
         box.open()
 
     def edit_alerts(self) -> None:
-        dialog = AlertsDialog(self.model.thresholds, self.settings.notify, self)
+        dialog = AlertsDialog(
+            self.model.thresholds, self.settings.notify, self, sound=self.settings.sound
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def apply() -> None:
@@ -643,6 +646,8 @@ class MainWindow(QMainWindow):
             self.settings.notify = dialog.notify.isChecked()
             self.model.set_thresholds(thresholds)
             self.notifier.set_enabled(dialog.notify.isChecked())
+            self.settings.sound = dialog.sound.isChecked()
+            self.notifier.set_sound(dialog.sound.isChecked())
 
         dialog.accepted.connect(apply)
         dialog.open()

@@ -162,6 +162,16 @@ class Settings:
     def notify(self, value: bool) -> None:
         self.qsettings.setValue("alerts/notify", bool(value))
 
+    @property
+    def sound(self) -> bool:
+        """Ring the desktop bell with each alert notification (``alerts/sound``)."""
+        value = self.qsettings.value("alerts/sound", False)
+        return value is True or str(value).lower() in ("true", "1")
+
+    @sound.setter
+    def sound(self, value: bool) -> None:
+        self.qsettings.setValue("alerts/sound", bool(value))
+
     # -- filters ------------------------------------------------------------------------
     def filter_text(self) -> str:
         return str(self.qsettings.value("filters/text", DEFAULTS.filter_text) or "")
