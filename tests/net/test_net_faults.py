@@ -10,8 +10,8 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from fakeserver import FakeEsl, api_response, event_json
-from nethelpers import FAST, WAIT_MS, wait_state
+from helpers.net_fake_server import FakeEsl, api_response, event_json
+from helpers.net_options import FAST, WAIT_MS, wait_state
 from PySide6.QtCore import QTimer
 
 from fsmonitor.net import ConnectionOptions, ConnectionState, ErrorKind, EslConnection

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
-from nethelpers import FAST, WAIT_MS, wait_state
+from helpers.net_options import FAST, WAIT_MS, wait_state
 from PySide6.QtCore import QTimer
 
 from fsmonitor.core import RESYNC_GRACE

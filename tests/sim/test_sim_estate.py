@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from sim_support import (
+from helpers.sim_client import (
     RawClient,
     RawFrame,
     authed,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from sim_support import (
+from helpers.sim_client import (
     UUID_RE,
     RawFrame,
     read_capture,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.sim_client import RawClient, authed, run, split_frames
 from hypothesis import given
 from hypothesis import strategies as st
-from sim_support import RawClient, authed, run, split_frames
 
 from fsmonitor.esl import EslParser
 from fsmonitor.esl.formats import EVENT_FORMATS

@@ -6,7 +6,7 @@ import itertools
 import time
 from typing import Any
 
-from channel_feed import ChannelFeed
+from helpers.ui_channel_feed import ChannelFeed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt

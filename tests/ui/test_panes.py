@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import orjson
 import pytest
-from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
+from helpers.ui_panes import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings
 
 from fsmonitor.esl import Event, LogRecord
