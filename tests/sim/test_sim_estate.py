@@ -65,7 +65,8 @@ def _channel_key(row: dict[str, str]) -> tuple[str, str]:
 async def _replay(
     server: SimServer, commands: list[str], recorded: list[RawFrame]
 ) -> list[RawFrame]:
-    """Like ``helpers.sim_client.replay_script``, translating recorded channel uuids to simulated ones."""
+    """Like ``helpers.sim_client.replay_script``, translating recorded channel uuids to
+    simulated ones."""
     recorded_replies = [f for f in recorded if not f.is_event and f.content_type != "auth/request"]
     paced = _recorded_times(recorded)
     uuids: dict[str, str] = {}
