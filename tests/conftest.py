@@ -5,9 +5,11 @@ from __future__ import annotations
 import getpass
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.sim_client import SimServers
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -65,3 +67,15 @@ def captures_dir() -> Path:
 def estate_captures_dir() -> Path:
     """The byte-exact recordings of a busier switch in ``tests/data/esl-captures-estate``."""
     return _recordings(ESTATE_CAPTURES)
+
+
+@pytest.fixture
+def sim_server() -> Iterator[SimServers]:
+    """A simulator factory: ``sim_server(**options)`` starts a ``SimThread``;
+    ``sim_server.run(body)`` runs an async body in which ``await sim_server.serve(**options)``
+    starts a ``SimServer``. Everything started is stopped after the test, pass or fail."""
+    servers = SimServers()
+    try:
+        yield servers
+    finally:
+        servers.stop_all()

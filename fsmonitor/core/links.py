@@ -24,11 +24,6 @@ class LegLinks:
         self.touched: set[str] = touched if touched is not None else set()
         """Legs whose set of partners changed; the owner regroups them and clears it."""
 
-    @property
-    def pair_count(self) -> int:
-        """Distinct linked pairs."""
-        return len(self._refs)
-
     def partners(self, uuid: str) -> set[str] | None:
         """The legs directly linked to ``uuid`` (do not mutate), or None."""
         return self._adj.get(uuid)

@@ -323,8 +323,3 @@ EVENT_FORMATS_BY_CONTENT_TYPE: Final[dict[str, EventFormat]] = {
 }
 #: The Content-Types that carry an event.
 EVENT_CONTENT_TYPES: Final = frozenset(EVENT_FORMATS_BY_CONTENT_TYPE)
-
-
-def format_for_content_type(content_type: str) -> EventFormat | None:
-    """The event format a frame's Content-Type announces, or ``None`` if it is no event."""
-    return EVENT_FORMATS_BY_CONTENT_TYPE.get(content_type)

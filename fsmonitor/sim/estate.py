@@ -194,9 +194,6 @@ class SimEstate:
         ):
             self.gateways[gateway.name] = gateway
 
-    def loaded_module(self, name: str) -> bool:
-        return name in self.loaded
-
     # --- firing ---------------------------------------------------------------------------
 
     def fire(

@@ -66,8 +66,6 @@ class Recording:
     name: str
     stream: list[RecordedFrame] = field(default_factory=list)
     replies: dict[str, list[bytes]] = field(default_factory=dict)
-    truncated: int = 0
-    """Bytes of an incomplete last frame (a recording cut short), not replayed."""
 
     @property
     def events(self) -> int:
@@ -103,7 +101,7 @@ def load_recording(path: Path | str) -> Recording:
         frames = parser.feed(data)
     except EslProtocolError as exc:
         raise ReplayError(f"{path} is not an ESL recording: {exc}") from exc
-    recording = Recording(name=path.stem, truncated=parser.buffered)
+    recording = Recording(name=path.stem)
     try:
         commands = CommandReader().feed(sent)
     except CommandFramingError as exc:

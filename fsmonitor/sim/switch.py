@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import time
 import uuid as uuidlib
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -193,7 +192,6 @@ class Switch:
         self.listeners: list[Listener] = []
         self.registrations: dict[str, Registration] = {}
         self.sequence = 0
-        self.started_at = time.time()
         self.started_mono = time.monotonic()
         self.session_ids = 0
         self.sessions_since_startup = 0
@@ -202,7 +200,6 @@ class Switch:
         self.sps_last = 0
         self.sps_peak = 0
         self.sps_second = int(time.monotonic())
-        self.recent_counts: deque[tuple[float, int]] = deque()
         self.running = True
         self.sps_limit = SESSIONS_PER_SEC_LIMIT
         """switch.conf's sessions-per-second (30 by default; raised to fit the traffic rate)."""
@@ -290,9 +287,6 @@ class Switch:
 
     def targets(self, name: str, subclass: str | None = None) -> list[Listener]:
         return [lst for lst in self.listeners if lst.wants(name, subclass)]
-
-    def logging_wanted(self, level: int) -> bool:
-        return any(lst.log_level >= level for lst in self.listeners)
 
     # -- event construction ------------------------------------------------------------------
     def _head(self, name: str) -> Block:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import pytest
-from hostile import HostileServer, Script
-from instruments import CHAOS, Attack, StallMeter
+from helpers.chaos_hostile import HostileServer, Script
+from helpers.chaos_instruments import CHAOS, Attack, StallMeter
 
 from fsmonitor.net import ConnectionOptions, Monitor
 

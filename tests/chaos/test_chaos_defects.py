@@ -12,10 +12,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from hostile import CHUNK, Session, api_response, channel_event, framed
-from instruments import CHAOS, WAIT_MS, MakeAttack
+from helpers.chaos_hostile import CHUNK, Session, api_response, channel_event, framed
+from helpers.chaos_instruments import CHAOS, WAIT_MS, MakeAttack
+from helpers.chaos_scenario import assert_bounded, uuids, wait_error, wait_store_matches
 from pytestqt.qtbot import QtBot
-from scenario import assert_bounded, uuids, wait_error, wait_store_matches
 
 from fsmonitor.net import ConnectionState, ErrorKind
 

@@ -8,7 +8,7 @@ leaves a ghost or loses a channel.
 from __future__ import annotations
 
 import pytest
-from hostile import (
+from helpers.chaos_hostile import (
     CHUNK,
     GOODBYE,
     Script,
@@ -17,9 +17,9 @@ from hostile import (
     framed,
     reply,
 )
-from instruments import WAIT_MS, MakeAttack
+from helpers.chaos_instruments import WAIT_MS, MakeAttack
+from helpers.chaos_scenario import assert_bounded, uuids, wait_error, wait_store_matches
 from pytestqt.qtbot import QtBot
-from scenario import assert_bounded, uuids, wait_error, wait_store_matches
 
 from fsmonitor.net import ConnectionState, ErrorKind
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core_support import Switch, capture_events
+from helpers.core_switch import Switch, capture_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 
 import pytest
-from core_support import capture_events, replay
+from helpers.core_switch import capture_events, replay
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 import pytest
-from core_support import CallsSnapshot, Snapshot, Switch, capture_items
+from helpers.core_switch import CallsSnapshot, Snapshot, Switch, capture_items
 
 from fsmonitor.core import ChannelStore
 from fsmonitor.core.figures import ASR_MIN_SAMPLE, Figures, figures

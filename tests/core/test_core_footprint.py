@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from core_support import BASE_US, realistic_answer, realistic_create
+from helpers.core_switch import BASE_US, realistic_answer, realistic_create
 
 from fsmonitor.core import ChannelStore
 from fsmonitor.esl import Event

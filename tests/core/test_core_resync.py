@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core_support import BASE_US, Switch
+from helpers.core_switch import BASE_US, Switch
 
 from fsmonitor.core import ChannelStore
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core_support import BASE_US, Switch, replay
+from helpers.core_switch import BASE_US, Switch, replay
 
 from fsmonitor.core import ChannelStore, Stats
 

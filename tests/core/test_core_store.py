@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from core_support import BASE_US, Switch
+from dataclasses import asdict
+
+from helpers.core_switch import BASE_US, Switch
 
 from fsmonitor.core import Change, ChannelStore, TimelineEntry
 from fsmonitor.esl import Event
@@ -307,15 +309,29 @@ def test_ended_memory_is_bounded() -> None:
 
 
 def test_non_channel_events_are_ignored() -> None:
+    """Events that name no channel change nothing in the store: no row, no field of a live
+    channel, no figure, no call, no history; only the FreeSWITCH clock moves."""
     fs, store = Switch(), _store()
-    assert (
-        store.apply(Event({"Event-Name": "HEARTBEAT", "Event-Date-Timestamp": str(BASE_US)})) == []
-    )
-    assert store.apply(Event({"Event-Name": "API", "API-Command": "status"})) == []
-    assert store.apply(Event({})) == []
-    assert not store.channels
-    assert store.now() == BASE_US / 1e6
-    assert fs.sequence == 1000
+    store.apply(fs.event("CHANNEL_CREATE", "live"))
+    store.apply(fs.event("CHANNEL_ANSWER", "live"))
+    live = store.channels["live"]
+    before = (asdict(live), store.stats, [c.uuid for c in store.calls()], list(store.history))
+    later_us = BASE_US + 5_000_000
+    ignored = [
+        Event({"Event-Name": "HEARTBEAT", "Event-Date-Timestamp": str(later_us)}),
+        Event({"Event-Name": "API", "API-Command": "status"}),
+        Event({"Event-Name": "RE_SCHEDULE", "Task-Desc": "heartbeat"}),
+        Event({}),
+    ]
+    for event in ignored:
+        assert store.apply(event) == []
+    assert list(store.channels) == ["live"] and store.channels["live"] is live
+    assert asdict(live) == before[0]
+    assert store.stats_at(store.now()).active_channels == before[1].active_channels == 1
+    assert store.stats.channels_total == before[1].channels_total
+    assert [c.uuid for c in store.calls()] == before[2]
+    assert list(store.history) == before[3] == []
+    assert store.now() == later_us / 1e6
 
 
 def test_a_late_rename_drops_the_alias_row() -> None:

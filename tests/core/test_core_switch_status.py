@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from core_support import capture_events
+from helpers.core_switch import capture_events
 
 from fsmonitor.core.switch_status import (
     SOURCE_HEARTBEAT,

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.core_switch import Switch, capture_events
 
 from fsmonitor.core import ChannelStore
 from fsmonitor.core.channel import Channel, TimelineEntry
@@ -19,7 +20,6 @@ from fsmonitor.core.history import (
     HistoryQuery,
     describe_error,
 )
-from tests.core.core_support import Switch, capture_events
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "esl-captures"
 

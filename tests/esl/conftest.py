@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from esl_support import Capture
+from helpers.esl_capture import Capture
 
 from fsmonitor.esl import EslParser, Frame
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from esl_support import Capture, expected_summary, summarize
+from helpers.esl_capture import Capture, expected_summary, summarize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

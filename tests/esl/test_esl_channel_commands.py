@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from esl_fs_reference import read_commands
+from helpers.esl_reference import read_commands
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

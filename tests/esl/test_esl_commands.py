@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from esl_fs_reference import read_commands
+from helpers.esl_reference import read_commands
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

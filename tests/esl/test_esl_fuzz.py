@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esl_support import Capture
+from helpers.esl_capture import Capture
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from fakeserver import FakeEsl
-from nethelpers import FAST
+from helpers.net_fake_server import FakeEsl
+from helpers.net_options import FAST
 
 from fsmonitor.net import ConnectionOptions, EslConnection
 from fsmonitor.net.transport import TransportFactory

@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 
 import pytest
-from fakeserver import (
+from helpers.net_fake_server import (
     ACCESS_DENIED,
     LOST_EVENTS,
     SHUTDOWN,
@@ -16,10 +16,10 @@ from fakeserver import (
     notice,
     reply,
 )
-from nethelpers import FAST, WAIT_MS, wait_state
+from helpers.net_options import FAST, WAIT_MS, wait_state
+from helpers.net_transport import TransportMaker
 from PySide6.QtCore import QTimer
 from PySide6.QtNetwork import QTcpServer, QTcpSocket
-from scripted import TransportMaker
 
 from fsmonitor.net import ConnectionState, ErrorKind, EslError, Snapshot
 from fsmonitor.net.transport import SocketFault

@@ -5,34 +5,16 @@ Event Socket, an orderly close mid-frame, an event that cannot be decoded."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
 
 import pytest
-from fakeserver import FakeEsl, api_response, event_json
-from nethelpers import FAST, WAIT_MS, wait_state
+from helpers.net_fake_server import FakeEsl, api_response, event_json
+from helpers.net_options import FAST, WAIT_MS, wait_state
 from PySide6.QtCore import QTimer
 
 from fsmonitor.net import ConnectionOptions, ConnectionState, ErrorKind, EslConnection
-from fsmonitor.sim import SimThread
 
 S = ConnectionState
-
-
-@pytest.fixture
-def sim_factory() -> Iterator[Callable[..., SimThread]]:
-    started: list[SimThread] = []
-
-    def start(**options: Any) -> SimThread:
-        sim = SimThread(**options)
-        sim.start()
-        started.append(sim)
-        return sim
-
-    yield start
-    for sim in started:
-        sim.stop()
 
 
 def states_of(conn: EslConnection) -> list[ConnectionState]:
@@ -41,10 +23,10 @@ def states_of(conn: EslConnection) -> list[ConnectionState]:
     return seen
 
 
-def test_big_replies_on_a_quiet_switch_answer_at_once(qtbot, sim_factory, make_conn):
+def test_big_replies_on_a_quiet_switch_answer_at_once(qtbot, sim_server, make_conn):
     """A ~3 MB reply arrives in several reads; the rest must not wait for bytes a quiet switch
     never sends (it used to wait for the request's timeout, then reconnect)."""
-    sim = sim_factory(cps=0, preload=3000, seed=1, heartbeat_interval=0)
+    sim = sim_server(cps=0, preload=3000, seed=1, heartbeat_interval=0)
     conn = make_conn(sim.port, options=replace(FAST, sync_timeout=20.0))
     conn.open()
     qtbot.waitUntil(lambda: conn.state is S.READY, timeout=WAIT_MS * 3)

@@ -7,8 +7,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from fakeserver import FakeEsl, api_response, event_json, snapshot_body
-from nethelpers import FAST, WAIT_MS, wait_state
+from helpers.net_fake_server import FakeEsl, api_response, event_json, snapshot_body
+from helpers.net_options import FAST, WAIT_MS, wait_state
 from PySide6.QtCore import QTimer
 
 from fsmonitor.net import ConnectionState, Monitor

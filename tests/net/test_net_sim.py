@@ -9,7 +9,8 @@ from typing import Any
 
 import orjson
 import pytest
-from nethelpers import FAST, WAIT_MS, wait_state
+from helpers.net_options import FAST, WAIT_MS, wait_state
+from helpers.sim_client import SimServers
 from PySide6.QtCore import QTimer
 
 from fsmonitor.core import RESYNC_GRACE
@@ -20,20 +21,15 @@ S = ConnectionState
 
 
 @pytest.fixture
-def sims() -> Iterator[Callable[..., SimThread]]:
-    started: list[SimThread] = []
+def sims(sim_server: SimServers) -> Callable[..., SimThread]:
+    """``sim_server`` with no generated traffic unless the test asks for it."""
 
     def start(**options: Any) -> SimThread:
         options.setdefault("cps", 0)
         options.setdefault("seed", 1)
-        sim = SimThread(**options)
-        sim.start()
-        started.append(sim)
-        return sim
+        return sim_server(**options)
 
-    yield start
-    for sim in started:
-        sim.stop()
+    return start
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fakeserver import api_response, event_json
-from nethelpers import FAST, WAIT_MS, wait_state
+from helpers.net_fake_server import api_response, event_json
+from helpers.net_options import FAST, WAIT_MS, wait_state
+from helpers.net_transport import TransportMaker
 from PySide6.QtCore import QTimer
-from scripted import TransportMaker
 
 from fsmonitor.net import ConnectionState
 

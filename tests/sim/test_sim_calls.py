@@ -7,27 +7,25 @@ import json
 import socket
 from typing import Any
 
-from sim_support import authed, run, wait_for
+from helpers.sim_client import SimServers, authed, wait_for
 
-from fsmonitor.sim import SimProcess, SimServer, SimThread
+from fsmonitor.sim import SimProcess, SimServer
 
 
-async def started(**options: Any) -> SimServer:
+async def started(sim_server: SimServers, **options: Any) -> SimServer:
     options.setdefault("heartbeat_interval", 0)
     options.setdefault("answer_delay", 0.05)
     options.setdefault("seed", 5)
-    server = SimServer(port=0, **options)
-    await server.start()
-    return server
+    return await sim_server.serve(**options)
 
 
 async def api(server: SimServer, line: str) -> str:
     return await server.api_command(line)
 
 
-def test_zero_row_outputs_are_exact() -> None:
+def test_zero_row_outputs_are_exact(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(registrations=0)
+        server = await started(sim_server, registrations=0)
         assert await api(server, "show channels as json") == '{"row_count": 0}\n'
         assert await api(server, "show calls as json") == '{"row_count": 0}\n'
         assert await api(server, "show registrations as json") == '{"row_count": 0}\n'
@@ -35,18 +33,17 @@ def test_zero_row_outputs_are_exact() -> None:
         assert await api(server, "show channels count") == "\n0 total.\n"
         assert await api(server, "show channels count as json") == '{"row_count":0,"rows":[]}'
         assert await api(server, "show channels as xml") == '<result row_count="0"/>\n'
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_show_channels_is_the_live_set_through_a_busy_minute() -> None:
+def test_show_channels_is_the_live_set_through_a_busy_minute(sim_server: SimServers) -> None:
     """With traffic running, each ``show channels`` lists exactly the channels whose
     CHANNEL_CREATE, and not their CHANNEL_DESTROY, came before the reply on the same socket:
     the reconciliation a monitor does."""
 
     async def body() -> None:
-        server = await started(cps=60, hold=0.4, seed=9)
+        server = await started(sim_server, cps=60, hold=0.4, seed=9)
         client = await authed(server.port)
         await client.command("event json CHANNEL_CREATE CHANNEL_DESTROY")
         live: dict[str, None] = {}
@@ -70,14 +67,13 @@ def test_show_channels_is_the_live_set_through_a_busy_minute() -> None:
             checked += len(rows)
         assert checked > 0
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_show_calls_merges_bridged_legs() -> None:
+def test_show_calls_merges_bridged_legs(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         a = (
             await server.originate("loopback/7000/default &bridge(loopback/9196/default)")
         ).split()[1]
@@ -91,14 +87,13 @@ def test_show_calls_merges_bridged_legs() -> None:
         plain = await api(server, "show calls")
         assert plain.endswith("\n\n3 total.\n")
         assert plain.split("\n", 1)[0].endswith(",b_sent_callee_num,call_created_epoch")
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_uuid_commands_on_a_live_call() -> None:
+def test_uuid_commands_on_a_live_call(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         await client.command("event plain ALL")
         uuid = (await server.originate("sofia/gateway/carrier1/15550001111 &park()")).split()[1]
@@ -132,14 +127,13 @@ def test_uuid_commands_on_a_live_call() -> None:
         assert hangup.event()["variable_hangup_cause_q850"] == "17"
         assert await api(server, f"uuid_kill {uuid}") == "-ERR No such channel!\n"
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_uuid_bridge_joins_two_parked_legs() -> None:
+def test_uuid_bridge_joins_two_parked_legs(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         await client.command("event plain CHANNEL_BRIDGE CHANNEL_EXECUTE")
         a = (await server.originate("sofia/gateway/carrier1/15550001111 &park()")).split()[1]
@@ -152,14 +146,13 @@ def test_uuid_bridge_joins_two_parked_legs() -> None:
         calls = json.loads(await api(server, "show calls as json"))
         assert calls["row_count"] == 1
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_originate_failures_and_usage() -> None:
+def test_originate_failures_and_usage(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         assert await server.originate("nosuchtech/123 &park()") == "-ERR CHAN_NOT_IMPLEMENTED\n"
         assert await server.originate("loopback/7003/default &park()") == "-ERR USER_BUSY\n"
         assert await server.originate("user/4242 &park()") == "-ERR USER_NOT_REGISTERED\n"
@@ -171,52 +164,49 @@ def test_originate_failures_and_usage() -> None:
         uuid = ok.split()[1]
         await wait_for(lambda: server.channels[uuid].parked)
         assert server.channels[uuid].profile.orig_caller_id_name == "Jane Doe"
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_hupall_clears_everything() -> None:
+def test_hupall_clears_everything(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(preload=10)
+        server = await started(sim_server, preload=10)
         assert len(server.channels) == 10
         assert await api(server, "hupall") == "+OK hangup all channels with cause MANAGER_REQUEST\n"
         await wait_for(lambda: not server.switch.channels)
         assert await api(server, "show channels as json") == '{"row_count": 0}\n'
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_preload_creates_established_channels_silently() -> None:
+def test_preload_creates_established_channels_silently(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(preload=101)
+        server = await started(sim_server, preload=101)
         rows = json.loads(await api(server, "show channels as json"))["rows"]
         assert len(rows) == 101
         assert sum(1 for r in rows if r["callstate"] == "ACTIVE") == 101
         calls = json.loads(await api(server, "show calls as json"))
         assert calls["row_count"] == 51  # 50 bridged pairs and one parked call
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_traffic_is_repeatable_for_a_seed() -> None:
+def test_traffic_is_repeatable_for_a_seed(sim_server: SimServers) -> None:
     async def calls(seed: int) -> list[object]:
-        server = await started(seed=seed, registrations=0)
+        server = await started(sim_server, seed=seed, registrations=0)
         legs = [server.inbound_call() for _ in range(20)]
         plans = [server.traffic.plan() for _ in range(50)]
         await server.stop()
         return [(ch.uuid, ch.profile.caller_id_name) for ch in legs] + plans
 
-    first = run(calls, 42)
-    assert first == run(calls, 42)
-    assert first != run(calls, 43)
+    first = sim_server.run(calls, 42)
+    assert first == sim_server.run(calls, 42)
+    assert first != sim_server.run(calls, 43)
 
 
-def test_a_bridged_generated_call_uses_its_planned_b_leg() -> None:
+def test_a_bridged_generated_call_uses_its_planned_b_leg(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(seed=8)
+        server = await started(sim_server, seed=8)
         server.profile.ring_min = server.profile.ring_max = 0.05
         server.profile.answer_ratio = server.profile.bridged_share = 1.0
         plan = server.traffic.plan()
@@ -227,14 +217,13 @@ def test_a_bridged_generated_call_uses_its_planned_b_leg() -> None:
         assert a.bridged_to is not None
         assert a.bridged_to.uuid == plan.b_uuid
         assert not any(k.startswith("sim_") for k in a.bridged_to.variables)
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_generated_calls_mix_outcomes() -> None:
+def test_generated_calls_mix_outcomes(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(hold=0.2, seed=3)
+        server = await started(sim_server, hold=0.2, seed=3)
         server.profile.ring_min, server.profile.ring_max = 0.05, 0.2
         client = await authed(server.port)
         await client.command("event plain CHANNEL_HANGUP_COMPLETE CHANNEL_BRIDGE")
@@ -247,34 +236,29 @@ def test_generated_calls_mix_outcomes() -> None:
         assert len(causes) >= 3
         assert any(f.event_name == "CHANNEL_BRIDGE" for f in client.events())
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_registrations_are_listed() -> None:
+def test_registrations_are_listed(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(registrations=3)
+        server = await started(sim_server, registrations=3)
         rows = json.loads(await api(server, "show registrations as json"))["rows"]
         assert [r["reg_user"] for r in rows] == ["1000", "1001", "1002"]
         assert "internal" in await api(server, "sofia status")
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_sim_thread_restarts_on_the_same_port() -> None:
-    first = SimThread(preload=4, heartbeat_interval=0)
-    port = first.start()
+def test_sim_thread_restarts_on_the_same_port(sim_server: SimServers) -> None:
+    first = sim_server(preload=4, heartbeat_interval=0)
+    port = first.port
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         assert sock.recv(64) == b"Content-Type: auth/request\n\n"
         first.stop()
-    second = SimThread(port=port, preload=2, heartbeat_interval=0)
-    try:
-        assert second.start() == port
-        assert second.call(lambda s: len(s.channels)) == 2
-    finally:
-        second.stop()
+    second = sim_server(port=port, preload=2, heartbeat_interval=0)
+    assert second.port == port
+    assert second.call(lambda s: len(s.channels)) == 2
 
 
 def test_sim_process_prints_its_address_first() -> None:
@@ -285,14 +269,16 @@ def test_sim_process_prints_its_address_first() -> None:
     assert proc.process is None
 
 
-def test_stopping_under_traffic_with_busy_clients_is_quick_and_clean() -> None:
+def test_stopping_under_traffic_with_busy_clients_is_quick_and_clean(
+    sim_server: SimServers,
+) -> None:
     """Clients mid-stream and a blocking ``api originate`` must not delay or dirty the stop
     (warnings are errors here: an unclosed transport or a pending task would fail the test)."""
     import gc
     import time
 
-    sim = SimThread(cps=50, hold=5, heartbeat_interval=0.1)
-    port = sim.start()
+    sim = sim_server(cps=50, hold=5, heartbeat_interval=0.1)
+    port = sim.port
     sockets = []
     for i in range(3):
         sock = socket.create_connection(("127.0.0.1", port), timeout=5)
@@ -316,9 +302,9 @@ def test_stopping_under_traffic_with_busy_clients_is_quick_and_clean() -> None:
     gc.collect()
 
 
-def test_uuid_park_splits_a_bridge_and_parks_the_leg() -> None:
+def test_uuid_park_splits_a_bridge_and_parks_the_leg(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         await client.command("event plain CHANNEL_BRIDGE CHANNEL_PARK CHANNEL_DESTROY")
         a = (await server.originate("sofia/gateway/carrier1/15550001111 &park()")).split()[1]
@@ -334,17 +320,18 @@ def test_uuid_park_splits_a_bridge_and_parks_the_leg() -> None:
         assert await api(server, f"uuid_park {b}") == "-ERR No such channel!\n"
         assert await api(server, "uuid_park") == "-USAGE: <uuid>\n"
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_originate_reads_escaped_commas_and_quotes_as_freeswitch_does() -> None:
+def test_originate_reads_escaped_commas_and_quotes_as_freeswitch_does(
+    sim_server: SimServers,
+) -> None:
     """The client's builder escapes ``,`` as ``\\,`` inside ``{}``: the name must survive whole."""
     from fsmonitor.esl import Originate
 
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         request = Originate(
             endpoint="sofia/gateway/carrier1/15550001111",
             application="park",
@@ -358,6 +345,5 @@ def test_originate_reads_escaped_commas_and_quotes_as_freeswitch_does() -> None:
         assert dump["Caller-Orig-Caller-ID-Name"] == "Bob, Jr. 'B'"
         assert dump["variable_origination_caller_id_name"] == "Bob, Jr. 'B'"
         assert dump["variable_note"] == "a,b c"
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from sim_support import (
+from helpers.sim_client import (
     RawClient,
     RawFrame,
     authed,
@@ -26,6 +26,7 @@ from sim_support import (
     reply_shape,
     run,
     sent_commands,
+    serving,
     wait_for,
 )
 
@@ -64,7 +65,8 @@ def _channel_key(row: dict[str, str]) -> tuple[str, str]:
 async def _replay(
     server: SimServer, commands: list[str], recorded: list[RawFrame]
 ) -> list[RawFrame]:
-    """Like ``sim_support.replay_script``, translating recorded channel uuids to simulated ones."""
+    """Like ``helpers.sim_client.replay_script``, translating recorded channel uuids to
+    simulated ones."""
     recorded_replies = [f for f in recorded if not f.is_event and f.content_type != "auth/request"]
     paced = _recorded_times(recorded)
     uuids: dict[str, str] = {}
@@ -118,17 +120,13 @@ def simulate(name: str) -> list[RawFrame]:
     if name not in _CACHE:
 
         async def body() -> list[RawFrame]:
-            server = SimServer(port=0, seed=7, heartbeat_interval=0, answer_delay=0.05)
-            await server.start()
-            server.estate.member_ids = itertools.count(FIRST_MEMBER_ID.get(name, 1))
-            try:
+            async with serving(seed=7, heartbeat_interval=0, answer_delay=0.05) as server:
+                server.estate.member_ids = itertools.count(FIRST_MEMBER_ID.get(name, 1))
                 return await _replay(
                     server,
                     sent_commands(CAPTURES / f"{name}.sent"),
                     read_capture(CAPTURES / f"{name}.recv"),
                 )
-            finally:
-                await server.stop()
 
         _CACHE[name] = run(body)
     return _CACHE[name]
@@ -322,9 +320,7 @@ def _module_exists(server: SimServer, module: str) -> str:
 
 def test_module_exists_and_an_unloaded_module_has_no_commands() -> None:
     async def body() -> tuple[list[str], object, object]:
-        server = SimServer(port=0, unloaded_modules=(m.MOD_CALLCENTER,))
-        await server.start()
-        try:
+        async with serving(unloaded_modules=(m.MOD_CALLCENTER,)) as server:
             answers = [
                 _module_exists(server, name)
                 for name in (m.MOD_SOFIA, m.MOD_CONFERENCE, m.MOD_CALLCENTER, m.MOD_FIFO, "mod_x")
@@ -334,8 +330,6 @@ def test_module_exists_and_an_unloaded_module_has_no_commands() -> None:
                 server.api.execute("callcenter_config", "queue list"),
                 server.api.execute("fifo", "count"),
             )
-        finally:
-            await server.stop()
 
     answers, callcenter, fifo = run(body)
     assert answers == ["true", "true", "false", "true", "false"]
@@ -381,9 +375,7 @@ def test_killgw_and_rescan_go_through_the_recorded_gateway_states() -> None:
     ]
 
     async def body() -> tuple[list[RawFrame], str, str]:
-        server = SimServer(port=0, heartbeat_interval=0)
-        await server.start()
-        try:
+        async with serving(heartbeat_interval=0) as server:
             client = await authed(server.port)
             await client.command(ESTATE_EVENTS)
             before = (await client.command("api sofia xmlstatus gateway")).body.decode()
@@ -394,8 +386,6 @@ def test_killgw_and_rescan_go_through_the_recorded_gateway_states() -> None:
             after = (await client.command("api sofia xmlstatus gateway")).body.decode()
             await client.close()
             return client.frames, before, after
-        finally:
-            await server.stop()
 
     frames, before, after = run(body)
     assert _gateway_steps(frames, "carrier1") == selfgw[:6]
@@ -424,9 +414,7 @@ def test_generated_traffic_keeps_every_kind_of_the_estate_alive() -> None:
     an Estate fed with the events sees each of them."""
 
     async def body() -> list[RawFrame]:
-        server = SimServer(port=0, cps=0.2, hold=2, seed=3, heartbeat_interval=0)
-        await server.start()
-        try:
+        async with serving(cps=0.2, hold=2, seed=3, heartbeat_interval=0) as server:
             client = await authed(server.port)
             await client.command(ESTATE_EVENTS)
             for subclass, action in (
@@ -447,8 +435,6 @@ def test_generated_traffic_keeps_every_kind_of_the_estate_alive() -> None:
                 await client.event("CUSTOM", timeout=20, **headers)
             await client.close()
             return client.frames
-        finally:
-            await server.stop()
 
     changes = set()
     estate = Estate()

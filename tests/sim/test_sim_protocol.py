@@ -5,24 +5,25 @@ from __future__ import annotations
 import asyncio
 import json
 
-from sim_support import RawClient, authed, run, wait_for
+from helpers.sim_client import RawClient, SimServers, authed, wait_for
 
 from fsmonitor.sim import SimServer
 
 GOODBYE = b"Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 
 
-async def started(**options: object) -> SimServer:
+async def started(sim_server: SimServers, **options: object) -> SimServer:
     options.setdefault("heartbeat_interval", 0)
     options.setdefault("answer_delay", 0.05)
-    server = SimServer(port=0, seed=11, **options)  # type: ignore[arg-type]
-    await server.start()
-    return server
+    options.setdefault("seed", 11)
+    return await sim_server.serve(**options)
 
 
-def test_raw_client_authenticates_subscribes_originates_and_hangs_up() -> None:
+def test_raw_client_authenticates_subscribes_originates_and_hangs_up(
+    sim_server: SimServers,
+) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         reply = await client.command("event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP")
         assert reply.get("Reply-Text") == "+OK event listener enabled plain"
@@ -37,14 +38,13 @@ def test_raw_client_authenticates_subscribes_originates_and_hangs_up() -> None:
         hangup = await client.event("CHANNEL_HANGUP", Unique_ID=uuid)
         assert hangup.event()["Hangup-Cause"] == "NORMAL_CLEARING"
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_wrong_password_gets_invalid_notice_and_close() -> None:
+def test_wrong_password_gets_invalid_notice_and_close(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await RawClient.connect(server.port)
         await client.next_frame()
         reply = await client.command("auth nope")
@@ -53,14 +53,13 @@ def test_wrong_password_gets_invalid_notice_and_close() -> None:
         assert notice.content_type == "text/disconnect-notice"
         assert notice.body == GOODBYE
         await client.drain_until_closed()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_commands_before_auth_are_refused_and_the_socket_stays_open() -> None:
+def test_commands_before_auth_are_refused_and_the_socket_stays_open(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await RawClient.connect(server.port)
         await client.next_frame()
         for command in ("api status", "event plain ALL"):
@@ -69,14 +68,13 @@ def test_commands_before_auth_are_refused_and_the_socket_stays_open() -> None:
         reply = await client.command("auth ClueCon")
         assert reply.get("Reply-Text") == "+OK accepted"
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_userauth_returns_the_allowed_headers() -> None:
+def test_userauth_returns_the_allowed_headers(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await RawClient.connect(server.port)
         await client.next_frame()
         reply = await client.command("userauth 1000@default:ClueCon")
@@ -88,42 +86,39 @@ def test_userauth_returns_the_allowed_headers() -> None:
             "Allowed-LOG",
         ]
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_exit_says_bye_sends_the_notice_and_closes() -> None:
+def test_exit_says_bye_sends_the_notice_and_closes(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         reply = await client.command("exit")
         assert reply.get("Reply-Text") == "+OK bye"
         notice = await client.next_frame()
         assert notice.body == GOODBYE
         await client.drain_until_closed()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_crlf_commands_and_leading_blank_lines_are_accepted() -> None:
+def test_crlf_commands_and_leading_blank_lines_are_accepted(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await RawClient.connect(server.port)
         await client.next_frame()
         client.writer.write(b"\r\n\nauth ClueCon\r\n\r\napi version short\r\n\r\n")
         assert (await client.reply()).get("Reply-Text") == "+OK accepted"
         assert (await client.reply()).body == b"1.10.12\n"
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_bgapi_honours_a_client_job_uuid_and_reports_failures() -> None:
+def test_bgapi_honours_a_client_job_uuid_and_reports_failures(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         await client.command("event plain BACKGROUND_JOB")
         job = "11111111-2222-3333-4444-555555555555"
@@ -138,14 +133,15 @@ def test_bgapi_honours_a_client_job_uuid_and_reports_failures() -> None:
         done = await client.event("BACKGROUND_JOB")
         assert done.body.endswith(b"-ERR CHAN_NOT_IMPLEMENTED\n")
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_api_events_follow_the_response_and_unknown_commands_are_reported() -> None:
+def test_api_events_follow_the_response_and_unknown_commands_are_reported(
+    sim_server: SimServers,
+) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         await client.command("event json API")
         reply = await client.command("api nosuchcommand")
@@ -153,14 +149,13 @@ def test_api_events_follow_the_response_and_unknown_commands_are_reported() -> N
         api = await client.event("API")
         assert json.loads(api.body)["API-Command"] == "nosuchcommand"
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_filters_follow_freeswitch_semantics() -> None:
+def test_filters_follow_freeswitch_semantics(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         await client.command("event plain ALL")
         reply = await client.command("filter Event-Name CHANNEL_CREATE")
@@ -194,14 +189,13 @@ def test_filters_follow_freeswitch_semantics() -> None:
         server._heartbeat()
         await client.event("HEARTBEAT")
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_event_subscriptions_formats_nixevent_and_noevents() -> None:
+def test_event_subscriptions_formats_nixevent_and_noevents(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(registrations=0)
+        server = await started(sim_server, registrations=0)
         client = await authed(server.port)
         reply = await client.command("event json")
         assert reply.get("Reply-Text") == "-ERR no keywords supplied"
@@ -221,14 +215,13 @@ def test_event_subscriptions_formats_nixevent_and_noevents() -> None:
         await client.settle(0.2)
         assert [f.event().get("Event-Subclass") for f in client.events()] == ["sofia::register"]
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_log_levels_and_replies() -> None:
+def test_log_levels_and_replies(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         assert (await client.command("nolog")).get("Reply-Text") == "-ERR not loging"
         assert (await client.command("log 7")).get("Reply-Text") == "+OK log level 7 [7]"
@@ -239,14 +232,13 @@ def test_log_levels_and_replies() -> None:
         assert int(line.get("Log-Level") or 9) <= 5
         assert (await client.command("nolog")).get("Reply-Text") == "+OK no longer logging"
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_myevents_linger_and_the_bound_channel_going_away() -> None:
+def test_myevents_linger_and_the_bound_channel_going_away(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         reply = await server.originate("sofia/gateway/carrier1/15550001111 &park()")
         uuid = reply.split()[1]
         other = (await server.originate("sofia/gateway/carrier1/15550002222 &park()")).split()[1]
@@ -269,14 +261,13 @@ def test_myevents_linger_and_the_bound_channel_going_away() -> None:
         assert final.get("Content-Disposition") == "disconnect"
         await client.drain_until_closed()
         assert {f.event()["Unique-ID"] for f in client.events()} == {uuid}
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_sendmsg_hangup_execute_and_unknown_session() -> None:
+def test_sendmsg_hangup_execute_and_unknown_session(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         uuid = (await server.originate("sofia/gateway/carrier1/15550001111 &park()")).split()[1]
         client = await authed(server.port)
         await client.command("event plain CHANNEL_EXECUTE CHANNEL_HANGUP PRIVATE_COMMAND")
@@ -298,14 +289,13 @@ def test_sendmsg_hangup_execute_and_unknown_session() -> None:
         private = await client.event("PRIVATE_COMMAND")
         assert private.event_headers()[0] == ("Command", f"sendmsg {uuid}")
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_many_clients_each_with_their_own_subscription() -> None:
+def test_many_clients_each_with_their_own_subscription(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         clients = [await authed(server.port) for _ in range(12)]
         for i, client in enumerate(clients):
             fmt = ("plain", "json", "xml")[i % 3]
@@ -316,14 +306,13 @@ def test_many_clients_each_with_their_own_subscription() -> None:
             assert frame.content_type == f"text/event-{('plain', 'json', 'xml')[i % 3]}"
         for client in clients:
             await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_a_slow_client_is_cut_off_without_stalling_the_others() -> None:
+def test_a_slow_client_is_cut_off_without_stalling_the_others(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(max_queue=200, max_missed=50)
+        server = await started(sim_server, max_queue=200, max_missed=50)
         slow = await authed(server.port)
         await slow.command("event plain ALL")
         fast = await authed(server.port)
@@ -350,14 +339,13 @@ def test_a_slow_client_is_cut_off_without_stalling_the_others() -> None:
         assert data.endswith(b"killed listener because of lost events\n")
         await fast.close()
         await slow.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_fsctl_shutdown_notifies_every_client_and_stops() -> None:
+def test_fsctl_shutdown_notifies_every_client_and_stops(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         first = await authed(server.port)
         second = await authed(server.port)
         await second.command("event plain SHUTDOWN")
@@ -371,12 +359,12 @@ def test_fsctl_shutdown_notifies_every_client_and_stops() -> None:
             await client.drain_until_closed()
         await asyncio.wait_for(server.wait_stopped(), 5)
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_heartbeat_and_re_schedule_come_in_pairs() -> None:
+def test_heartbeat_and_re_schedule_come_in_pairs(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(heartbeat_interval=0.2)
+        server = await started(sim_server, heartbeat_interval=0.2)
         client = await authed(server.port)
         await client.command("event json HEARTBEAT RE_SCHEDULE")
         beat = await client.event("HEARTBEAT")
@@ -387,14 +375,13 @@ def test_heartbeat_and_re_schedule_come_in_pairs() -> None:
         assert headers["Up-Time"].startswith("0 years, 0 days, 0 hours, 0 minutes, ")
         assert json.loads(task.body)["Task-Desc"] == "heartbeat"
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_events_queued_during_a_sync_api_come_after_its_response() -> None:
+def test_events_queued_during_a_sync_api_come_after_its_response(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started()
+        server = await started(sim_server)
         client = await authed(server.port)
         await client.command("event plain CHANNEL_CREATE CHANNEL_ANSWER")
         await client.send("api originate sofia/gateway/carrier1/15550001111 &park()")
@@ -406,6 +393,5 @@ def test_events_queued_during_a_sync_api_come_after_its_response() -> None:
             not f.is_event for f in client.frames[:index] if f.content_type != "auth/request"
         )
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from sim_support import (
+from helpers.sim_client import (
     UUID_RE,
     RawFrame,
     read_capture,
@@ -22,9 +22,8 @@ from sim_support import (
     reply_shape,
     run,
     sent_commands,
+    serving,
 )
-
-from fsmonitor.sim import SimServer
 
 CAPTURES = (
     "auth_fail",
@@ -45,12 +44,8 @@ def simulate(captures_dir: Path, name: str) -> list[RawFrame]:
     if name not in _CACHE:
 
         async def body() -> list[RawFrame]:
-            server = SimServer(port=0, seed=7, heartbeat_interval=0.7, answer_delay=0.05)
-            await server.start()
-            try:
+            async with serving(seed=7, heartbeat_interval=0.7, answer_delay=0.05) as server:
                 return await replay_script(server, sent_commands(captures_dir / f"{name}.sent"))
-            finally:
-                await server.stop()
 
         _CACHE[name] = run(body)
     return _CACHE[name]

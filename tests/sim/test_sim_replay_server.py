@@ -7,11 +7,12 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.sim_client import SimServers, run
 
 from fsmonitor.core.recording import SessionRecorder
 from fsmonitor.esl import EslParser, Frame
@@ -27,10 +28,6 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 RECORDINGS = sorted(p.relative_to(DATA) for p in DATA.glob("esl-captures*/*.recv"))
 STREAMED = ("text/event-plain", "text/event-json", "text/event-xml", "log/data")
 TIMEOUT = 20.0
-
-
-def run(body: Callable[[], Awaitable[None]]) -> None:
-    asyncio.run(asyncio.wait_for(body(), 60))
 
 
 def recorded_frames(path: Path) -> list[bytes]:
@@ -88,12 +85,13 @@ class Client:
         await self.writer.wait_closed()
 
 
-async def started(recording: Path | ReplayServer, speed: float = 0.0) -> ReplayServer:
+async def started(
+    sim_server: SimServers, recording: Path | ReplayServer, speed: float = 0.0
+) -> ReplayServer:
     server = (
         recording if isinstance(recording, ReplayServer) else ReplayServer(recording, speed=speed)
     )
-    await server.start()
-    return server
+    return await sim_server.start(server)
 
 
 async def authed(server: ReplayServer) -> Client:
@@ -105,26 +103,27 @@ async def authed(server: ReplayServer) -> Client:
 
 
 @pytest.mark.parametrize("name", RECORDINGS, ids=str)
-def test_every_recording_replays_every_event_frame_in_order(name: Path) -> None:
+def test_every_recording_replays_every_event_frame_in_order(
+    sim_server: SimServers, name: Path
+) -> None:
     expected = recorded_frames(DATA / name)
 
     async def body() -> None:
-        server = await started(DATA / name)
+        server = await started(sim_server, DATA / name)
         client = await authed(server)
         await client.read_until(lambda: len(client.streamed()) >= len(expected))
         assert client.streamed() == expected
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_replies_come_from_the_recording_where_it_has_them() -> None:
+def test_replies_come_from_the_recording_where_it_has_them(sim_server: SimServers) -> None:
     path = DATA / "esl-captures" / "event_plain_all.recv"
     recording = load_recording(path)
 
     async def body() -> None:
-        server = await started(ReplayServer(recording, speed=0))
+        server = await started(sim_server, ReplayServer(recording, speed=0))
         client = await authed(server)
         version = await client.command("api version")
         assert version.text.startswith("FreeSWITCH Version 1.10.12")
@@ -148,25 +147,25 @@ def test_replies_come_from_the_recording_where_it_has_them() -> None:
         await client.read_until(lambda: False)
         assert client.closed
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_commands_before_auth_are_refused_and_nothing_streams() -> None:
+def test_commands_before_auth_are_refused_and_nothing_streams(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = await started(DATA / "esl-captures" / "verify_basic.recv")
+        server = await started(sim_server, DATA / "esl-captures" / "verify_basic.recv")
         client = await Client.connect(server.port)
         reply = await client.command("api status")
         assert reply.headers.get("Reply-Text") == "-ERR command not found"
         assert client.streamed() == []
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_a_shutdown_notice_in_the_stream_ends_the_session(tmp_path: Path) -> None:
+def test_a_shutdown_notice_in_the_stream_ends_the_session(
+    sim_server: SimServers, tmp_path: Path
+) -> None:
     events = recorded_frames(DATA / "esl-captures" / "verify_basic.recv")
     notice = (
         b"Content-Type: text/disconnect-notice\nContent-Length: 31\n\n"
@@ -176,15 +175,14 @@ def test_a_shutdown_notice_in_the_stream_ends_the_session(tmp_path: Path) -> Non
     path.write_bytes(b"Content-Type: auth/request\n\n" + b"".join(events) + notice)
 
     async def body() -> None:
-        server = await started(path)
+        server = await started(sim_server, path)
         client = await authed(server)
         await client.read_until(lambda: False)
         assert client.closed and client.streamed() == events
         assert client.received.endswith(notice)
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
 def paced_recording(tmp_path: Path, gap: float) -> tuple[Path, list[bytes]]:
@@ -201,11 +199,13 @@ def paced_recording(tmp_path: Path, gap: float) -> tuple[Path, list[bytes]]:
     return path, events
 
 
-def test_frames_are_paced_by_arrival_times_over_speed(tmp_path: Path) -> None:
+def test_frames_are_paced_by_arrival_times_over_speed(
+    sim_server: SimServers, tmp_path: Path
+) -> None:
     path, events = paced_recording(tmp_path, gap=1.0)
 
     async def body() -> None:
-        server = await started(ReplayServer(path, speed=10.0))
+        server = await started(sim_server, ReplayServer(path, speed=10.0))
         client = await authed(server)
         loop = asyncio.get_running_loop()
         await client.read_until(lambda: len(client.streamed()) >= 1)
@@ -214,16 +214,15 @@ def test_frames_are_paced_by_arrival_times_over_speed(tmp_path: Path) -> None:
         assert client.streamed() == events
         assert loop.time() - first >= 0.19  # two recorded seconds at ten times the speed
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_pause_resume_and_speed_from_another_thread(tmp_path: Path) -> None:
+def test_pause_resume_and_speed_from_another_thread(sim_server: SimServers, tmp_path: Path) -> None:
     path, events = paced_recording(tmp_path, gap=3600.0)  # an hour between frames
 
     async def body() -> None:
-        server = await started(ReplayServer(path, speed=1.0))
+        server = await started(sim_server, ReplayServer(path, speed=1.0))
         await asyncio.to_thread(server.pause)
         client = await authed(server)
         await client.command("api nothing")  # answered while the stream waits
@@ -237,9 +236,8 @@ def test_pause_resume_and_speed_from_another_thread(tmp_path: Path) -> None:
         await client.read_until(lambda: len(client.streamed()) >= 3)  # ...unless at max speed
         assert client.streamed() == events and server.speed == 0.0 and not server.paused
         await client.close()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
 def test_speed_argument() -> None:
@@ -259,10 +257,12 @@ def test_an_unreadable_recording_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_stopping_with_clients_connected_closes_them_cleanly(
+    sim_server: SimServers,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def body() -> None:
-        server = await started(DATA / "esl-captures" / "event_plain_all.recv", speed=1.0)
+        recording = DATA / "esl-captures" / "event_plain_all.recv"
+        server = await started(sim_server, recording, speed=1.0)
         server.pause()
         client = await authed(server)
         await server.stop()
@@ -270,7 +270,7 @@ def test_stopping_with_clients_connected_closes_them_cleanly(
         assert client.closed
         await client.close()
 
-    run(body)
+    sim_server.run(body)
     assert not [r for r in caplog.records if r.levelno >= 40], caplog.text
 
 

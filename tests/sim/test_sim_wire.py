@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.sim_client import RawClient, SimServers, authed, split_frames
 from hypothesis import given
 from hypothesis import strategies as st
-from sim_support import RawClient, authed, run, split_frames
 
 from fsmonitor.esl import EslParser
 from fsmonitor.esl.formats import EVENT_FORMATS
-from fsmonitor.sim import SimServer
 from fsmonitor.sim.commands import CommandFramingError, CommandReader
 from fsmonitor.sim.wire import Block, WireEvent, api_response, command_reply, url_encode
 
@@ -126,12 +125,11 @@ def test_command_reader_framing() -> None:
         CommandReader().feed(b"api x\ncontent-length: -1\n\n")
 
 
-def test_our_own_parser_reads_everything_the_simulator_sends() -> None:
+def test_our_own_parser_reads_everything_the_simulator_sends(sim_server: SimServers) -> None:
     """fsmonitor.esl decodes each format to the same headers the raw client sees."""
 
     async def body() -> None:
-        server = SimServer(port=0, seed=2, heartbeat_interval=0.2, answer_delay=0.05)
-        await server.start()
+        server = await sim_server.serve(seed=2, heartbeat_interval=0.2, answer_delay=0.05)
         for fmt in EVENT_FORMATS:
             client = await authed(server.port)
             await client.command(f"event {fmt} ALL")
@@ -154,20 +152,17 @@ def test_our_own_parser_reads_everything_the_simulator_sends() -> None:
                     event = ours.event()
                     assert event is not None
                     assert dict(event.headers) == raw.event(), fmt
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)
 
 
-def test_the_authentication_timeout_closes_silent_clients() -> None:
+def test_the_authentication_timeout_closes_silent_clients(sim_server: SimServers) -> None:
     async def body() -> None:
-        server = SimServer(port=0, auth_timeout=0.2, heartbeat_interval=0)
-        await server.start()
+        server = await sim_server.serve(auth_timeout=0.2, heartbeat_interval=0)
         client = await RawClient.connect(server.port)
         await client.next_frame()
         notice = await client.next_frame()
         assert notice.content_type == "text/disconnect-notice"
         await client.drain_until_closed()
-        await server.stop()
 
-    run(body)
+    sim_server.run(body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from channel_feed import ChannelFeed
+from helpers.ui_channel_feed import ChannelFeed
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
-from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
+from helpers.ui_panes import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -364,7 +364,7 @@ def test_eavesdrop_endpoint_and_record_directory_persist(qtbot, tmp_settings) ->
 
 
 def test_every_channel_action_brings_its_own_icon(qtbot) -> None:
-    from pane_fixtures import FakeMonitor
+    from helpers.ui_panes import FakeMonitor
     from PySide6.QtWidgets import QWidget
 
     from fsmonitor.ui.actions.channel_actions import ChannelActions

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
+from helpers.ui_panes import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings, Qt
 
 from fsmonitor.ui.docks.console import ApiConsole

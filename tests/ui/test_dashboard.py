@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
+from helpers.ui_panes import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings
 
 from fsmonitor.ui.common.durations import format_duration
@@ -92,6 +92,16 @@ def test_dashboard_follows_the_simulator(qtbot, sim_session: SimSession) -> None
     qtbot.waitUntil(
         lambda: max(dashboard.concurrency_chart.values(), default=0) > 0, timeout=WAIT_MS
     )
+    # The simulator's own channel table is the oracle: with no new calls, the tile settles on
+    # exactly the number of legs the switch has up (a tile that counted wrong never would).
+    sim_session.sim.call(lambda server: server.set_rate(0))
+
+    def tile_shows_the_switch() -> bool:
+        dashboard.refresh()
+        up = sim_session.sim.call(lambda server: len(server.channels))
+        return up > 0 and dashboard.channels.value.text() == f"{up:,}"
+
+    qtbot.waitUntil(tile_shows_the_switch, timeout=WAIT_MS)
     # At one moment (no event applied in between) every tile shows the store's figure.
     dashboard.refresh()
     stats = sim_session.monitor.store.stats

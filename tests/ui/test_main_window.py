@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.sim_client import SimServers
 
 from fsmonitor.net import ConnectionState
 from fsmonitor.sim import SimThread
@@ -20,11 +21,8 @@ WAIT = 10_000
 
 
 @pytest.fixture
-def sim() -> Iterator[SimThread]:
-    server = SimThread(cps=2, hold=120, preload=6, seed=7)
-    server.start()
-    yield server
-    server.stop()
+def sim(sim_server: SimServers) -> SimThread:
+    return sim_server(cps=2, hold=120, preload=6, seed=7)
 
 
 @pytest.fixture
@@ -165,15 +163,15 @@ def test_rejected_password_is_forgotten_and_asked_again(
     assert window.passwords.get(profile) == PASSWORD
 
 
-def test_server_lost_reconnects_with_the_right_rows(qtbot: Any, window: MainWindow):
-    first = SimThread(cps=1, hold=120, preload=5, seed=1)
-    port = first.start()
-    try:
-        connect(window, port)
-        wait_ready(qtbot, window)
-        qtbot.waitUntil(lambda: window.model.rowCount() >= 5, timeout=WAIT)
-    finally:
-        first.stop()
+def test_server_lost_reconnects_with_the_right_rows(
+    qtbot: Any, window: MainWindow, sim_server: SimServers
+):
+    first = sim_server(cps=1, hold=120, preload=5, seed=1)
+    port = first.port
+    connect(window, port)
+    wait_ready(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 5, timeout=WAIT)
+    first.stop()
     qtbot.waitUntil(
         lambda: window.monitor.connection.state is ConnectionState.RECONNECTING, timeout=WAIT
     )
@@ -186,16 +184,12 @@ def test_server_lost_reconnects_with_the_right_rows(qtbot: Any, window: MainWind
     # can lag the events): let the old switch's newest channel age past that first.
     newest = max(c.created_at or 0.0 for c in window.monitor.store.channels.values())
     qtbot.waitUntil(lambda: time.time() > newest + 1.5, timeout=WAIT)
-    second = SimThread(port=port, cps=1, hold=120, preload=4, seed=2)
-    second.start()
-    try:
-        wait_ready(qtbot, window)
-        qtbot.waitUntil(lambda: table_matches_store(window), timeout=WAIT)
-        after = set(window.model.keys())
-        assert after and not (after & before)  # the old switch's channels are gone
-        assert not window.table.stale_banner.isVisible()
-    finally:
-        second.stop()
+    sim_server(port=port, cps=1, hold=120, preload=4, seed=2)
+    wait_ready(qtbot, window)
+    qtbot.waitUntil(lambda: table_matches_store(window), timeout=WAIT)
+    after = set(window.model.keys())
+    assert after and not (after & before)  # the old switch's channels are gone
+    assert not window.table.stale_banner.isVisible()
 
 
 def test_export_writes_the_filtered_table(

@@ -6,7 +6,7 @@ import itertools
 import time
 from typing import Any
 
-from channel_feed import ChannelFeed
+from helpers.ui_channel_feed import ChannelFeed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
@@ -75,19 +75,30 @@ def test_thousand_events_become_few_view_updates(qtbot: Any, feed: ChannelFeed):
 
 
 def test_flush_rate_is_bounded_under_a_stream(qtbot: Any, feed: ChannelFeed):
+    """Under a continuous stream the view hears from the model on the flush timer only: at most
+    MAX_FLUSH_HZ (5) times a second, each timed flush at least 1/MAX_FLUSH_HZ s after the
+    previous one. A limit of 30 a second would flush every ~33 ms and fail both checks."""
+    assert channel_model.MAX_FLUSH_HZ == 5
     model = make_model(feed.store)
+    assert model.flush_interval_ms == 1000 // channel_model.MAX_FLUSH_HZ
+    flushed_at: list[float] = []
+    model.rowsInserted.connect(lambda *_: flushed_at.append(time.monotonic()))
     start = time.monotonic()
-    deadline = start + 0.5
-    while time.monotonic() < deadline:  # 0.5 s of continuous traffic through the event loop
+    deadline = start + 1.0
+    while time.monotonic() < deadline:  # 1 s of continuous traffic through the event loop
         model.apply_changes([feed.add()])
         QCoreApplication.processEvents()  # the flush timer fires whenever it is due
+    timed = len(flushed_at)
     model.flush()
     elapsed = time.monotonic() - start
     assert model.rowCount() == len(feed.store.channels)
-    # The table promises at most MAX_FLUSH_HZ (5) updates a second: 0.5 s allows 2-3 timed
-    # flushes plus the final one; 30 a second would be ~15.
-    assert channel_model.MAX_FLUSH_HZ == 5
-    assert 1 <= model.update_count <= channel_model.MAX_FLUSH_HZ * elapsed + 2
+    assert 2 <= timed <= channel_model.MAX_FLUSH_HZ * elapsed + 1
+    gaps = [b - a for a, b in itertools.pairwise(flushed_at[:timed])]
+    # A coarse Qt timer may fire 5% early (10% leaves room for clock jitter); the first flush
+    # waits a full interval too.
+    shortest = 0.9 / channel_model.MAX_FLUSH_HZ
+    assert flushed_at[0] - start >= shortest
+    assert min(gaps) >= shortest, f"flushes {min(gaps) * 1000:.0f} ms apart"
 
 
 def test_clock_ticks_only_the_duration_column(feed: ChannelFeed):

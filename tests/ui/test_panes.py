@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 
 import orjson
 import pytest
-from pane_fixtures import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
+from helpers.ui_panes import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings
 
 from fsmonitor.esl import Event, LogRecord
@@ -363,10 +364,12 @@ def test_stream_panes_update_at_most_five_times_a_second(qtbot, pane_kind: str) 
     pane = EventLogView(monitor) if pane_kind == "event log" else LogPane(monitor)
     qtbot.addWidget(pane)
     batches: list[int] = []
+    flushed_at: list[float] = []
     pane.model.flushed.connect(batches.append)
+    pane.model.flushed.connect(lambda _n: flushed_at.append(time.monotonic()))
     sent = 0
     start = time.monotonic()
-    while time.monotonic() < start + 0.5:
+    while time.monotonic() < start + 1.0:
         sent += 1
         if pane_kind == "event log":
             monitor.eventsReceived.emit([channel_event("CHANNEL_STATE", f"uuid-{sent}")])
@@ -374,9 +377,15 @@ def test_stream_panes_update_at_most_five_times_a_second(qtbot, pane_kind: str) 
             record = LogRecord(7, "", "f.c", "fn", 1, "", f"line {sent}\n")
             monitor.logReceived.emit(record)
         QCoreApplication.processEvents()
+    timed = len(flushed_at)
     pane.model.flush()
     elapsed = time.monotonic() - start
     assert ring_model.FLUSH_HZ == 5
-    # 0.5 s allows 2-3 timed flushes and the final one; 30 a second would be ~15.
-    assert 1 <= len(batches) <= ring_model.FLUSH_HZ * elapsed + 2
+    # 1 s allows 4-5 timed flushes and the final one; 30 a second would be ~30, ~33 ms apart.
+    assert 2 <= timed <= ring_model.FLUSH_HZ * elapsed + 1
+    assert len(batches) - timed in (0, 1)  # the final flush has nothing left if a timer just ran
+    shortest = 0.9 / ring_model.FLUSH_HZ  # a coarse timer may fire 5% early, plus clock jitter
+    gaps = [b - a for a, b in itertools.pairwise(flushed_at[:timed])]
+    assert flushed_at[0] - start >= shortest
+    assert min(gaps) >= shortest, f"flushes {min(gaps) * 1000:.0f} ms apart"
     assert pane.model.stored_count() == min(sent, pane.model.capacity)

@@ -2,7 +2,7 @@
 
 Not a test (timings depend on the machine); run it by hand from the checkout:
 
-    python3 tests/core/store_measure.py
+    PYTHONPATH=.:tests python3 -m helpers.core_measure
 
 Events are decoded by the real EslParser from realistic header sets, so the strings the store
 keeps are the ones it would keep in production.
@@ -12,20 +12,15 @@ from __future__ import annotations
 
 import gc
 import statistics
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from core_support import capture_events, realistic_answer, realistic_create
-
 from fsmonitor.core import ChannelStore
 from fsmonitor.esl import EslParser, Event
+from helpers.core_switch import capture_events, realistic_answer, realistic_create
 
 CAPTURE = Path(__file__).resolve().parents[1] / "data" / "esl-captures" / "event_json_all.recv"
 LIVE = 10_000

@@ -8,10 +8,10 @@ the snapshot), always on a later turn of the event loop, as a socket would.
 
 from __future__ import annotations
 
-from fakeserver import VERSION_TEXT, api_response, reply, snapshot_body
 from PySide6.QtCore import QObject, QTimer
 
 from fsmonitor.net.transport import TransportHandlers
+from helpers.net_fake_server import VERSION_TEXT, api_response, reply, snapshot_body
 
 GREETING = b"Content-Type: auth/request\n\n"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 import uuid
 
-from instruments import MAX_STALL, WAIT_MS, Attack
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from fsmonitor.net import ConnectionState
+from helpers.chaos_instruments import MAX_STALL, WAIT_MS, Attack
 
 
 def uuids(count: int) -> list[str]:

@@ -9,10 +9,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hostile import HostileServer
 from PySide6.QtCore import QTimer
 
 from fsmonitor.net import ConnectionOptions, ConnectionState, Monitor
+from helpers.chaos_hostile import HostileServer
 
 #: Everything short, so each attack plays out in a second or two; back-off without jitter.
 CHAOS = ConnectionOptions(

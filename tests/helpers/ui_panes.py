@@ -197,9 +197,10 @@ def open_sim_monitor(qtbot: Any, **sim_options: Any) -> Iterator[SimSession]:
 
     options = {"cps": 2.0, "hold": 30.0, "seed": 7} | sim_options
     sim = SimThread(port=0, password="ClueCon", **options)
-    port = sim.start()
-    monitor = Monitor("127.0.0.1", port, "ClueCon")
+    monitor: Monitor | None = None
     try:
+        port = sim.start()
+        monitor = Monitor("127.0.0.1", port, "ClueCon")
         with qtbot.waitSignal(
             monitor.stateChanged,
             timeout=WAIT_MS,
@@ -208,6 +209,8 @@ def open_sim_monitor(qtbot: Any, **sim_options: Any) -> Iterator[SimSession]:
             monitor.open()
         yield SimSession(monitor, sim, port)
     finally:
-        monitor.close()
+        if monitor is not None:
+            monitor.close()
         sim.stop()
-        monitor.deleteLater()
+        if monitor is not None:
+            monitor.deleteLater()

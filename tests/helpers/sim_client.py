@@ -1,4 +1,5 @@
-"""Test helpers for the simulator: an independent raw ESL client and capture replay.
+"""Test helpers for the simulator: simulators that always stop, an independent raw ESL client
+and capture replay.
 
 The client here deliberately shares no code with ``fsmonitor.esl``: it is a plain asyncio socket
 reader that splits header blocks and bodies itself, so the simulator is checked against the
@@ -11,22 +12,111 @@ import asyncio
 import contextlib
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote
 
-from fsmonitor.sim import SimServer
+from fsmonitor.sim import SimServer, SimThread
 
 T = TypeVar("T")
 TIMEOUT = 10.0
+BODY_TIMEOUT = 60.0
+"""No async test body may run longer than this: a hung one fails instead of hanging the suite."""
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def run(coro_fn: Callable[..., Awaitable[T]], *args: Any) -> T:
     """Run one async test body on a fresh loop (no pytest-asyncio)."""
-    return asyncio.run(asyncio.wait_for(coro_fn(*args), 60))
+    return asyncio.run(asyncio.wait_for(coro_fn(*args), BODY_TIMEOUT))
+
+
+# -- simulators that always stop -------------------------------------------------------------
+
+
+class AsyncServer(Protocol):
+    """What a server started on the test's own loop offers: ``SimServer``, ``ReplayServer``."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+S = TypeVar("S", bound=AsyncServer)
+
+
+@contextlib.asynccontextmanager
+async def serving(**options: Any) -> AsyncIterator[SimServer]:
+    """``async with serving(seed=3) as server:`` a :class:`SimServer` on an ephemeral port,
+    stopped when the block ends, whether it ended by an assert or not."""
+    options.setdefault("port", 0)
+    server = SimServer(**options)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+class SimServers:
+    """What the ``sim_server`` fixture hands a test: it starts simulators and remembers them,
+    so every one is stopped after the test even when an assert failed half-way.
+
+    - ``sim_server(**options)``: a started :class:`SimThread` (the simulator on its own thread,
+      what a Qt test connects a ``Monitor`` to). Stopped at teardown.
+    - ``await sim_server.serve(**options)``: a started :class:`SimServer` on the running loop;
+      ``await sim_server.start(server)`` starts a server built by the test (``ReplayServer``).
+      Both only inside ``sim_server.run(body)``, which stops them before its loop closes.
+    """
+
+    def __init__(self) -> None:
+        self.threads: list[SimThread] = []
+        self._running: list[AsyncServer] = []
+        self._leaked = 0
+
+    def __call__(self, **options: Any) -> SimThread:
+        thread = SimThread(**options)
+        self.threads.append(thread)  # remembered first: a start that times out is stopped too
+        thread.start()
+        return thread
+
+    async def serve(self, **options: Any) -> SimServer:
+        options.setdefault("port", 0)
+        return await self.start(SimServer(**options))
+
+    async def start(self, server: S) -> S:
+        self._running.append(server)
+        await server.start()
+        return server
+
+    def run(self, coro_fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Like :func:`run`, then stop every server the body started, on the body's loop."""
+
+        async def guarded() -> T:
+            try:
+                return await asyncio.wait_for(coro_fn(*args), BODY_TIMEOUT)
+            finally:
+                await self._stop_running()
+
+        if self._running:  # started outside run(): their loop is gone, they cannot be stopped
+            self._leaked += len(self._running)
+            self._running.clear()
+        return asyncio.run(guarded())
+
+    async def _stop_running(self) -> None:
+        running, self._running = self._running, []
+        for server in reversed(running):
+            await server.stop()  # stop() of a stopped server is a no-op
+
+    def stop_all(self) -> None:
+        """Teardown: stop the threads; a server left on a closed loop is the test's error."""
+        for thread in reversed(self.threads):
+            thread.stop()
+        self.threads.clear()
+        leaked, self._leaked = self._leaked + len(self._running), 0
+        self._running.clear()
+        assert not leaked, "sim_server.serve()/start() used outside sim_server.run(body)"
 
 
 @dataclass
