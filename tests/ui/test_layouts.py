@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pane_fixtures import FakeMonitor, channel_event
+from helpers.ui_panes import FakeMonitor, channel_event
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtWidgets import (
     QDialog,
