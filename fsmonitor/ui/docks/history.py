@@ -336,8 +336,8 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.figures)
 
-        for edit in (self.number, self.name):
-            edit.returnPressed.connect(self.search)
+        for line in (self.number, self.name):
+            line.returnPressed.connect(self.search)
         self.search_button.clicked.connect(self.search)
         self.range.currentIndexChanged.connect(self._on_range)
         self.cause.currentIndexChanged.connect(self.search)
