@@ -243,6 +243,7 @@ class HistoryPanel(QWidget):
         self._generation = 0
         self._running: dict[int, _Search] = {}
         self.last_result: SearchResult | None = None
+        self._sized = False
 
         self.number = QLineEdit()
         self.number.setObjectName("historyNumber")
@@ -426,6 +427,9 @@ class HistoryPanel(QWidget):
         self.last_result = result
         selected = self.selected_record()
         self.model.set_records(result.records)
+        if result.records and not self._sized:
+            self._sized = True  # once: afterwards the operator's widths stay
+            self.table.resizeColumnsToContents()
         self.figures.show_figures(result.figures)
         full = len(result.records) >= self.query().limit
         more = " (the newest shown: narrow the search)" if full else ""
@@ -505,7 +509,7 @@ class HistoryPanel(QWidget):
                 self._on_range(index, search=self.history is not None)
             header = settings.value("header")
             if header is not None:
-                self.table.horizontalHeader().restoreState(header)
+                self._sized = self.table.horizontalHeader().restoreState(header)
             splitter = settings.value("splitter")
             if splitter is not None:
                 self.splitter.restoreState(splitter)
