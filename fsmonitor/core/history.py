@@ -463,6 +463,11 @@ class CallHistory:
             self._pending.extend(records)
 
     @property
+    def failing(self) -> bool:
+        """The last commit failed: ended calls wait in memory for the file to work again."""
+        return self._failing
+
+    @property
     def pending(self) -> int:
         """Records waiting for the next commit (or for the disk to come back)."""
         return len(self._pending)

@@ -168,7 +168,7 @@ class HistoryKeeper(QObject):
         job = _Prune(self.history, self.retention)
         job.setAutoDelete(False)
         job.signals.done.connect(self._pruned)
-        job.signals.failed.connect(self._on_writer_message)
+        job.signals.failed.connect(self._on_prune_failed)
         job.signals.done.connect(lambda _n, job=job: self._jobs.discard(job))
         job.signals.failed.connect(lambda _t, job=job: self._jobs.discard(job))
         self._jobs.add(job)
@@ -180,10 +180,21 @@ class HistoryKeeper(QObject):
         self.pruned.emit(removed)
 
     # ------------------------------------------------------------------ errors
+    def _on_prune_failed(self, message: str) -> None:
+        log.warning("history retention: %s", message)
+        self.problem = f"History: old calls could not be removed: {message}"
+        self.problemChanged.emit(self.problem)
+
     def _on_writer_message(self, message: str) -> None:
-        works_again = "works again" in message
-        self.problem = "" if works_again else f"History: {message}"
+        """A sentence from the writer (or a failed prune): shown until the file works again.
+
+        Whether it still fails is read now, on the GUI thread: messages arrive queued, and
+        the latest state is what the operator must see.
+        """
         log.warning("history: %s", message)
+        history = self.history
+        failing = history is not None and history.failing
+        self.problem = f"History: {message}" if failing or history is None else ""
         self.problemChanged.emit(self.problem)
 
     # ------------------------------------------------------------------ lifetime
