@@ -154,6 +154,7 @@ def capture_stream(seconds: float, cps: float = CPS) -> list[tuple[float, bytes]
     sim = SimThread(cps=cps, hold=3.0, preload=0, seed=3, answer_delay=0.2)
     sim.start()
     chunks: list[tuple[float, bytes]] = []
+    sock: socket.socket | None = None
     try:
         sock = socket.create_connection(("127.0.0.1", sim.port), timeout=10)
         sock.recv(4096)  # auth/request
@@ -170,9 +171,10 @@ def capture_stream(seconds: float, cps: float = CPS) -> list[tuple[float, bytes]
             if not data:
                 break
             chunks.append((now - started, data))
-        sock.close()
     finally:
-        sim.stop()
+        sim.stop()  # first: a socket closed under a busy simulator is a broken pipe there
+        if sock is not None:
+            sock.close()
     return chunks
 
 
