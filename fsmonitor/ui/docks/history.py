@@ -135,6 +135,11 @@ class FiguresBar(QFrame):
         self.setObjectName("historyFigures")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = _caption("Figures for this period")
+        self.setToolTip(
+            "The dashboard's figures for the chosen range, from the history: call attempts "
+            "(B-legs and lost legs are not counted), answered, ASR, average duration and the "
+            "most frequent hangup causes"
+        )
         self.values: dict[str, QLabel] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
