@@ -453,7 +453,7 @@ def bench_search(rows: int) -> list[dict[str, Any]]:
                 lambda: history.search(HistoryQuery(number="5551234", number_prefix=False)),
             ),
             (
-                "number substring, none found",
+                "number substring, few (99999)",
                 lambda: history.search(HistoryQuery(number="99999", number_prefix=False)),
             ),
             (
@@ -601,10 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n(a) history writes at 200 CPS, against the app's event path in the same run")
     print(format_table(["figure", "value"], [[k, v] for k, v in same_run.items()]))
     share = same_run["share_of_app_cpu"]
-    verdict = "met" if share <= TARGET_SHARE else "NOT met"
     print(
-        f"history adds {100 * share:.1f} % to the CPU of parsing + store at 200 CPS "
-        f"(target at most {100 * TARGET_SHARE:.0f} % of the app's CPU: {verdict})"
+        f"history costs {100 * share:.1f} % of parsing + store alone at 200 CPS: an upper bound "
+        "(the app does much more per event than parse and store: see (a2))"
     )
     print("\n(a2) the real window at 200 CPS (the stream replayed as captured), history on")
     print(format_table(["figure", "value"], [[k, v] for k, v in window.items()]))
