@@ -266,3 +266,8 @@ def test_a_failing_search_is_reported(qtbot: Any, panel: HistoryPanel, history: 
         panel.search()
     assert "Search failed" in panel.status.text()
     assert str(history.path) in failed.args[0]
+
+
+def test_the_switch_filter_offers_every_switch_in_the_file(panel: HistoryPanel) -> None:
+    names = [panel.switch.itemData(i) for i in range(panel.switch.count())]
+    assert names == ["", "pbx-a", "pbx-b"]  # every switch, the monitor's own first

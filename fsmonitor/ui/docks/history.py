@@ -84,6 +84,8 @@ class SearchResult:
     records: list[CallRecord]
     figures: PeriodFigures | None
     seconds: float
+    switches: list[str] | None = None
+    """Every switch in the file, when the search was asked to list them."""
 
 
 class _SearchSignals(QObject):
@@ -100,12 +102,14 @@ class _Search(QRunnable):
         generation: int,
         query: HistoryQuery,
         period: tuple[float, float],
+        list_switches: bool = False,
     ) -> None:
         super().__init__()
         self.history = history
         self.generation = generation
         self.query = query
         self.period = period
+        self.list_switches = list_switches
         self.signals = _SearchSignals()
 
     def run(self) -> None:
@@ -113,11 +117,13 @@ class _Search(QRunnable):
         try:
             records = self.history.search(self.query)
             figures = self.history.figures(*self.period)
+            switches = self.history.switches() if self.list_switches else None
         except (HistoryError, ValueError) as exc:
             self.signals.failed.emit(self.generation, str(exc))
             return
+        elapsed = time.perf_counter() - started
         self.signals.finished.emit(
-            SearchResult(self.generation, records, figures, time.perf_counter() - started)
+            SearchResult(self.generation, records, figures, elapsed, switches)
         )
 
 
@@ -417,7 +423,9 @@ class HistoryPanel(QWidget):
         since, until = query.since, query.until
         now = time.time()
         period = (since if since is not None else 0.0, until if until is not None else now + 1)
-        job = _Search(self.history, self._generation, query, period)
+        job = _Search(
+            self.history, self._generation, query, period, list_switches=self._generation == 1
+        )
         job.setAutoDelete(False)
         job.signals.finished.connect(self._on_result)
         job.signals.failed.connect(self._on_failed)
@@ -427,6 +435,8 @@ class HistoryPanel(QWidget):
 
     def _on_result(self, result: SearchResult) -> None:
         self._running.pop(result.generation, None)
+        if result.switches is not None:
+            self._add_switches(result.switches)
         if result.generation != self._generation:
             return  # a newer search is on its way
         self.last_result = result
@@ -444,6 +454,13 @@ class HistoryPanel(QWidget):
         if selected is not None:
             self.select_uuid(selected.uuid)
         self.searchFinished.emit(len(result.records))
+
+    def _add_switches(self, names: list[str]) -> None:
+        """Offer every switch the file knows (without starting a search)."""
+        with QSignalBlocker(self.switch):
+            for name in names:
+                if self.switch.findData(name) < 0:
+                    self.switch.addItem(name, name)
 
     def _on_failed(self, generation: int, message: str) -> None:
         self._running.pop(generation, None)
