@@ -1,7 +1,7 @@
 """Command line, logging and wiring: ``fsmonitor`` and ``python -m fsmonitor``.
 
 ``fsmonitor [--host H] [--port P] [--user U] [--password-env VAR] [--profile NAME] [--demo]
-[--screenshot FILE --after SECONDS]``
+[--screenshot FILE --after SECONDS] [--history FILE] [--record FILE] [--replay FILE [--speed N]]``
 """
 
 from __future__ import annotations
@@ -58,6 +58,10 @@ class Options:
     theme: str = "system"
     install_desktop_entry: bool = False
     uninstall_desktop_entry: bool = False
+    history: Path | None = None
+    record: Path | None = None
+    replay: Path | None = None
+    speed: float = 1.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,6 +134,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--settings", metavar="FILE", type=Path, help="use this ini file for settings")
     p.add_argument(
+        "--history",
+        metavar="FILE",
+        type=Path,
+        help="keep the call history in this SQLite file (default: in the user's data directory)",
+    )
+    p.add_argument(
+        "--record", metavar="FILE", type=Path, help="save every byte the switch sends to FILE"
+    )
+    p.add_argument(
+        "--replay", metavar="FILE", type=Path, help="play a recording into the window as a switch"
+    )
+    p.add_argument(
+        "--speed", default=None, help="with --replay: speed factor (1 = as recorded), or max"
+    )
+    p.add_argument(
         "--log-level",
         metavar="LEVEL",
         default="INFO",
@@ -154,6 +173,16 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         parser.error("--demo-preload must not be negative")
     if ns.demo and (ns.host or ns.port):
         parser.error("--demo starts its own simulator: do not combine it with --host/--port")
+    if ns.replay is not None and (ns.demo or ns.host or ns.port or ns.profile):
+        parser.error("--replay is the switch: not with --demo, --host, --port or --profile")
+    if ns.speed is not None and ns.replay is None:
+        parser.error("--speed only applies with --replay")
+    from fsmonitor.sim.replay import parse_speed
+
+    try:
+        speed = parse_speed(ns.speed if ns.speed is not None else "1")
+    except ValueError as exc:
+        parser.error(str(exc))
     return Options(
         host=ns.host,
         port=ns.port,
@@ -171,6 +200,10 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         theme=ns.theme,
         install_desktop_entry=ns.install_desktop_entry,
         uninstall_desktop_entry=ns.uninstall_desktop_entry,
+        history=ns.history,
+        record=ns.record,
+        replay=ns.replay,
+        speed=speed,
     )
 
 
@@ -393,12 +426,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         qsettings = QSettings(ORGANIZATION, APPLICATION)
     settings = Settings(qsettings)
-    window = MainWindow(settings, PasswordStore())
+    from fsmonitor.ui.window.history_keeper import default_history_path
+    from fsmonitor.ui.window.session_options import open_recording, recording_factory
+
+    recording = replayed = None
+    try:
+        if opts.replay is not None:
+            from fsmonitor.sim.replay import load_recording
+
+            replayed = load_recording(opts.replay)
+        if opts.record is not None:
+            recording = open_recording(opts.record)
+    except ValueError as exc:  # ReplayError, or the recording file cannot be written
+        print(f"fsmonitor: {exc}", file=sys.stderr)
+        return 2
+    window = MainWindow(
+        settings,
+        PasswordStore(),
+        recording_factory(recording),
+        history_path=opts.history or default_history_path(),
+    )
     window.show()
 
     exit_code = 0
     demo = None
-    if opts.demo:
+    replay: Any = None
+    if replayed is not None and opts.replay is not None:
+        from fsmonitor.ui.window.replay_bar import start_replay
+
+        replay = start_replay(window, replayed, opts.replay, opts.speed)
+    elif opts.demo:
         demo = _demo_process_class()(opts.demo_cps, opts.demo_hold, opts.demo_preload, window)
 
         def demo_ready(host: str, port: int) -> None:
@@ -451,6 +508,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     if demo is not None:
         demo.stop_now()
+    if replay is not None:
+        replay.stop()
+    if recording is not None:
+        recording.close()
     return int(code)
 
 

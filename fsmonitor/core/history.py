@@ -463,6 +463,11 @@ class CallHistory:
             self._pending.extend(records)
 
     @property
+    def failing(self) -> bool:
+        """The last commit failed: ended calls wait in memory for the file to work again."""
+        return self._failing
+
+    @property
     def pending(self) -> int:
         """Records waiting for the next commit (or for the disk to come back)."""
         return len(self._pending)
@@ -594,6 +599,22 @@ class CallHistory:
 
     def count(self) -> int:
         return int(self._read("SELECT count(*) FROM calls", [])[0][0])
+
+    def switches(self) -> list[str]:
+        """Every switch name in the history, sorted (for the History tab's switch filter).
+
+        A skip-scan of the ``switch`` index: one lookup per distinct name, however many rows.
+        """
+        rows = self._read(
+            "WITH RECURSIVE names(name) AS ("
+            " SELECT min(switch) FROM calls"
+            " UNION ALL"
+            " SELECT (SELECT min(switch) FROM calls WHERE switch > name)"
+            " FROM names WHERE name IS NOT NULL)"
+            " SELECT name FROM names WHERE name IS NOT NULL",
+            [],
+        )
+        return [str(row[0]) for row in rows]
 
     def figures(self, since: float, until: float, top_causes: int = 5) -> PeriodFigures:
         """Calls, answered, ASR, average duration and top causes of calls ended in [since, until).

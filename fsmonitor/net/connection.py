@@ -183,6 +183,8 @@ class EslConnection(QObject):
         self._greeted = False  # auth/request seen on this transport
         self._authenticated = False
         self._first_bytes = b""  # what came before the greeting, to say what the server is
+        self.record_bytes: Callable[[bytes], None] | None = None
+        """Told every chunk received, before it is parsed (``fsmonitor --record``)."""
 
         self._connect_timer = self._timer("esl-connect-timeout", self._on_connect_timeout)
         self._auth_timer = self._timer("esl-auth-timeout", self._on_auth_timeout)
@@ -594,6 +596,8 @@ class EslConnection(QObject):
         data = transport.read(self.options.read_chunk)
         if not data:
             return False
+        if self.record_bytes is not None:
+            self.record_bytes(data)
         if not self._greeted and len(self._first_bytes) < _FIRST_BYTES:
             self._first_bytes += data[: _FIRST_BYTES - len(self._first_bytes)]
         failure: EslProtocolError | None = None

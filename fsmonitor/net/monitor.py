@@ -19,6 +19,7 @@ from .state import ConnectionState
 
 if TYPE_CHECKING:
     from fsmonitor.core import ChannelStore
+    from fsmonitor.core.history import CallHistory
 
 log = logging.getLogger("fsmonitor.net")
 
@@ -109,6 +110,11 @@ class Monitor(QObject):
 
             store = ChannelStore()
         self.store = store
+        self.switch_name = f"{host}:{port}"
+        """The switch column of the call history: the window sets the profile's name (or the
+        replayed file's)."""
+        self.history: CallHistory | None = None
+        """The call history this monitor's ended calls go to (set by whoever keeps it)."""
         self.connection = EslConnection(host, port, password, user, self, options=options)
         conn = self.connection
         extra = STATE_EVENTS if every_state else ()

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from fsmonitor.core.recording import read_recording
 from fsmonitor.esl import EslParser, EslProtocolError, Frame
@@ -40,6 +40,18 @@ from fsmonitor.sim.wire import disconnect_notice as disconnect_frame
 log = logging.getLogger(__name__)
 
 NOT_RECORDED = "-ERR replay: not recorded"
+EMPTY_SNAPSHOT = '{"row_count":0}\n'
+"""What ``show channels as json`` answers when the recording never asked: no channel yet."""
+FALLBACK_API: Final[dict[str, Callable[[str], str]]] = {
+    "api show channels as json": lambda _name: EMPTY_SNAPSHOT,
+    "api version": lambda name: f"FreeSWITCH Version (replay of {name})\n",
+}
+"""Answers to what a monitor asks on connecting, for a recording that lacks them.
+
+A capture made by another client (or a recording started mid-session) holds no reply to the
+monitor's snapshot; "-ERR" there would be a bad snapshot and a dropped connection, so the
+replay says what a switch that has not yet seen the recording's calls would say.
+"""
 _REPLIES = frozenset({N.COMMAND_REPLY, N.API_RESPONSE})
 _AUTH_COMMANDS = frozenset({"auth", "userauth"})
 _YIELD_EVERY = 64
@@ -344,9 +356,13 @@ class _Session:
             write(disconnect_frame(GOODBYE_TEXT))
             self.closing = True
             return
-        recorded = self.replies.get(command_key(line))
+        key = command_key(line)
+        recorded = self.replies.get(key)
+        fallback = FALLBACK_API.get(key)
         if recorded:
             write(recorded[0] if len(recorded) == 1 else recorded.pop(0))
+        elif fallback is not None:
+            write(api_response(fallback(self.server.recording.name)))
         elif verb == "api":
             write(api_response(NOT_RECORDED + "\n"))
         elif verb == "bgapi":
@@ -398,9 +414,24 @@ class ReplayThread:
     def port(self) -> int:
         return self.server.port
 
-    def start(self, timeout: float = 10.0) -> int:
+    def launch(self) -> None:
+        """Start the thread and return at once; `ready` tells when the server listens (a GUI
+        polls it with a timer instead of waiting)."""
         self._thread = threading.Thread(target=self._run, name="fsmonitor-replay", daemon=True)
         self._thread.start()
+
+    @property
+    def ready(self) -> bool:
+        """The server listens (or failed to: see `error`)."""
+        return self._ready.is_set()
+
+    @property
+    def error(self) -> BaseException | None:
+        """Why the server could not start, once `ready`."""
+        return self._error
+
+    def start(self, timeout: float = 10.0) -> int:
+        self.launch()
         if not self._ready.wait(timeout):
             raise TimeoutError("the replay server did not start")
         if self._error is not None:

@@ -15,10 +15,13 @@ from fsmonitor.net import Monitor
 from fsmonitor.ui.docks.console import ApiConsole
 from fsmonitor.ui.docks.dashboard import DashboardWidget
 from fsmonitor.ui.docks.event_log import EventLogView
+from fsmonitor.ui.docks.history import HistoryPanel
 from fsmonitor.ui.docks.log_pane import LogPane
 from fsmonitor.ui.docks.registrations import RegistrationsView
 
-DockPanel = DashboardWidget | EventLogView | LogPane | ApiConsole | RegistrationsView
+DockPanel = (
+    DashboardWidget | EventLogView | LogPane | ApiConsole | RegistrationsView | HistoryPanel
+)
 """A dock's widget: a QWidget built for one monitor, with ``save_state``/``restore_state``."""
 
 
@@ -41,5 +44,6 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec(
         "registrations", "Registrations", RegistrationsView, "mdi6.account-multiple", "Ctrl+5"
     ),
+    PanelSpec("history", "History", HistoryPanel, "mdi6.history", "Ctrl+0"),
 )
 """The docks, in tab order. The dashboard sits beside the others, which share one tab group."""

@@ -47,6 +47,7 @@ from fsmonitor.ui.tables.channel_table import ChannelTableView
 from fsmonitor.ui.window.connection_bar import ConnectionBar
 from fsmonitor.ui.window.export import export_csv, export_json
 from fsmonitor.ui.window.gc_policy import GcFreezer
+from fsmonitor.ui.window.history_keeper import HistoryKeeper, HistoryStatus, Retention
 from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
 
 log = logging.getLogger("fsmonitor.ui")
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         passwords: PasswordStore | None = None,
         monitor_factory: MonitorFactory = default_monitor_factory,
         parent: QWidget | None = None,
+        *,
+        history_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -93,6 +96,11 @@ class MainWindow(QMainWindow):
         self._live_until: float | None = None
         self.persist = True
         """Whether closing saves layout and filters (off for --screenshot runs)."""
+        self.history_keeper: HistoryKeeper | None = None
+        """The call history (``None`` without ``history_path``): see the History tab."""
+        if history_path is not None:
+            retention = Retention.load(settings.qsettings)
+            self.history_keeper = HistoryKeeper(history_path, retention, self)
 
         self.setWindowTitle("fsmonitor")
         self.setDockOptions(
@@ -173,6 +181,7 @@ class MainWindow(QMainWindow):
             "mdi6.magnify", "&Find channel", self._focus_search, QKeySequence.StandardKey.Find
         )
         self.act_alerts = act("mdi6.bell-ring", "&Alerts…", self.edit_alerts)
+        self.act_preferences = act("mdi6.cog", "&Preferences…", self.edit_preferences)
         self.act_clear_filters = act(
             "mdi6.filter-remove", "Clear &filters", self.clear_filters, "Escape"
         )
@@ -283,6 +292,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.actions_toolbar.toggleViewAction())
         settings_menu = mb.addMenu("&Settings")
         settings_menu.addAction(self.act_alerts)
+        settings_menu.addAction(self.act_preferences)
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(self.act_shortcuts)
         help_menu.addAction(self.act_about)
@@ -301,6 +311,8 @@ class MainWindow(QMainWindow):
         self.status_counts = QLabel(self)
         self.status_counts.setObjectName("statusCounts")
         sb.addPermanentWidget(self.status_counts)
+        if self.history_keeper is not None:
+            sb.addPermanentWidget(HistoryStatus(self.history_keeper, self))
 
     # ------------------------------------------------------------------ settings
     def _load_settings(self) -> None:
@@ -408,6 +420,7 @@ class MainWindow(QMainWindow):
         if self.settings.profile(profile.name) is not None:
             self.settings.last_profile = profile.name  # ad-hoc ones (--demo, --host) are not
         monitor = self._factory(profile, password)
+        monitor.switch_name = profile.name
         self._install_monitor(monitor)
         log.info("connecting to %s", profile.account)
         monitor.open()
@@ -442,6 +455,8 @@ class MainWindow(QMainWindow):
 
     def _install_monitor(self, monitor: Monitor) -> None:
         self.monitor = monitor
+        if self.history_keeper is not None:
+            self.history_keeper.attach(monitor)
         self._live_until = None
         self.table.set_stale(None)
         self.model.set_store(monitor.store)
@@ -652,6 +667,23 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(apply)
         dialog.open()
 
+    def edit_preferences(self) -> None:
+        from fsmonitor.ui.dialogs.preferences import PreferencesDialog
+
+        keeper = self.history_keeper
+        qsettings = self.settings.qsettings
+        retention = keeper.retention if keeper is not None else Retention.load(qsettings)
+        dialog = PreferencesDialog(retention, keeper.path if keeper is not None else None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def apply() -> None:
+            dialog.retention().save(self.settings.qsettings)
+            if keeper is not None:
+                keeper.set_retention(dialog.retention())
+
+        dialog.accepted.connect(apply)
+        dialog.open()
+
     def export_to(self, path: str | Path) -> int:
         """Export the filtered, sorted table; the format follows the file suffix."""
         path = Path(path)
@@ -707,6 +739,8 @@ class MainWindow(QMainWindow):
         if self.persist:
             self.save_settings()
         self._teardown_monitor()
+        if self.history_keeper is not None:
+            self.history_keeper.close()
         self._gc.release()
         super().closeEvent(event)
 
