@@ -36,7 +36,7 @@ from fsmonitor.core import Change, Channel
 from fsmonitor.esl import events as ev
 from fsmonitor.net import ConnectionState, ErrorKind, Monitor
 from fsmonitor.ui.actions.channel_actions import STATUS_TIMEOUT_MS, ChannelActions
-from fsmonitor.ui.common.timers import named_timer
+from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.dialogs.alerts import AlertNotifier, AlertsDialog, describe_alert
 from fsmonitor.ui.dialogs.originate import OriginateDialog
 from fsmonitor.ui.docks.channel_detail import ChannelDetail
@@ -48,6 +48,7 @@ from fsmonitor.ui.window.connection_bar import ConnectionBar
 from fsmonitor.ui.window.export import export_csv, export_json
 from fsmonitor.ui.window.gc_policy import GcFreezer
 from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.window.status_bar import FiguresStatus
 
 log = logging.getLogger("fsmonitor.ui")
 
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._docks: dict[str, QDockWidget] = {}
         self._password_dialog: QInputDialog | None = None
         self._live_until: float | None = None
+        self.figures_tick: FiguresTick | None = None
         self.persist = True
         """Whether closing saves layout and filters (off for --screenshot runs)."""
 
@@ -132,8 +134,6 @@ class MainWindow(QMainWindow):
         self.model.updatesEmitted.connect(self._after_model_update)
         self.model.alertRaised.connect(self._on_alert)
 
-        self._status_timer = named_timer(self, "statusRefresh", 1000, self._update_status)
-        self._status_timer.start()
         self._gc = GcFreezer(self)
 
         self._load_settings()
@@ -297,10 +297,8 @@ class MainWindow(QMainWindow):
                 menu.addAction(action)
 
     def _build_statusbar(self) -> None:
-        sb = self.statusBar()
-        self.status_counts = QLabel(self)
-        self.status_counts.setObjectName("statusCounts")
-        sb.addPermanentWidget(self.status_counts)
+        self.figures_status = FiguresStatus(self)
+        self.statusBar().addPermanentWidget(self.figures_status)
 
     # ------------------------------------------------------------------ settings
     def _load_settings(self) -> None:
@@ -435,6 +433,8 @@ class MainWindow(QMainWindow):
             self._actions_obj = None
         with contextlib.suppress(RuntimeError, TypeError):
             old.changed.disconnect(self.model.apply_changes)
+        self.table.follow_figures(None)
+        self.figures_status.clear()
         old.close()
         old.deleteLater()
         self.monitor = None
@@ -452,6 +452,10 @@ class MainWindow(QMainWindow):
         monitor.stateChanged.connect(self._on_state)
         monitor.error.connect(self._on_error)
         self.connection_bar.set_monitor(monitor)
+        # One reading per tick for the table's count, the dashboard and the status bar.
+        self.figures_tick = FiguresTick.for_monitor(monitor)
+        self.figures_tick.ticked.connect(self.figures_status.show_figures)
+        self.table.follow_figures(self.figures_tick)
         for spec in PANELS:
             dock = self._docks[spec.key]
             widget = spec.factory(monitor, dock)
@@ -571,17 +575,6 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         where = self.profile.account if self.profile is not None else "not connected"
         self.setWindowTitle(f"fsmonitor — {where}")
-
-    def _update_status(self) -> None:
-        store = self.monitor.store if self.monitor is not None else None
-        channels = self.model.rowCount()
-        parts = [f"{channels} channels"]
-        if store is not None:
-            stats = store.stats
-            parts.append(f"{stats.active_calls} calls")
-            if stats.cps_10s:
-                parts.append(f"{stats.cps_10s:.1f} CPS")
-        self.status_counts.setText("  ·  ".join(parts))
 
     # ------------------------------------------------------------------ commands
     def open_originate(self) -> None:
