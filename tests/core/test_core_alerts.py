@@ -95,7 +95,11 @@ def test_one_pass_agrees_with_one_channel_at_a_time(
         if ch.hungup_at is not None:
             expected.append(None)
         elif ch.answered_at is not None:
-            long = call_minutes > 0 and NOW - ch.answered_at >= call_minutes * 60
+            long = (
+                call_minutes > 0
+                and ch.created_at is not None
+                and NOW - ch.created_at >= call_minutes * 60
+            )
             expected.append("long_call" if long else None)
         else:
             long = (
