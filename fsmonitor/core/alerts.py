@@ -53,7 +53,7 @@ class AlertThresholds:
             kind: AlertKind | None = None
             if ch.hungup_at is None:
                 created = ch.created_at
-                if ch.answered_at is not None:
+                if ch.answered or ch.answered_at is not None:  # a snapshot row has no time
                     if long_call and created is not None and created <= call_cutoff:
                         kind = "long_call"
                 elif long_ring and (
