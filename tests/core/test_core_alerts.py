@@ -1,4 +1,5 @@
-"""Alert rules: a long call counts from creation (like the Duration column), a long ring from creation; 0 is off."""
+"""Alert rules: a long call counts from creation (like the Duration column), as does a long
+ring; 0 is off."""
 
 from __future__ import annotations
 

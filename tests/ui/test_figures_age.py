@@ -180,3 +180,20 @@ def test_each_call_alerts_once_at_the_duration_the_table_shows(
         assert kind == "long_call"
         minutes, secs = duration.split(":")
         assert int(minutes) * 60 + int(secs) >= 2, duration  # what the Duration column reads
+
+
+def test_figures_freeze_at_the_last_live_reading_while_not_live(
+    qtbot: Any, window: MainWindow
+) -> None:
+    sim = SimThread(port=0, password=PASSWORD, cps=0, preload=4, heartbeat_interval=3600)
+    sim.start()
+    try:
+        connect(qtbot, window, sim)
+        label = window.figures_status.switch
+        qtbot.waitUntil(lambda: label.text().startswith("up "), timeout=WAIT_MS)
+    finally:
+        sim.stop()
+    qtbot.waitUntil(lambda: not window.figures_status.isEnabled(), timeout=WAIT_MS)
+    frozen = label.text()
+    qtbot.wait(2500)  # the uptime of a switch we cannot see does not tick on
+    assert label.text() == frozen

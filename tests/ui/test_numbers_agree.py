@@ -64,7 +64,7 @@ def number(text: str) -> float:
 
 def since_start(detail: str) -> int:
     """``"1,204 since start"`` → 1204."""
-    return int(detail.split()[0].replace(",", ""))
+    return int(detail.split(maxsplit=1)[0].replace(",", ""))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ every view renders only that object, so at any moment they show the same numbers
 
 ``live`` travels with the figures: False while the connection is not READY, or while the
 switch's own figures are older than `STALE_SECONDS` (no HEARTBEAT for several intervals), and
-views grey out what they show then.
+views grey out what they show then. Away from READY the last reading stays on screen, frozen.
 """
 
 from __future__ import annotations
@@ -86,8 +86,14 @@ class FiguresTick(QObject):
         return figures(store, store.now(), self.switch_status)
 
     def tick(self) -> None:
-        """One reading, emitted to every view."""
-        shown = self.current()
-        self.last = shown
-        self.live = is_live(self._monitor.state, shown)
-        self.ticked.emit(shown, self.live)
+        """One reading, emitted to every view.
+
+        While the connection is not READY no event arrives, so a new reading would only age
+        the old state (rates decaying to 0, the uptime of a switch we cannot see ticking on):
+        the last reading is shown again instead, frozen and greyed, like the table's rows.
+        """
+        state = self._monitor.state
+        if state is ConnectionState.READY or self.last is None:
+            self.last = self.current()
+        self.live = is_live(state, self.last)
+        self.ticked.emit(self.last, self.live)
