@@ -29,10 +29,6 @@ from .state import ConnectionState
 
 log = logging.getLogger("fsmonitor.net")
 
-STATUS_TIMEOUT = 5.0
-"""Seconds ``api status`` may take at READY: it is a cheap command on any switch."""
-
-
 class SwitchStatusReader(QObject):
     """Keeps the newest `SwitchStatus` of one connection; ``changed`` on every new reading.
 
@@ -56,7 +52,9 @@ class SwitchStatusReader(QObject):
     def _on_state(self, state: ConnectionState) -> None:
         if state is not ConnectionState.READY:
             return
-        request = self._connection.api(STATUS_API, timeout=STATUS_TIMEOUT)
+        # The watchdog's own ``api status`` probe waits while a reply is awaited, so this one
+        # gets the probe's budget: a switch that stops answering is caught as soon as before.
+        request = self._connection.api(STATUS_API, timeout=self._connection.options.probe_timeout)
         request.finished.connect(self._on_status_reply)
         request.failed.connect(lambda error: log.warning("api status failed: %s", error))
 
