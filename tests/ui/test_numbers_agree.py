@@ -115,6 +115,28 @@ def test_every_figure_on_screen_is_one_count_at_random_moments(
     assert len({s.tile_channels for s in screens}) > 3
 
 
+def test_a_filtered_count_is_of_the_same_instant(qtbot: Any, window: MainWindow) -> None:
+    sim = run_sim(cps=25, hold=2.5, preload=40)
+    try:
+        connect(qtbot, window, sim.port)
+        window.table.state_filter.setCurrentIndex(2)  # active calls only
+        seen: list[tuple[str, str]] = []
+        for ms in range(250, 3000, 250):
+            QTimer.singleShot(
+                ms,
+                lambda: seen.append(
+                    (window.table.count_label.text(), dashboard(window).channels.value.text())
+                ),
+            )
+        qtbot.waitUntil(lambda: len(seen) == 11, timeout=WAIT)
+    finally:
+        sim.stop()
+    for label, tile in seen:
+        shown, _of, total, _noun = label.split()
+        assert total == tile, (label, tile)  # "n of N channels": N is the dashboard's count
+        assert int(shown.replace(",", "")) < int(total.replace(",", ""))
+
+
 def test_calls_per_second_counts_calls_not_legs(qtbot: Any, window: MainWindow) -> None:
     """``--demo-cps 4``: about 4 calls/s, while about twice as many legs are created."""
     sim = run_sim(cps=4, hold=3)
