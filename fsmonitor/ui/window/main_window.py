@@ -435,6 +435,7 @@ class MainWindow(QMainWindow):
             old.changed.disconnect(self.model.apply_changes)
         self.table.follow_figures(None)
         self.figures_status.clear()
+        self.figures_tick = None
         old.close()
         old.deleteLater()
         self.monitor = None
