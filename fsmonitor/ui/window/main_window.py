@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
 
     def _build_statusbar(self) -> None:
         self.figures_status = FiguresStatus(self)
+        self.status_counts = self.figures_status.counts
+        """The status bar's channels · calls · calls/s label."""
         self.statusBar().addPermanentWidget(self.figures_status)
 
     # ------------------------------------------------------------------ settings
