@@ -150,7 +150,8 @@ def test_calls_per_second_counts_calls_not_legs(qtbot: Any, window: MainWindow) 
         status_rate = float(window.figures_status.counts.text().split(" calls/s")[0].split()[-1])
     finally:
         sim.stop()
-    assert 2.5 <= calls_per_second <= 5.5, calls_per_second
+    # about 4: the simulator paces calls exactly; queue and FIFO calls add a few originates
+    assert 3.0 <= calls_per_second <= 6.0, calls_per_second
     assert legs_per_second >= 1.5 * calls_per_second, (legs_per_second, calls_per_second)
     assert abs(status_rate - calls_per_second) < 1.0
 
