@@ -150,7 +150,8 @@ def test_calls_per_second_counts_calls_not_legs(qtbot: Any, window: MainWindow) 
         status_rate = float(window.figures_status.counts.text().split(" calls/s")[0].split()[-1])
     finally:
         sim.stop()
-    # about 4: the simulator paces calls exactly; queue and FIFO calls add a few originates
+    # about 4: the simulator paces inbound calls exactly; its own originates (loopback legs to
+    # queues and extensions) are call attempts too and add about a tenth
     assert 3.0 <= calls_per_second <= 6.0, calls_per_second
     assert legs_per_second >= 1.5 * calls_per_second, (legs_per_second, calls_per_second)
     assert abs(status_rate - calls_per_second) < 1.0
