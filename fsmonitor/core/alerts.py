@@ -2,11 +2,16 @@
 
 The rules live here, apart from any view, so the table's highlight, the desktop notification and
 anything else that reports alerts agree on what one is. A threshold of 0 switches its rule off.
+
+Both rules are measured on the clock the user sees: the Duration column counts from the leg's
+creation, so a "call longer than 5 min" is an answered leg whose Duration reads 5:00 or more
+(not 5 minutes of talk time, which the column does not show). A call is raised once, however
+many legs cross the threshold (`CallAlerts`): both legs of a bridged call are one call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,17 +52,46 @@ class AlertThresholds:
         for ch in channels:
             kind: AlertKind | None = None
             if ch.hungup_at is None:
-                answered = ch.answered_at
-                if answered is not None:
-                    if long_call and answered <= call_cutoff:
+                created = ch.created_at
+                if ch.answered or ch.answered_at is not None:  # a snapshot row has no time
+                    if long_call and created is not None and created <= call_cutoff:
                         kind = "long_call"
-                elif long_ring:
-                    created = ch.created_at
-                    if (
-                        created is not None
-                        and created <= ring_cutoff
-                        and ch.call_state in RINGING_CALL_STATES
-                    ):
-                        kind = "long_ring"
+                elif long_ring and (
+                    created is not None
+                    and created <= ring_cutoff
+                    and ch.call_state in RINGING_CALL_STATES
+                ):
+                    kind = "long_ring"
             append(kind)
         return kinds
+
+
+class CallAlerts:
+    """Which alerts each call has raised, so one call notifies once, not once per leg.
+
+    A call is known by its legs' uuids (`Call.leg_uuids`): the A-leg that names it can change
+    as legs bridge and transfer, but a leg that has raised an alert for its call keeps the
+    mark, so a second leg of the same call crossing the same threshold later is not news.
+    """
+
+    __slots__ = ("_raised",)
+
+    def __init__(self) -> None:
+        self._raised: dict[str, set[str]] = {}
+
+    def first(self, legs: Iterable[str], kind: AlertKind) -> bool:
+        """Record ``kind`` for the call of ``legs``; True if the call had not raised it yet."""
+        legs = tuple(legs)
+        raised = self._raised
+        new = not any(kind in raised.get(uuid, ()) for uuid in legs)
+        for uuid in legs:
+            raised.setdefault(uuid, set()).add(kind)
+        return new
+
+    def forget(self, uuid: str) -> None:
+        """A leg ended: its marks go with it."""
+        self._raised.pop(uuid, None)
+
+    def clear(self) -> None:
+        """New thresholds or a new store: every call may raise again."""
+        self._raised.clear()

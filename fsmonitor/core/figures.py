@@ -78,10 +78,22 @@ def figures(
     calls = store.calls()
     bridged = 0
     legs = 0
+    # `Call.bridged`, inlined: a property call and two generators per call were ~5 ms of
+    # every reading at 5,000 calls.
     for call in calls:
-        legs += len(call.legs)
-        if call.bridged:
-            bridged += 1
+        members = call.legs
+        legs += len(members)
+        for leg in members:
+            if leg.bridged_to is not None:
+                bridged += 1
+                break
+        else:
+            if len(members) > 1:
+                for leg in members:
+                    if leg.bridged_at is None:
+                        break
+                else:
+                    bridged += 1
     return Figures(
         at=at,
         live_channels=len(store.channels),

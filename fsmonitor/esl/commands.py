@@ -20,6 +20,9 @@ from .errors import EslCommandError
 from .formats import DEFAULT_EVENT_FORMAT, EVENT_FORMATS
 
 LOG_LEVELS: Final = ("console", "alert", "crit", "err", "warning", "notice", "info", "debug")
+STATUS_API: Final = "status"
+"""The ``api status`` command: uptime, sessions, session rate and idle CPU (ESL-PROTOCOL.md
+§4.2). Read at connect so the switch's figures are known before the first HEARTBEAT."""
 # FreeSWITCH keeps at most 36 characters of a client-chosen Job-UUID (MES:2375-2380).
 MAX_JOB_UUID: Final = 36
 _HEADER_NAME: Final = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -139,6 +142,11 @@ class Command:
     def api(cls, command: str) -> Command:
         """``api <command> [<args>]``: runs synchronously and blocks the connection."""
         return cls(f"api {check_text('command', command).strip()}")
+
+    @classmethod
+    def status(cls) -> Command:
+        """``api status`` (see `STATUS_API`)."""
+        return cls.api(STATUS_API)
 
     @classmethod
     def bgapi(cls, command: str, job_uuid: str | None = None) -> Command:

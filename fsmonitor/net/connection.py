@@ -32,6 +32,7 @@ from fsmonitor.esl import (
 from fsmonitor.esl import content_types as N
 from fsmonitor.esl import events as ev
 from fsmonitor.esl import headers as H
+from fsmonitor.esl.commands import STATUS_API
 
 from . import messages
 from .backlog import Backlog, Outcome
@@ -922,8 +923,8 @@ class EslConnection(QObject):
             return
         log.info("%s: no frame for %.0f s, probing with api status", self.address, silence)
         self._probe = self._send_internal(
-            "api status",
-            bytes(Command.api("status")),
+            f"api {STATUS_API}",
+            bytes(Command.status()),
             self._on_probe_reply,
             timeout=self.options.probe_timeout,
         )

@@ -16,10 +16,12 @@ from .connection import ConnectionOptions, EslConnection, Snapshot, parse_rows
 from .errors import ErrorKind
 from .request import EslRequest
 from .state import ConnectionState
+from .switch_reader import SwitchStatusReader
 
 if TYPE_CHECKING:
     from fsmonitor.core import ChannelStore
     from fsmonitor.core.history import CallHistory
+    from fsmonitor.core.switch_status import SwitchStatus
 
 log = logging.getLogger("fsmonitor.net")
 
@@ -91,6 +93,8 @@ class Monitor(QObject):
     error = Signal(str)
     serverInfo = Signal(dict)
     retryScheduled = Signal(float)
+    switchStatusChanged = Signal(object)
+    """A new `SwitchStatus` (``api status`` at READY, then each HEARTBEAT)."""
 
     def __init__(
         self,
@@ -128,6 +132,8 @@ class Monitor(QObject):
         conn.error.connect(self.error)
         conn.serverInfo.connect(self.serverInfo)
         conn.retryScheduled.connect(self.retryScheduled)
+        self._switch = SwitchStatusReader(conn, store.now, self)
+        self._switch.changed.connect(self.switchStatusChanged)
         # A leg too young for the snapshot to know is spared by the store; if it hung up
         # while we were away, no event will ever end it: list the channels again once the
         # grace period has passed and end those still missing.
@@ -142,6 +148,11 @@ class Monitor(QObject):
 
     # The window talks to the switch through the monitor alone, so a view never has to know
     # how the connection is built; these forward to the one connection the monitor owns.
+
+    @property
+    def switch_status(self) -> SwitchStatus | None:
+        """The newest uptime/sessions reading, with the FreeSWITCH time it was read at."""
+        return self._switch.status
 
     @property
     def server_info(self) -> dict[str, Any]:

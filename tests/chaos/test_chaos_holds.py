@@ -176,6 +176,7 @@ def test_reset_mid_frame_resyncs(qtbot: QtBot, attack: MakeAttack) -> None:
 def test_api_reply_that_never_comes_times_out_and_resyncs(qtbot: QtBot, attack: MakeAttack) -> None:
     async def mute_after_ready(session: Session) -> None:
         await session.handshake()
+        await session.answer(await session.command())  # the monitor's api status at READY
         await session.command()  # the request the test makes: never answered
         session.server.channels = session.server.channels[1:]
         await session.ignore()

@@ -39,8 +39,8 @@ def test_dashboard_shows_live_counters_and_causes(qtbot) -> None:
     qtbot.waitUntil(lambda: dashboard.channels.value.text() == "2", timeout=WAIT_MS)
     assert "busy" in dashboard.causes.text()
     assert dashboard.asr.value.text() == "0 %"
-    # 0 % is below the default alert threshold: shown in red
-    assert "c0392b" in dashboard.asr.value.styleSheet()
+    # 0 % is below the default alert threshold, but one ended call is too few to judge
+    assert "c0392b" not in dashboard.asr.value.styleSheet()
 
 
 def test_refreshes_are_throttled(qtbot) -> None:

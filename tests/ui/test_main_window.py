@@ -423,5 +423,5 @@ def test_every_timer_of_a_connected_window_has_a_name(
     names = {timer.objectName() for timer in timers}
     assert "" not in names, [t.parent() for t in timers if not t.objectName()]
     # the table, the dashboard, the streams and the status line each keep their own
-    assert {"channelFlushTimer", "durationClock", "dashboardRefresh", "ringFlushTimer"} <= names
-    assert {"statusRefresh", "toolbarClock", "gc-freeze"} <= names
+    assert {"channelFlushTimer", "durationClock", "ringFlushTimer"} <= names
+    assert {"toolbarClock", "gc-freeze"} <= names

@@ -1,9 +1,10 @@
 """Live figures for the whole switch: counters, top hangup causes, concurrency and CPS charts.
 
-The store keeps its statistics up to date as events arrive (:mod:`fsmonitor.core.stats`); this
-widget only reads a snapshot, and at most :data:`MAX_REFRESH_HZ` times a second however fast
-``statsChanged`` fires. The charts take one sample a second, so they keep scrolling when the
-switch is quiet.
+Every number comes from the monitor's `FiguresTick`: one `Figures` per tick, read from the store
+at one instant and shared with the channel table's count and the status bar, so they agree. The
+charts take one sample a second from those same figures, so they keep scrolling when the switch
+is quiet. While the figures are not live (connection not READY, or the switch silent) every tile
+is greyed out and nothing is shown in alarm red.
 """
 
 from __future__ import annotations
@@ -25,14 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core.causes import describe_cause
+from fsmonitor.core.figures import ASR_MIN_SAMPLE, Figures
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
+from fsmonitor.ui.common.figures_text import format_count, format_rate
+from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.common.settings_values import int_value
 from fsmonitor.ui.common.sparkline import Sparkline
 from fsmonitor.ui.common.theme import ERROR, MUTED, ThemeColour
-from fsmonitor.ui.common.timers import named_timer
 
 MAX_REFRESH_HZ = 4
+"""At most this many renders a second: the figures tick (`FiguresTick`) is slower still."""
 STACK_CHARTS_MIN_HEIGHT = 460
 SAMPLE_INTERVAL_MS = 1000
 WINDOW_CHOICES = ((60, "1 min"), (300, "5 min"), (900, "15 min"))
@@ -81,19 +85,34 @@ class DashboardWidget(QWidget):
     def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._monitor = monitor
-        self._dirty = True
         self.refresh_count = 0
+        self.shown: Figures | None = None
+        self.live = False
+        self._last_sample = 0.0
 
-        self.channels = Tile("Channels", "Live channels (legs) now")
-        self.calls = Tile("Calls", "Live calls: bridged legs count once")
-        self.cps = Tile("CPS", "New channels per second: last second (10 s and 60 s averages)")
+        self.channels = Tile(
+            "Channels",
+            "Live channels (legs) now; since start counts only channels created after "
+            "connecting",
+        )
+        self.calls = Tile(
+            "Calls", "Live calls (bridged legs count once); since start: call attempts heard"
+        )
+        self.cps = Tile(
+            "Calls/s",
+            "New calls per second (inbound A-legs and originates, not every leg), averaged "
+            "over 10 s; below: the last second, the 60 s average and new channels per second",
+        )
         self.peak = Tile("Peak", "Most channels live at once since connecting")
-        self.asr = Tile("ASR", "Answered / ended call attempts in the window")
+        self.asr = Tile(
+            "ASR",
+            "Answered / ended call attempts in the window; judged (red below the alert "
+            f"threshold) only once it rests on {ASR_MIN_SAMPLE} ended calls",
+        )
         self.duration = Tile("Avg duration", "Mean created → hangup of ended attempts")
+        self.tiles = (self.channels, self.calls, self.cps, self.peak, self.asr, self.duration)
         tiles = QGridLayout()
-        for index, tile in enumerate(
-            (self.channels, self.calls, self.cps, self.peak, self.asr, self.duration)
-        ):
+        for index, tile in enumerate(self.tiles):
             tiles.addWidget(tile, 0, index)
 
         self.causes = QLabel()
@@ -108,7 +127,7 @@ class DashboardWidget(QWidget):
         causes_layout.addWidget(self.causes, 1)
 
         self.concurrency_chart = Sparkline("Concurrent channels", "#2471a3", DEFAULT_WINDOW)
-        self.cps_chart = Sparkline("Channels per second", "#27ae60", DEFAULT_WINDOW)
+        self.cps_chart = Sparkline("Calls per second", "#27ae60", DEFAULT_WINDOW)
         charts = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         charts.addWidget(self.concurrency_chart, 1)
         charts.addWidget(self.cps_chart, 1)
@@ -127,7 +146,7 @@ class DashboardWidget(QWidget):
         self.asr_alert.setSuffix(" %")
         self.asr_alert.setValue(DEFAULT_ASR_ALERT)
         self.asr_alert.setToolTip("ASR below this shows in red")
-        self.asr_alert.valueChanged.connect(self._mark_dirty)
+        self.asr_alert.valueChanged.connect(lambda _value: self.refresh())
         options = QHBoxLayout()
         options.addWidget(QLabel("Charts show the last"))
         options.addWidget(self.window_choice)
@@ -142,13 +161,8 @@ class DashboardWidget(QWidget):
         layout.addLayout(middle, 1)
         layout.addLayout(options)
 
-        self._refresh_timer = named_timer(
-            self, "dashboardRefresh", 1000 // MAX_REFRESH_HZ, self._refresh_if_dirty
-        )
-        self._refresh_timer.start()
-        self._sample_timer = named_timer(self, "dashboardSample", SAMPLE_INTERVAL_MS, self.sample)
-        self._sample_timer.start()
-        monitor.statsChanged.connect(self._mark_dirty)
+        self._tick = FiguresTick.for_monitor(monitor)
+        self._tick.ticked.connect(self.show_figures)
         self.refresh()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -160,41 +174,60 @@ class DashboardWidget(QWidget):
             self._charts.setDirection(direction)
         super().resizeEvent(event)
 
-    def _mark_dirty(self) -> None:
-        self._dirty = True
-
-    def _refresh_if_dirty(self) -> None:
-        if self._dirty:
-            self.refresh()
-
     def refresh(self) -> None:
-        """Show the store's current figures now."""
-        self._dirty = False
+        """Show the figures of the monitor's tick now (a new reading)."""
+        self._tick.tick()
+
+    def show_figures(self, shown: Figures, live: bool) -> None:
+        """Render one reading; greyed out, and never in alarm red, unless ``live``."""
+        self.shown = shown
+        self.live = live
         self.refresh_count += 1
-        stats = self._monitor.store.stats
-        self.channels.set(f"{stats.active_channels:,}", f"{stats.channels_total:,} since start")
-        self.calls.set(f"{stats.active_calls:,}")
-        self.cps.set(f"{stats.cps_1s:.0f}", f"10 s {stats.cps_10s:.1f} · 60 s {stats.cps_60s:.1f}")
-        self.peak.set(f"{stats.peak_channels:,}")
-        window = _window_words(stats.window_seconds)
-        if stats.asr is None:
+        self.channels.set(
+            format_count(shown.live_channels),
+            f"{format_count(shown.channels_since_start)} since start",
+        )
+        self.calls.set(
+            format_count(shown.live_calls),
+            f"{format_count(shown.calls_since_start)} since start",
+        )
+        rates = shown.calls_per_second
+        self.cps.set(
+            format_rate(rates.last_10s),
+            f"last s {rates.last_second:.0f} · 60 s {format_rate(rates.last_60s)} · "
+            f"legs/s {format_rate(shown.channels_per_second.last_10s)}",
+        )
+        self.peak.set(format_count(shown.peak_channels))
+        window = _window_words(shown.window_seconds)
+        if shown.asr is None:
             self.asr.set("–", f"no ended calls in {window}")
         else:
-            percent = stats.asr * 100
+            percent = shown.asr * 100
+            sample = f"{shown.answered_calls:,}/{shown.ended_calls:,} in {window}"
+            if not shown.asr_reliable:
+                sample += f" (under {ASR_MIN_SAMPLE}: not judged)"
             self.asr.set(
                 f"{percent:.0f} %",
-                f"{stats.answered_calls:,}/{stats.ended_calls:,} in {window}",
-                alert=percent < self.asr_alert.value(),
+                sample,
+                alert=live and shown.asr_reliable and percent < self.asr_alert.value(),
             )
-        self.duration.set(format_duration(stats.average_duration), f"over {window}")
-        self.causes.setText(_causes_html(stats.hangup_causes, stats.ended_calls))
+        self.duration.set(format_duration(shown.average_duration), f"over {window}")
+        self.causes.setText(_causes_html(shown.hangup_causes, shown.ended_calls))
+        for tile in self.tiles:
+            tile.setEnabled(live)
+        self.causes.setEnabled(live)
+        now = time.time()
+        if now - self._last_sample >= SAMPLE_INTERVAL_MS / 1000:
+            self._sample(shown, now)
 
     def sample(self) -> None:
-        """Take one chart sample of concurrency and CPS, and redraw the charts."""
-        now = time.time()
-        stats = self._monitor.store.stats
-        self.concurrency_chart.add(now, float(stats.active_channels), KEEP_SECONDS)
-        self.cps_chart.add(now, float(stats.cps_1s), KEEP_SECONDS)
+        """Take one chart sample of concurrency and calls per second now, and redraw."""
+        self._sample(self._tick.current(), time.time())
+
+    def _sample(self, shown: Figures, now: float) -> None:
+        self._last_sample = now
+        self.concurrency_chart.add(now, float(shown.live_channels), KEEP_SECONDS)
+        self.cps_chart.add(now, float(shown.calls_per_second.last_second), KEEP_SECONDS)
         self.concurrency_chart.redraw(now)
         self.cps_chart.redraw(now)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from fsmonitor.core import Change, Channel, ChannelStore
-from fsmonitor.core.alerts import AlertKind, AlertThresholds
+from fsmonitor.core.alerts import AlertKind, AlertThresholds, CallAlerts
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.cells import (
@@ -110,6 +110,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         self._pending: list[Change] = []
         self._thresholds = AlertThresholds()
         self._alerts: dict[str, AlertKind] = {}
+        self._call_alerts = CallAlerts()
 
         self._flush_timer = named_timer(
             self, "channelFlushTimer", 1000 // MAX_FLUSH_HZ, self.flush, single_shot=True
@@ -141,6 +142,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         channels = dict(self._store.channels) if self._store is not None else {}
         self._replace_all(channels)
         self._alerts.clear()
+        self._call_alerts.clear()
 
     def apply_changes(self, changes: list[Change]) -> None:
         """Queue a batch of ``Change`` objects; the view hears about them on the next flush."""
@@ -181,6 +183,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
             upserts[uuid] = ch if ch is not None else change.channel
         for uuid in removed:
             self._alerts.pop(uuid, None)
+            self._call_alerts.forget(uuid)
         self._sync(removed, upserts, renames)
 
     def _measure_update(self) -> None:
@@ -203,6 +206,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
     def set_thresholds(self, thresholds: AlertThresholds) -> None:
         self._thresholds = thresholds
         self._alerts.clear()
+        self._call_alerts.clear()
         self.tick()
         if self._items:
             self.dataChanged.emit(
@@ -231,10 +235,17 @@ class ChannelTableModel(KeyedTableModel[Channel]):
                     alerts.pop(uuid, None)
                 else:
                     alerts[uuid] = kind
-                    self.alertRaised.emit(uuid, kind)
+                    # every leg is highlighted; the call is announced once
+                    if self._call_alerts.first(self._call_legs(uuid), kind):
+                        self.alertRaised.emit(uuid, kind)
                 changed.append(row)
         if changed:
             self._emit_rows_changed(changed)
+
+    def _call_legs(self, uuid: str) -> frozenset[str]:
+        """The legs of ``uuid``'s call (just itself when the store does not pair it)."""
+        call = self._store.call_of(uuid) if self._store is not None else None
+        return call.leg_uuids if call is not None else frozenset((uuid,))
 
     def alert_for(self, row: int) -> AlertKind | None:
         return self._alerts.get(self._keys[row])
@@ -266,7 +277,8 @@ class ChannelTableModel(KeyedTableModel[Channel]):
             if col == self.COL_DURATION:
                 alert = self._alerts.get(item.uuid)
                 if alert == "long_call":
-                    return "Call longer than the alert threshold"
+                    return "Call longer than the alert threshold (counted, like this column, "
+                    "from the leg's creation)"
                 if alert == "long_ring":
                     return "Ringing longer than the alert threshold"
         return None

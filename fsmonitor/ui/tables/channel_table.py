@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core import Channel
+from fsmonitor.core.figures import Figures
 from fsmonitor.esl import events as ev
+from fsmonitor.ui.common.figures_text import format_count
+from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.tables.keyed_model import ChannelRole
@@ -97,6 +100,8 @@ class ChannelTableView(QWidget):
             self.state_filter.addItem(label, states)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("channelCount")
+        self._figures_tick: FiguresTick | None = None
+        self._total: int | None = None
 
         self.table = QTableView(self)
         self.table.setObjectName("channelTable")
@@ -148,18 +153,14 @@ class ChannelTableView(QWidget):
             self,
             "channelSearchTimer",
             150,
-            lambda: self.proxy.set_text(self.search.text()),
+            self._apply_search,
             single_shot=True,
         )
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.state_filter.currentIndexChanged.connect(self._on_state_filter)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
-            signal.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
-        # The proxy drops rows while the source is still *about* to remove them, so a count
-        # taken on its signals can be one step behind: recount once each batch is complete.
-        model.updatesEmitted.connect(self._update_count)
+        # The count is written at each figures tick (`follow_figures`), from the same reading
+        # as the dashboard and the status bar; a model reset (new store) clears it.
         model.modelReset.connect(self._update_count)
         self._update_count()
         model.add_visible_rows_provider(self.visible_rows)
@@ -178,7 +179,7 @@ class ChannelTableView(QWidget):
     # -- filters ------------------------------------------------------------------------
     def _on_state_filter(self, index: int) -> None:
         self.proxy.set_states(self.state_filter.itemData(index))
-        self._update_count()
+        self._recount()
 
     def set_filters(self, text: str, states: list[str] | None) -> None:
         self.search.setText(text)
@@ -188,14 +189,56 @@ class ChannelTableView(QWidget):
             if (sorted(s) if s else None) == wanted:
                 self.state_filter.setCurrentIndex(i)
                 break
-        self._update_count()
+        self._recount()
+
+    def _apply_search(self) -> None:
+        self.proxy.set_text(self.search.text())
+        self._recount()
+
+    def _recount(self) -> None:
+        """The filter changed: a new reading, so the shown rows and the total stay of one
+        instant (a model flush since the last tick would otherwise put them apart)."""
+        if self._figures_tick is not None:
+            self._figures_tick.tick()
+        else:
+            self._update_count()
 
     def filters(self) -> tuple[str, list[str] | None]:
         return self.search.text(), self.state_filter.currentData()
 
+    def follow_figures(self, tick: FiguresTick | None) -> None:
+        """Write the count from ``tick``'s readings (``None``: from the model, unconnected).
+
+        The tick flushes the model's queued changes before each reading, so the rows the
+        filter shows and the total are of the same instant.
+        """
+        old = self._figures_tick
+        if old is not None:
+            old.remove_flush(self.model.flush)
+            old.ticked.disconnect(self.show_count)
+        self._figures_tick = tick
+        self._total = None
+        if tick is not None:
+            tick.add_flush(self.model.flush)
+            tick.ticked.connect(self.show_count)
+        self._update_count()
+
+    def show_count(self, shown: Figures, live: bool) -> None:
+        """Render the count of one reading: ``N channels`` or ``n of N channels``."""
+        self._total = shown.live_channels
+        self._update_count()
+        self.count_label.setEnabled(live)
+
     def _update_count(self, *_args: object) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        text = f"{total} channels" if shown == total else f"{shown} of {total} channels"
+        if self._figures_tick is not None and self._total is None:
+            self._figures_tick.tick()  # first reading: its show_count writes the label
+            return
+        total = self.model.rowCount() if self._total is None else self._total
+        shown = self.proxy.rowCount()
+        if shown >= total:
+            text = f"{format_count(total)} channels"
+        else:
+            text = f"{format_count(shown)} of {format_count(total)} channels"
         self.count_label.setText(text)
 
     # -- selection ----------------------------------------------------------------------

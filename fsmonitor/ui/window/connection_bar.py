@@ -1,4 +1,8 @@
-"""The toolbar's connection widgets: state indicator, server identity, heartbeat figures, clock."""
+"""The toolbar's connection widgets: state indicator, server identity, clock.
+
+The switch's own figures (uptime, sessions) are in the status bar (`FiguresStatus`), ticked and
+aged with every other figure rather than shown here as the last HEARTBEAT left them.
+"""
 
 from __future__ import annotations
 
@@ -77,8 +81,6 @@ class ConnectionBar(QWidget):
         self.state_label.setMaximumWidth(420)
         self.server_label = QLabel(self)
         self.server_label.setObjectName("serverLabel")
-        self.heartbeat_label = QLabel(self)
-        self.heartbeat_label.setObjectName("heartbeatLabel")
         self.clock_label = QLabel(self)
         self.clock_label.setObjectName("clockLabel")
         layout = QHBoxLayout(self)
@@ -88,8 +90,6 @@ class ConnectionBar(QWidget):
         layout.addWidget(self.state_label)
         layout.addSpacing(12)
         layout.addWidget(self.server_label)
-        layout.addSpacing(12)
-        layout.addWidget(self.heartbeat_label)
         layout.addStretch(1)
         layout.addWidget(self.clock_label)
 
@@ -163,18 +163,6 @@ class ConnectionBar(QWidget):
         if version:
             parts.append(f"FreeSWITCH {version}")
         self.server_label.setText("  ·  ".join(parts))
-        uptime = format_uptime(info.get(UPTIME_MSEC), info.get(UP_TIME))
-        beat = []
-        if uptime:
-            beat.append(f"up {uptime}")
-        if info.get(SESSION_COUNT) is not None:
-            limit = info.get(MAX_SESSIONS)
-            beat.append(f"sessions {info[SESSION_COUNT]}" + (f"/{limit}" if limit else ""))
-        if info.get(IDLE_CPU):
-            with contextlib.suppress(ValueError):
-                beat.append(f"idle CPU {float(info[IDLE_CPU]):.0f}%")
-        self.heartbeat_label.setText("  ·  ".join(beat))
-        self.heartbeat_label.setToolTip(str(info.get(UP_TIME, "")))
 
     def _tick(self) -> None:
         self.clock_label.setText(time.strftime("%H:%M:%S"))

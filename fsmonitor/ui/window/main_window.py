@@ -36,7 +36,7 @@ from fsmonitor.core import Change, Channel
 from fsmonitor.esl import events as ev
 from fsmonitor.net import ConnectionState, ErrorKind, Monitor
 from fsmonitor.ui.actions.channel_actions import STATUS_TIMEOUT_MS, ChannelActions
-from fsmonitor.ui.common.timers import named_timer
+from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.dialogs.alerts import AlertNotifier, AlertsDialog, describe_alert
 from fsmonitor.ui.dialogs.originate import OriginateDialog
 from fsmonitor.ui.docks.channel_detail import ChannelDetail
@@ -49,6 +49,7 @@ from fsmonitor.ui.window.export import export_csv, export_json
 from fsmonitor.ui.window.gc_policy import GcFreezer
 from fsmonitor.ui.window.history_keeper import HistoryKeeper, HistoryStatus, Retention
 from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.window.status_bar import FiguresStatus
 
 log = logging.getLogger("fsmonitor.ui")
 
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self._docks: dict[str, QDockWidget] = {}
         self._password_dialog: QInputDialog | None = None
         self._live_until: float | None = None
+        self.figures_tick: FiguresTick | None = None
         self.persist = True
         """Whether closing saves layout and filters (off for --screenshot runs)."""
         self.history_keeper: HistoryKeeper | None = None
@@ -140,8 +142,6 @@ class MainWindow(QMainWindow):
         self.model.updatesEmitted.connect(self._after_model_update)
         self.model.alertRaised.connect(self._on_alert)
 
-        self._status_timer = named_timer(self, "statusRefresh", 1000, self._update_status)
-        self._status_timer.start()
         self._gc = GcFreezer(self)
 
         self._load_settings()
@@ -307,12 +307,12 @@ class MainWindow(QMainWindow):
                 menu.addAction(action)
 
     def _build_statusbar(self) -> None:
-        sb = self.statusBar()
-        self.status_counts = QLabel(self)
-        self.status_counts.setObjectName("statusCounts")
-        sb.addPermanentWidget(self.status_counts)
+        self.figures_status = FiguresStatus(self)
+        self.status_counts = self.figures_status.counts
+        """The status bar's channels · calls · calls/s label."""
+        self.statusBar().addPermanentWidget(self.figures_status)
         if self.history_keeper is not None:
-            sb.addPermanentWidget(HistoryStatus(self.history_keeper, self))
+            self.statusBar().addPermanentWidget(HistoryStatus(self.history_keeper, self))
 
     # ------------------------------------------------------------------ settings
     def _load_settings(self) -> None:
@@ -449,6 +449,9 @@ class MainWindow(QMainWindow):
             self._actions_obj = None
         with contextlib.suppress(RuntimeError, TypeError):
             old.changed.disconnect(self.model.apply_changes)
+        self.table.follow_figures(None)
+        self.figures_status.clear()
+        self.figures_tick = None
         old.close()
         old.deleteLater()
         self.monitor = None
@@ -468,6 +471,10 @@ class MainWindow(QMainWindow):
         monitor.stateChanged.connect(self._on_state)
         monitor.error.connect(self._on_error)
         self.connection_bar.set_monitor(monitor)
+        # One reading per tick for the table's count, the dashboard and the status bar.
+        self.figures_tick = FiguresTick.for_monitor(monitor)
+        self.figures_tick.ticked.connect(self.figures_status.show_figures)
+        self.table.follow_figures(self.figures_tick)
         for spec in PANELS:
             dock = self._docks[spec.key]
             widget = spec.factory(monitor, dock)
@@ -587,17 +594,6 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         where = self.profile.account if self.profile is not None else "not connected"
         self.setWindowTitle(f"fsmonitor — {where}")
-
-    def _update_status(self) -> None:
-        store = self.monitor.store if self.monitor is not None else None
-        channels = self.model.rowCount()
-        parts = [f"{channels} channels"]
-        if store is not None:
-            stats = store.stats
-            parts.append(f"{stats.active_calls} calls")
-            if stats.cps_10s:
-                parts.append(f"{stats.cps_10s:.1f} CPS")
-        self.status_counts.setText("  ·  ".join(parts))
 
     # ------------------------------------------------------------------ commands
     def open_originate(self) -> None:
