@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
@@ -70,7 +71,7 @@ class ChannelFilterProxy(QSortFilterProxyModel):
             return bool(super().lessThan(left, right))
         keys = source.sort_keys(col)
         try:
-            return bool(keys[left.row()] < keys[right.row()])
+            return bool(operator.lt(keys[left.row()], keys[right.row()]))
         except TypeError:  # keys of different kinds: let Qt order them as variants
             return bool(super().lessThan(left, right))
 
