@@ -308,14 +308,15 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
                 self.beginRemoveRows(QModelIndex(), first, last)
                 del self._keys[first : last + 1]
                 del self._items[first : last + 1]
-                for keys in cached:
-                    del keys[first : last + 1]
+                for column_keys in cached:
+                    del column_keys[first : last + 1]
                 self.endRemoveRows()
             lowest = rows_to_remove[-1]
             for key in gone:
                 del self._index[key]
-            for row in range(lowest, len(self._keys)):
-                self._index[self._keys[row]] = row
+            # Every row below the lowest removal moved up: renumber them in one C-level pass.
+            keys = self._keys
+            self._index.update(zip(keys[lowest:], range(lowest, len(keys)), strict=True))
             # Later rows moved (and are repainted), but a renamed one still changed its text.
             dirty = {r for r in dirty if r < lowest}
             dirty.update(self._index[k] for k in renamed if k in self._index)
