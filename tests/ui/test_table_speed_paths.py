@@ -215,3 +215,25 @@ def test_reload_recomputes_the_cache(feed: ChannelFeed):
     assert keys == [
         model.sort_key(r, ChannelTableModel.COL_CALLER, 0.0) for r in range(model.rowCount())
     ]
+
+
+def test_a_batch_into_the_ring_model_equals_items_one_by_one(qapp: Any):
+    """The event log queues each batch of events with one ``extend``: same rows, same order,
+    same capacity bound as appending them one at a time."""
+    from fsmonitor.ui.tables.ring_model import Column as RingColumn
+    from fsmonitor.ui.tables.ring_model import RingTableModel
+
+    columns = [RingColumn("Value", str)]
+    batched: RingTableModel[int] = RingTableModel(columns, capacity=50)
+    single: RingTableModel[int] = RingTableModel(columns, capacity=50)
+    for start in range(0, 120, 30):
+        batch = list(range(start, start + 30))
+        batched.extend(iter(batch))  # any iterable, consumed once
+        for item in batch:
+            single.append(item)
+        batched.extend([])
+    assert batched.pending_count == single.pending_count == 50
+    batched.flush()
+    single.flush()
+    rows = [batched.item(r) for r in range(batched.rowCount())]
+    assert rows == [single.item(r) for r in range(single.rowCount())] == list(range(70, 120))
