@@ -22,6 +22,12 @@ from fsmonitor.esl import headers as H
 
 def text_row(row: Mapping[str, object]) -> dict[str, str]:
     """The row with every value as text (FreeSWITCH sends strings; be lenient with others)."""
+    try:
+        "".join(row.values())  # type: ignore[arg-type]  # the cheapest exact all-str test
+    except TypeError:
+        pass
+    else:
+        return dict(row)  # type: ignore[arg-type]  # every value is a str
     return {
         key: value if type(value) is str else ("" if value is None else str(value))
         for key, value in row.items()

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
 
 from fsmonitor.esl import (
     Command,
@@ -158,6 +158,9 @@ class EslConnection(QObject):
         transport: TransportFactory | None = None,
     ) -> None:
         super().__init__(parent)
+        self._event_signal = QMetaMethod.fromSignal(self.eventReceived)
+        """``eventReceived``, to emit it only while someone listens: one emission per event
+        costs more than the check, and the window itself listens to batches only."""
         self.host = host
         self.port = int(port)
         self.user = user
@@ -744,7 +747,8 @@ class EslConnection(QObject):
         elif self._facts.note_hostname(event):
             self.serverInfo.emit(self._facts.copy())
         self._batch.append(event)
-        self.eventReceived.emit(event)
+        if self.isSignalConnected(self._event_signal):
+            self.eventReceived.emit(event)
 
     def _emit_batch(self) -> None:
         if self._batch:

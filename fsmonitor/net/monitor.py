@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from fsmonitor.core import RESYNC_GRACE
 from fsmonitor.esl import Command, Event
@@ -87,7 +87,6 @@ class Monitor(QObject):
     changed = Signal(list)
     statsChanged = Signal()
     stateChanged = Signal(object)
-    eventReceived = Signal(object)
     eventsReceived = Signal(list)
     logReceived = Signal(object)
     error = Signal(str)
@@ -126,7 +125,6 @@ class Monitor(QObject):
         conn.eventsReceived.connect(self._on_events)
         conn.snapshotReceived.connect(self._on_snapshot)
         conn.stateChanged.connect(self.stateChanged)
-        conn.eventReceived.connect(self.eventReceived)
         conn.eventsReceived.connect(self.eventsReceived)
         conn.logReceived.connect(self.logReceived)
         conn.error.connect(self.error)
@@ -141,6 +139,12 @@ class Monitor(QObject):
         self._recheck_timer.setObjectName("monitor-resync-recheck")
         self._recheck_timer.setSingleShot(True)
         self._recheck_timer.timeout.connect(self._recheck_spared)
+
+    @property
+    def eventReceived(self) -> SignalInstance:
+        """The connection's per-event signal itself, not a forward (which would always be a
+        listener): the connection emits it only while someone listens."""
+        return self.connection.eventReceived
 
     @property
     def state(self) -> ConnectionState:

@@ -294,11 +294,14 @@ class EventLogView(QWidget):
     def add_events(self, events: list[Event]) -> None:
         """Queue a batch of events (one slice of the connection's work)."""
         self._received += len(events)
-        records = [LoggedEvent(event) for event in events]
+        records = list(map(LoggedEvent, events))
         recent = self._recent
         recent.extend(records)
-        while len(recent) > RAW_KEEP:
-            recent.popleft().forget_headers()
+        excess = len(recent) - RAW_KEEP
+        if excess > 0:
+            popleft = recent.popleft
+            for _ in range(excess):
+                popleft().forget_headers()
         self.model.extend(records)
 
     @property

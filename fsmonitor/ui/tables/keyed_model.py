@@ -89,6 +89,11 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         self.proxy_sort_column: int | None = None
         """The sort column of the one proxy over this model, kept by
         :class:`ChannelFilterProxy`; ``None`` when unknown (then updates name every column)."""
+        self.proxy_sort_descending = False
+        """The order of that proxy: new rows are appended in it (see :meth:`_order_new`)."""
+        self._sort_cache: dict[int, list[SortKey]] = {}
+        """Per column asked for by :meth:`sort_keys`, the sort key of every row, in row order.
+        Each list lives as long as the model and is updated in place, never replaced."""
 
     # -- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -177,6 +182,40 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         """The clock the sort keys are computed against (durations sort by it)."""
         return self._now()
 
+    def sort_keys(self, column: int) -> list[SortKey]:
+        """Every row's sort key for ``column``, in row order, computed once per row change.
+
+        A sorting proxy compares ~140,000 pairs to place 10,000 rows; reading two list items
+        per comparison instead of calling back into the column's functions is what makes a
+        snapshot load fast. A key is what :meth:`sort_key` gave when the row last changed:
+        like the proxy's own order, a duration's key is not moved on by the clock. The list
+        is the model's own and is kept current in place: do not modify it.
+        """
+        keys = self._sort_cache.get(column)
+        if keys is None:
+            keys = self._sort_cache[column] = self._compute_keys(column, self._items)
+        return keys
+
+    def _compute_keys(self, column: int, items: Sequence[T]) -> list[SortKey]:
+        spec = self._columns[column]
+        now = self._now()
+        if spec.sort is not None:
+            sort = spec.sort
+            return [sort(item, now) for item in items]
+        display = spec.display
+        return [display(item, now).lower() for item in items]
+
+    def _refresh_keys(self, rows: Iterable[int]) -> None:
+        """Recompute the cached sort keys of ``rows`` (their items changed)."""
+        if not self._sort_cache:
+            return
+        rows = list(rows)
+        items = self._items
+        for column, keys in self._sort_cache.items():
+            fresh = self._compute_keys(column, [items[r] for r in rows])
+            for row, key in zip(rows, fresh, strict=True):
+                keys[row] = key
+
     def _follow_clock(self, store: ChannelStore | None) -> None:
         """Durations on FreeSWITCH's clock (``store.now()``), not this machine's: the two
         may differ, and the store's times all come from FreeSWITCH."""
@@ -245,6 +284,7 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         renames: Mapping[str, str] | None = None,
     ) -> None:
         dirty: set[int] = set()
+        renamed: list[str] = []
         if renames:
             for old, new in renames.items():
                 row = self._index.pop(old, None)
@@ -258,21 +298,28 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
                 self._keys[row] = new
                 self._index[new] = row
                 dirty.add(row)
+                renamed.append(new)
 
         gone = [k for k in removed if k in self._index and k not in upserts]
         rows_to_remove = sorted({self._index[k] for k in gone}, reverse=True)
         if rows_to_remove:
+            cached = list(self._sort_cache.values())
             for first, last in _ranges_descending(rows_to_remove):
                 self.beginRemoveRows(QModelIndex(), first, last)
                 del self._keys[first : last + 1]
                 del self._items[first : last + 1]
+                for column_keys in cached:
+                    del column_keys[first : last + 1]
                 self.endRemoveRows()
             lowest = rows_to_remove[-1]
             for key in gone:
                 del self._index[key]
-            for row in range(lowest, len(self._keys)):
-                self._index[self._keys[row]] = row
-            dirty = {r for r in dirty if r < lowest}  # later rows moved; they are repainted
+            # Every row below the lowest removal moved up: renumber them in one C-level pass.
+            keys = self._keys
+            self._index.update(zip(keys[lowest:], range(lowest, len(keys)), strict=True))
+            # Later rows moved (and are repainted), but a renamed one still changed its text.
+            dirty = {r for r in dirty if r < lowest}
+            dirty.update(self._index[k] for k in renamed if k in self._index)
 
         new_keys: list[str] = []
         new_items: list[T] = []
@@ -286,20 +333,58 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
                 dirty.add(row)
 
         if new_keys:
-            start = len(self._keys)
-            self.beginInsertRows(QModelIndex(), start, start + len(new_keys) - 1)
-            self._keys.extend(new_keys)
-            self._items.extend(new_items)
-            for offset, key in enumerate(new_keys):
-                self._index[key] = start + offset
-            self.endInsertRows()
+            self._append(new_keys, new_items)
 
         if dirty:
-            self._emit_rows_changed(sorted(dirty))
+            rows = sorted(dirty)
+            # Rows placed by a proxy until now were placed by their old keys: the new keys
+            # take effect with the dataChanged that makes the proxy re-check these rows.
+            self._refresh_keys(rows)
+            self._emit_rows_changed(rows)
         if rows_to_remove or new_keys or dirty:
             self.update_count += 1
             self.updatesEmitted.emit()
 
+    def _append(self, new_keys: list[str], new_items: list[T]) -> None:
+        """Append rows as one insert, in the proxy's order, their sort keys cached first."""
+        column = self.proxy_sort_column
+        if column is not None and 0 <= column < len(self._columns):
+            self.sort_keys(column)  # the proxy is about to compare by it
+        fresh = {column: self._compute_keys(column, new_items) for column in self._sort_cache}
+        order = self._order_new(new_items, fresh)
+        if order is not None:
+            new_keys = [new_keys[i] for i in order]
+            new_items = [new_items[i] for i in order]
+            fresh = {column: [keys[i] for i in order] for column, keys in fresh.items()}
+        start = len(self._keys)
+        self.beginInsertRows(QModelIndex(), start, start + len(new_keys) - 1)
+        self._keys.extend(new_keys)
+        self._items.extend(new_items)
+        for column, keys in fresh.items():
+            self._sort_cache[column].extend(keys)
+        for offset, key in enumerate(new_keys):
+            self._index[key] = start + offset
+        self.endInsertRows()
+
+    def _order_new(
+        self, new_items: list[T], fresh: dict[int, list[SortKey]]
+    ) -> list[int] | None:
+        """The order in which to append new rows: the proxy's, when it sorts by a cached
+        column, so its merge sort meets them already in order (about half the comparisons
+        of an arbitrary order). New rows have no position yet, so any order is theirs to
+        take; ``None`` keeps the order they came in."""
+        column = self.proxy_sort_column
+        if column is None or len(new_items) < 2:
+            return None
+        keys = fresh.get(column)
+        if keys is None:
+            return None
+        try:
+            return sorted(
+                range(len(keys)), key=keys.__getitem__, reverse=self.proxy_sort_descending
+            )
+        except TypeError:  # keys of different kinds: the proxy orders them as variants
+            return None
     def _emit_rows_changed(self, rows: list[int]) -> None:
         last_col = len(self._columns) - 1
         sort_column = self.proxy_sort_column
@@ -331,6 +416,8 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         self._keys = list(keyed)
         self._items = list(keyed.values())
         self._index = {k: i for i, k in enumerate(self._keys)}
+        for column, keys in self._sort_cache.items():
+            keys[:] = self._compute_keys(column, self._items)
         self.endResetModel()
 
 

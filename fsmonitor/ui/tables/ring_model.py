@@ -83,9 +83,16 @@ class RingTableModel(ColumnTableModel, Generic[T]):
             self._timer.start()
 
     def extend(self, items: Iterable[T]) -> None:
-        """Queue several items at once."""
-        for item in items:
-            self.append(item)
+        """Queue several items at once: one timer check per batch, not per item (the event
+        log queues every event of the stream here)."""
+        batch = list(items)
+        if not batch:
+            return
+        first = self._seq + 1
+        self._seq += len(batch)
+        self._pending.extend(zip(range(first, self._seq + 1), batch, strict=True))
+        if not self._timer.isActive():
+            self._timer.start()
 
     def flush(self) -> None:
         """Move pending items into the buffer and tell the view, in at most two signals."""
