@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from channel_feed import CREATED_AT, ChannelFeed
+from helpers.ui_channel_feed import CREATED_AT, ChannelFeed
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
