@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
@@ -110,7 +111,7 @@ class EstateSync(QObject):
                 self._load(generation, loaded)
 
         for module, probe in probes.items():
-            self._ask(generation, probe, lambda text, module=module: probed(module, text))
+            self._ask(generation, probe, partial(probed, module))
 
     # --- snapshot ------------------------------------------------------------------------------
 
@@ -151,7 +152,7 @@ class EstateSync(QObject):
                 then()
 
         for command in commands:
-            self._ask(generation, command, lambda text, args=command.args: one(args, text))
+            self._ask(generation, command, partial(one, command.args))
 
     def _finish(self, generation: int) -> None:
         try:
