@@ -234,6 +234,8 @@ REG_USER_AGENT: Final = "user-agent"
 # --- channel variables as event headers ------------------------------------------------------
 VARIABLE_PREFIX: Final = "variable_"
 VAR_HANGUP_CAUSE_Q850: Final = "variable_hangup_cause_q850"
+VAR_SIP_GATEWAY_NAME: Final = "variable_sip_gateway_name"
+"""On a leg that went out through a sofia gateway: that gateway's name."""
 VAR_SECURE_MEDIA_CONFIRMED: Final = "variable_rtp_secure_media_confirmed"
 VAR_HAS_CRYPTO: Final = "variable_rtp_has_crypto"
 
