@@ -259,8 +259,19 @@ class EstateView(QWidget):
     def refresh(self) -> None:
         raise NotImplementedError
 
+    def follow_busiest(self, table: QTableView, sizes: dict[str, int]) -> None:
+        """Until the operator picks a row of ``table``, keep the busiest (largest size) selected,
+        so the detail tables below show where things happen."""
+        if table.property("picked") or not sizes:
+            return
+        busiest = max(sizes, key=lambda key: sizes[key])
+        current = selected_key(table)
+        if current is None or sizes.get(current, -1) < sizes[busiest]:
+            select_key(table, busiest)
+
     def add_table(self, model: EstateTableModel[Any], widths: Sequence[int] = ()) -> QTableView:
         table = estate_table(model, widths)
+        table.clicked.connect(lambda _index: table.setProperty("picked", True))
         self.models.append(model)
         self.tables.append(table)
         return table

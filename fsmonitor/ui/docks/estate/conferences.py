@@ -22,7 +22,6 @@ from fsmonitor.ui.docks.estate.base import (
     EstateColumn,
     EstateTableModel,
     EstateView,
-    select_key,
     selected_key,
     since_sort,
     since_text,
@@ -141,8 +140,9 @@ class ConferencesView(EstateView):
 
     def refresh(self) -> None:
         self.model.set_rows(list(self.estate.conferences.items()))
-        if self.conference() is None and self.estate.conferences:
-            select_key(self.table, next(iter(self.estate.conferences)))
+        self.follow_busiest(
+            self.table, {k: len(c.members) for k, c in self.estate.conferences.items()}
+        )
         self._refresh_members()
 
     def _refresh_members(self) -> None:

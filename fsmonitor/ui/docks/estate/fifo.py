@@ -12,7 +12,6 @@ from fsmonitor.ui.docks.estate.base import (
     EstateColumn,
     EstateTableModel,
     EstateView,
-    select_key,
     selected_key,
     since_sort,
     since_text,
@@ -80,9 +79,7 @@ class FifoView(EstateView):
 
     def refresh(self) -> None:
         self.model.set_rows(list(self.estate.fifos.items()))
-        if self.fifo() is None and self.estate.fifos:
-            busiest = max(self.estate.fifos.values(), key=lambda f: len(f.callers))
-            select_key(self.table, busiest.name)
+        self.follow_busiest(self.table, {k: len(f.callers) for k, f in self.estate.fifos.items()})
         self._refresh_callers()
 
     def _refresh_callers(self) -> None:

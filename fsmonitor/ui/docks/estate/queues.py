@@ -24,7 +24,6 @@ from fsmonitor.ui.docks.estate.base import (
     EstateColumn,
     EstateTableModel,
     EstateView,
-    select_key,
     selected_key,
     since_sort,
     since_text,
@@ -164,8 +163,7 @@ class QueuesView(EstateView):
 
     def refresh(self) -> None:
         self.model.set_rows(list(self.estate.queues.items()))
-        if self.queue() is None and self.estate.queues:
-            select_key(self.table, next(iter(self.estate.queues)))
+        self.follow_busiest(self.table, {k: len(c.members) for k, c in self.estate.queues.items()})
         self._refresh_queue()
 
     def _refresh_queue(self) -> None:
