@@ -230,6 +230,27 @@ REG_TO_HOST: Final = "to-host"
 REG_TO_USER: Final = "to-user"
 REG_USERNAME: Final = "username"
 REG_USER_AGENT: Final = "user-agent"
+#: The directory user's variables sofia::register/unregister carry after ``user-agent``, in order.
+REG_DIRECTORY_VARIABLES: Final = (
+    "sip_number_alias",
+    "sip_auth_username",
+    "sip_auth_realm",
+    "number_alias",
+    "user_name",
+    "domain_name",
+    "record_stereo",
+    "default_gateway",
+    "default_areacode",
+    "transfer_fallback_extension",
+    "toll_allow",
+    "accountcode",
+    "user_context",
+    "effective_caller_id_name",
+    "effective_caller_id_number",
+    "outbound_caller_id_name",
+    "outbound_caller_id_number",
+    "callgroup",
+)
 
 # --- channel variables as event headers ------------------------------------------------------
 VARIABLE_PREFIX: Final = "variable_"

@@ -59,6 +59,10 @@ REG_NETWORK_PORT: Final = "network-port"
 REG_USERNAME: Final = "username"
 REG_REALM: Final = "realm"
 REG_USER_AGENT: Final = "user-agent"
+# sofia::expire names the registration differently (sofia_reg.c, sofia_reg_del_callback):
+# profile-name, call-id, user, host, contact, expires, user-agent, realm, in that order.
+EXPIRE_USER: Final = "user"
+EXPIRE_HOST: Final = "host"
 
 # --- mod_conference -------------------------------------------------------------------------
 CONFERENCE_MAINTENANCE: Final = "conference::maintenance"
