@@ -65,6 +65,7 @@ GATEWAY_COLUMNS: list[EstateColumn[Gateway]] = [
         lambda g, now: since_text(g.since, now),
         sort=lambda g, now: since_sort(g.since, now),
         ticks=True,
+        tooltip=lambda g: "" if g.since else "In this state since before fsmonitor connected",
     ),
 ]
 

@@ -14,6 +14,9 @@ from fsmonitor.core.estate_model import EstateChange, EstateKind, Registration
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.docks.estate.base import BAD, WARN, EstateColumn, EstateTableModel, EstateView
 
+UNKNOWN_AGENT = (
+    "`show registrations` does not list user agents: known from the phone's next REGISTER"
+)
 EXPIRY_WARNING = 60.0
 """Seconds before expiry from which the Expires cell turns amber."""
 
@@ -38,7 +41,11 @@ def network_text(registration: Registration) -> str:
 REGISTRATION_COLUMNS: list[EstateColumn[Registration]] = [
     EstateColumn("User", lambda r, _: r.key),
     EstateColumn("Contact", lambda r, _: r.contact),
-    EstateColumn("User agent", lambda r, _: r.user_agent),
+    EstateColumn(
+        "User agent",
+        lambda r, _: r.user_agent or "–",
+        tooltip=lambda r: "" if r.user_agent else UNKNOWN_AGENT,
+    ),
     EstateColumn("Network address", lambda r, _: network_text(r)),
     EstateColumn(
         "Expires",
@@ -59,7 +66,7 @@ class EstateRegistrationsView(EstateView):
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter by user, contact, user agent, IP…")
         self.model: EstateTableModel[Registration] = EstateTableModel(REGISTRATION_COLUMNS, self)
-        self.table = self.add_table(self.model, (170, 260, 170, 150, 90))
+        self.table = self.add_table(self.model, (150, 220, 150, 130, 80))
         self.layout_.addWidget(self.table, 1)
 
     def refresh(self) -> None:
