@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -268,6 +269,17 @@ class EstateView(QWidget):
         current = selected_key(table)
         if current is None or sizes.get(current, -1) < sizes[busiest]:
             select_key(table, busiest)
+
+    def add_stack(self, tables: Sequence[QWidget], sizes: Sequence[int]) -> QSplitter:
+        """Tables above one another, the first (the list) kept short: the details matter more."""
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        for table in tables:
+            splitter.addWidget(table)
+        for index, size in enumerate(sizes):
+            splitter.setStretchFactor(index, size)
+        splitter.setSizes(list(sizes))
+        self.layout_.addWidget(splitter, 1)
+        return splitter
 
     def add_table(self, model: EstateTableModel[Any], widths: Sequence[int] = ()) -> QTableView:
         table = estate_table(model, widths)

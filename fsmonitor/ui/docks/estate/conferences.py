@@ -12,7 +12,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QSplitter
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton
 
 from fsmonitor.core.estate_model import Conference, ConferenceMember
 from fsmonitor.esl import estate_commands as ec
@@ -97,11 +97,7 @@ class ConferencesView(EstateView):
         self.member_table = self.add_table(self.members, (50, 150, 110, 70, 170))
         self.member_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.member_table.customContextMenuRequested.connect(self._member_menu)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.member_table)
-        splitter.setStretchFactor(1, 2)
-        self.layout_.addWidget(splitter, 1)
+        self.add_stack((self.table, self.member_table), (1, 3))
 
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()

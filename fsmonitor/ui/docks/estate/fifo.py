@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter
-
 from fsmonitor.core.estate_model import Fifo, FifoCaller
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.docks.estate.base import (
@@ -67,10 +64,7 @@ class FifoView(EstateView):
         self.callers: EstateTableModel[FifoCaller] = EstateTableModel(CALLER_COLUMNS, self)
         self.table = self.add_table(self.model, (180, 70, 100))
         self.caller_table = self.add_table(self.callers, (70, 150, 110, 80))
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.caller_table)
-        self.layout_.addWidget(splitter, 1)
+        self.add_stack((self.table, self.caller_table), (1, 3))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._refresh_callers())
 
     def fifo(self) -> Fifo | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton
 
 from fsmonitor.core.estate_model import Agent, Queue, QueueMember
 from fsmonitor.esl import estate_commands as ec
@@ -132,10 +132,7 @@ class QueuesView(EstateView):
         self.agent_table = self.add_table(self.agents, (160, 150, 130))
         self.agent_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.agent_table.customContextMenuRequested.connect(self._agent_menu)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        for table in (self.table, self.caller_table, self.agent_table):
-            splitter.addWidget(table)
-        self.layout_.addWidget(splitter, 1)
+        self.add_stack((self.table, self.caller_table, self.agent_table), (1, 2, 2))
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Agent status:"))
         self.status_choice = QComboBox()
