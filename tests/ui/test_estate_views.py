@@ -288,3 +288,22 @@ def test_all_views_come_alive_against_the_simulator(qtbot, sim_session: SimSessi
         lambda: member_id not in conference.members or conference.members[member_id].muted,
         timeout=WAIT_MS,
     )
+
+
+def test_gateway_figures_from_the_recorded_gateway_calls(qtbot) -> None:
+    from estate_feed import capture_events
+
+    monitor = EstateMonitor()
+    widget = GatewayFiguresWidget(monitor)
+    qtbot.addWidget(widget)
+    monitor.play("gateways_registrations")  # the estate: selfgw and deadgw
+    assert widget.model.rowCount() == 2
+    monitor.feed(list(capture_events("gateways_registrations")))  # the channels
+    proxy = widget.table.model()
+    row = _row(widget.table, "selfgw")
+    calls = int(cell(proxy, row, 1))
+    assert calls >= 1
+    assert cell(proxy, row, 3) == "100%"
+    assert cell(proxy, row, 4) != "–"
+    row = _row(widget.table, "deadgw")
+    assert (cell(proxy, row, 1), cell(proxy, row, 3)) == ("0", "–")

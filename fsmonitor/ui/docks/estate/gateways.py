@@ -24,6 +24,7 @@ from fsmonitor.ui.docks.estate.base import (
     since_sort,
     since_text,
 )
+from fsmonitor.ui.docks.estate.gateway_figures import GatewayFiguresWidget
 
 _STATE_COLOURS: dict[str, QColor] = {
     m.GW_REGED: GOOD,
@@ -81,7 +82,9 @@ class GatewaysView(EstateView):
         self.filter.setPlaceholderText("Filter gateways…")
         self.model: EstateTableModel[Gateway] = EstateTableModel(GATEWAY_COLUMNS, self)
         self.table = self.add_table(self.model, (140, 90, 100, 70, 200))
-        self.layout_.addWidget(self.table, 1)
+        # The gateway figures (also meant for the dashboard) under the states they explain.
+        self.figures = GatewayFiguresWidget(self.monitor, self)
+        self.add_stack((self.table, self.figures), (3, 2))
         self.watch = GatewayWatch()
         self.alerts: list[GatewayAlert] = []
         # Gateways already known are the baseline: only later transitions are news.
