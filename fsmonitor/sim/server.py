@@ -384,7 +384,22 @@ class SimServer:
             post=sofia_reg.expire_headers(reg),
         )
 
+    def _refresh(self, user: str) -> None:
+        """A phone renews its registration: same contact, a later expiry, a new register event."""
+        reg = self.switch.registrations.get(user)
+        if reg is None:
+            return
+        reg.expires = int(time.time()) + REGISTER_EXPIRES + 60
+        self.estate.fire(
+            ev.SOFIA_REGISTER,
+            ("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
+            post=sofia_reg.register_headers(reg, REGISTER_EXPIRES),
+        )
+
     def _registration_churn(self) -> None:
+        for user in list(self.switch.registrations):
+            if self.switch.rng.random() < 0.4:  # phones refresh well before they expire
+                self._refresh(user)
         if self.registration_count > 0:
             user = self.switch.rng.choice(USERS[: max(self.registration_count + 1, 1)])
             if user in self.switch.registrations:
