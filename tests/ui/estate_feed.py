@@ -33,6 +33,7 @@ class FakeEstateSync(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.following = False
+        self.syncs = 0
 
     def start(self) -> None:
         self.following = True

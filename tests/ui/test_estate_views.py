@@ -307,3 +307,18 @@ def test_gateway_figures_from_the_recorded_gateway_calls(qtbot) -> None:
     assert cell(proxy, row, 4) != "–"
     row = _row(widget.table, "deadgw")
     assert (cell(proxy, row, 1), cell(proxy, row, 3)) == ("0", "–")
+
+
+def test_a_lost_connection_is_said_and_a_resync_clears_it(qtbot) -> None:
+    from fsmonitor.net import ConnectionState
+
+    monitor = EstateMonitor()
+    view = QueuesView(monitor)
+    qtbot.addWidget(view)
+    monitor.estate_sync.syncs = 1
+    monitor.stateChanged.emit(ConnectionState.CONNECTING)
+    assert "as last seen" in view.message.text()
+    monitor.estate_sync.error.emit("Estate not updated: fifo list: timed out")
+    assert "timed out" in view.message.text()
+    monitor.estate_sync.synced.emit()
+    assert view.message.text() == ""

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from fsmonitor.core.estate import Estate
 from fsmonitor.esl import EslCommandError
 from fsmonitor.esl.commands import Command
-from fsmonitor.net import Monitor
+from fsmonitor.net import ConnectionState, Monitor
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
@@ -249,6 +249,7 @@ class EstateView(QWidget):
         monitor.estateChanged.connect(self._on_changed)
         monitor.estate_sync.error.connect(self.show_error)
         monitor.estate_sync.synced.connect(self._on_synced)
+        monitor.stateChanged.connect(self._on_state)
         monitor.follow_estate()
         self.refresh()
 
@@ -322,6 +323,11 @@ class EstateView(QWidget):
         self.message.setStyleSheet("")
         self.message.setText("")
         self.refresh()
+
+    def _on_state(self, state: ConnectionState) -> None:
+        if state is not ConnectionState.READY and self.monitor.estate_sync.syncs:
+            self.message.setStyleSheet("")
+            self.message.setText("Not connected: as last seen; brought up to date on reconnect")
 
     def _on_changed(self, _changes: list[object]) -> None:
         self.refresh()

@@ -71,8 +71,6 @@ class EstateRegistrationsView(EstateView):
 
     def refresh(self) -> None:
         self.model.set_rows(list(self.estate.registrations.items()))
-        count = len(self.estate.registrations)
-        self.summary = f"{count} registration{'s' if count != 1 else ''}"
 
     def _on_changed(self, changes: list[object]) -> None:
         if any(isinstance(c, EstateChange) and c.kind is EstateKind.REGISTRATION for c in changes):
