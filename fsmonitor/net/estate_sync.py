@@ -8,6 +8,10 @@ reconnect) and, on every READY, runs the snapshot plan of :mod:`fsmonitor.core.e
 without mod_callcenter gives no ``-ERR`` anyone would read as a fault), then the per-queue
 member listings, and one :meth:`Estate.resync`.
 
+The listings go out as ``bgapi``: ESL answers ``api`` commands in order, so one slow module
+listing would hold back every reply behind it (and the connection reconnects when a reply is
+overdue); a ``bgapi`` job that never ends only fails itself.
+
 Events that arrive while the listings are on their way are held and applied after the
 snapshot (the connection does the same for channels): applied before, the snapshot would
 overwrite them with something older. Every request carries a timeout; a failure or a listing
@@ -116,7 +120,7 @@ class EstateSync(QObject):
     # --- snapshot ------------------------------------------------------------------------------
 
     def _ask(self, generation: int, command: Command, done: Callable[[str], None]) -> None:
-        request = self.connection.api(command.args, timeout=ESTATE_REQUEST_TIMEOUT)
+        request = self.connection.bgapi(command.args, timeout=ESTATE_REQUEST_TIMEOUT)
 
         def finished(text: object) -> None:
             if generation == self._generation:

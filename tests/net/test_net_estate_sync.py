@@ -189,3 +189,28 @@ def test_a_listing_that_cannot_be_read_is_reported_and_loses_nothing(
     assert "fifo list" in got.args[0]
     assert set(monitor.estate.gateways) == before
     assert "myq" in monitor.estate.fifos
+
+
+def test_a_listing_that_never_comes_times_out_and_is_reported(
+    qtbot: Any, sims: Any, monitors: Any, monkeypatch: Any
+) -> None:
+    import asyncio
+
+    from fsmonitor.net import estate_sync
+
+    monkeypatch.setattr(estate_sync, "ESTATE_REQUEST_TIMEOUT", 0.5)
+    sim = sims()
+    monitor = monitors(sim.port)
+    monitor.open()
+    wait_state(qtbot, monitor.connection, S.READY)
+
+    def hang(server: SimServer) -> None:  # the switch never answers `fifo list`
+        server.api.commands["fifo"] = lambda args: asyncio.get_running_loop().create_future()
+
+    sim.call(hang)
+    with qtbot.waitSignal(monitor.estate_sync.error, timeout=WAIT_MS) as got:
+        monitor.follow_estate()
+    assert "fifo list" in got.args[0]
+    assert monitor.estate.gateways == {}  # nothing half-applied
+    assert not monitor.estate_sync.loading
+    assert monitor.connection.state is S.READY  # a slow module does not cost the connection
