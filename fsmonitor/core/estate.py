@@ -88,7 +88,7 @@ class Estate:
             m.SOFIA_GATEWAY_DELETE: self._gateway_delete,
             m.SOFIA_REGISTER: self._register,
             m.SOFIA_UNREGISTER: self._unregister,
-            m.SOFIA_EXPIRE: self._unregister,
+            m.SOFIA_EXPIRE: self._expire,
             m.CONFERENCE_MAINTENANCE: self._conference,
             m.CALLCENTER_INFO: self._callcenter,
             m.FIFO_INFO: self._fifo,
@@ -159,6 +159,15 @@ class Estate:
 
     def _unregister(self, event: Event) -> list[EstateChange]:
         key = f"{event.get(m.REG_FROM_USER, '')}@{event.get(m.REG_FROM_HOST, '')}"
+        if self.registrations.pop(key, None) is None:
+            return []
+        return [EstateChange(EstateKind.REGISTRATION, REMOVED, key)]
+
+    def _expire(self, event: Event) -> list[EstateChange]:
+        """``sofia::expire`` names ``user``/``host``, not ``from-user``/``from-host``."""
+        user = event.get(m.EXPIRE_USER) or event.get(m.REG_FROM_USER, "")
+        host = event.get(m.EXPIRE_HOST) or event.get(m.REG_FROM_HOST, "")
+        key = f"{user}@{host}"
         if self.registrations.pop(key, None) is None:
             return []
         return [EstateChange(EstateKind.REGISTRATION, REMOVED, key)]

@@ -15,7 +15,16 @@ from .commands import Command, check_token
 from .errors import EslCommandError
 
 # The statuses ``callcenter_config agent set status`` accepts (mod_callcenter.c, agent_status).
-AGENT_STATUSES: Final = ("Logged Out", "Available", "Available (On Demand)", "On Break")
+AGENT_LOGGED_OUT: Final = "Logged Out"
+AGENT_AVAILABLE: Final = "Available"
+AGENT_AVAILABLE_ON_DEMAND: Final = "Available (On Demand)"
+AGENT_ON_BREAK: Final = "On Break"
+AGENT_STATUSES: Final = (
+    AGENT_LOGGED_OUT,
+    AGENT_AVAILABLE,
+    AGENT_AVAILABLE_ON_DEMAND,
+    AGENT_ON_BREAK,
+)
 MODULE_NAME: Final = re.compile(r"mod_[A-Za-z0-9_]+")
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f'\"]")
 

@@ -230,10 +230,33 @@ REG_TO_HOST: Final = "to-host"
 REG_TO_USER: Final = "to-user"
 REG_USERNAME: Final = "username"
 REG_USER_AGENT: Final = "user-agent"
+#: The directory user's variables sofia::register/unregister carry after ``user-agent``, in order.
+REG_DIRECTORY_VARIABLES: Final = (
+    "sip_number_alias",
+    "sip_auth_username",
+    "sip_auth_realm",
+    "number_alias",
+    "user_name",
+    "domain_name",
+    "record_stereo",
+    "default_gateway",
+    "default_areacode",
+    "transfer_fallback_extension",
+    "toll_allow",
+    "accountcode",
+    "user_context",
+    "effective_caller_id_name",
+    "effective_caller_id_number",
+    "outbound_caller_id_name",
+    "outbound_caller_id_number",
+    "callgroup",
+)
 
 # --- channel variables as event headers ------------------------------------------------------
 VARIABLE_PREFIX: Final = "variable_"
 VAR_HANGUP_CAUSE_Q850: Final = "variable_hangup_cause_q850"
+VAR_SIP_GATEWAY_NAME: Final = "variable_sip_gateway_name"
+"""On a leg that went out through a sofia gateway: that gateway's name."""
 VAR_SECURE_MEDIA_CONFIRMED: Final = "variable_rtp_secure_media_confirmed"
 VAR_HAS_CRYPTO: Final = "variable_rtp_has_crypto"
 

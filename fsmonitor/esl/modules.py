@@ -33,6 +33,21 @@ GATEWAY_STATUS: Final = "Status"
 GATEWAY_PHRASE: Final = "Phrase"
 PROFILE_NAME: Final = "profile-name"
 
+# Gateway states (sofia_reg.c, sofia_state_names) and ping statuses, as State/Ping-Status say.
+GW_REGED: Final = "REGED"
+GW_TRYING: Final = "TRYING"
+GW_REGISTER: Final = "REGISTER"
+GW_UNREGED: Final = "UNREGED"
+GW_UNREGISTER: Final = "UNREGISTER"
+GW_FAILED: Final = "FAILED"
+GW_FAIL_WAIT: Final = "FAIL_WAIT"
+GW_EXPIRED: Final = "EXPIRED"
+GW_NOREG: Final = "NOREG"
+GW_DOWN: Final = "DOWN"
+GW_TIMEOUT: Final = "TIMEOUT"
+PING_UP: Final = "UP"
+PING_DOWN: Final = "DOWN"
+
 REG_FROM_USER: Final = "from-user"
 REG_FROM_HOST: Final = "from-host"
 REG_CONTACT: Final = "contact"
@@ -44,6 +59,10 @@ REG_NETWORK_PORT: Final = "network-port"
 REG_USERNAME: Final = "username"
 REG_REALM: Final = "realm"
 REG_USER_AGENT: Final = "user-agent"
+# sofia::expire names the registration differently (sofia_reg.c, sofia_reg_del_callback):
+# profile-name, call-id, user, host, contact, expires, user-agent, realm, in that order.
+EXPIRE_USER: Final = "user"
+EXPIRE_HOST: Final = "host"
 
 # --- mod_conference -------------------------------------------------------------------------
 CONFERENCE_MAINTENANCE: Final = "conference::maintenance"

@@ -84,6 +84,7 @@ from __future__ import annotations
 
 from .connection import ConnectionOptions, EslConnection, Snapshot
 from .errors import ErrorKind, EslError
+from .estate_sync import EstateSync
 from .monitor import Monitor
 from .request import EslRequest
 from .state import ConnectionState
@@ -95,6 +96,7 @@ __all__ = [
     "EslConnection",
     "EslError",
     "EslRequest",
+    "EstateSync",
     "Monitor",
     "Snapshot",
 ]

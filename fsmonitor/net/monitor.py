@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from fsmonitor.core import RESYNC_GRACE
+from fsmonitor.core.estate import Estate
 from fsmonitor.esl import Command, Event
 from fsmonitor.esl import events as ev
 
 from .connection import ConnectionOptions, EslConnection, Snapshot, parse_rows
 from .errors import ErrorKind
+from .estate_sync import EstateSync
 from .request import EslRequest
 from .state import ConnectionState
 from .switch_reader import SwitchStatusReader
@@ -94,6 +96,7 @@ class Monitor(QObject):
     retryScheduled = Signal(float)
     switchStatusChanged = Signal(object)
     """A new `SwitchStatus` (``api status`` at READY, then each HEARTBEAT)."""
+    estateChanged = Signal(list)
 
     def __init__(
         self,
@@ -132,6 +135,11 @@ class Monitor(QObject):
         conn.retryScheduled.connect(self.retryScheduled)
         self._switch = SwitchStatusReader(conn, store.now, self)
         self._switch.changed.connect(self.switchStatusChanged)
+        # The estate (gateways, registrations, conferences, queues) is followed on demand
+        # (follow_estate): a channel-only monitor asks nothing more of the switch.
+        self.estate = Estate()
+        self.estate_sync = EstateSync(conn, self.estate, self)
+        self.estate_sync.changed.connect(self.estateChanged)
         # A leg too young for the snapshot to know is spared by the store; if it hung up
         # while we were away, no event will ever end it: list the channels again once the
         # grace period has passed and end those still missing.
@@ -173,6 +181,10 @@ class Monitor(QObject):
     @property
     def next_retry_at(self) -> float | None:
         return self.connection.next_retry_at
+
+    def follow_estate(self) -> None:
+        """Keep :attr:`estate` live from now on (idempotent); ``estateChanged`` reports it."""
+        self.estate_sync.start()
 
     def connect_now(self) -> None:
         self.connection.connect_now()

@@ -803,10 +803,13 @@ class EstateTraffic:
         self.sched.call_later(4.0 + self.rng.random() * 4, self._callcenter)
 
     def _fifo(self) -> None:
+        """Callers queue up (a few at a time, so positions and waits show); now and then a
+        consumer picks the oldest."""
         fifo = self.estate.fifos["myq"]
         n = next(self.serial)
-        if not fifo.callers or (len(fifo.callers) < 3 and self.rng.random() < 0.5):
-            self._call("5900", f"Fifo_Caller_{n}", f"41{n % 100:02d}", 60.0)
-        elif fifo.callers:
+        waiting = len(fifo.callers)
+        if waiting < 4 and (waiting < 2 or self.rng.random() < 0.6):
+            self._call("5900", f"Fifo_Caller_{n}", f"41{n % 100:02d}", 90.0)
+        elif waiting >= 2 and self.rng.random() < 0.5:
             self._call("5901", f"Fifo_Consumer_{n}", f"42{n % 100:02d}", 8 + self.rng.random() * 10)
-        self.sched.call_later(5.0 + self.rng.random() * 4, self._fifo)
+        self.sched.call_later(3.0 + self.rng.random() * 3, self._fifo)

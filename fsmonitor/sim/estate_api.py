@@ -72,6 +72,8 @@ class EstateApi:
 
     def sofia(self, args: str) -> str | asyncio.Future[str] | None:
         words = args.split()
+        if words == ["status"] and self._core_sofia is not None:
+            return self.status(self._core_sofia(args))
         if words[:2] == ["xmlstatus", "gateway"]:
             return self.xmlstatus_gateway(words[2] if len(words) > 2 else None)
         if words[:2] == ["profile", "external"] and words[2:3] == ["killgw"] and len(words) > 3:
@@ -82,6 +84,21 @@ class EstateApi:
             self.estate.rescan()
             return "+OK scan complete\n"
         return self._core_sofia(args) if self._core_sofia is not None else None
+
+    def status(self, core: str | asyncio.Future[str] | None) -> str | asyncio.Future[str] | None:
+        """``sofia status`` with the gateways as they are now, under their profile."""
+        if not isinstance(core, str):
+            return core
+        lines = [line for line in core.splitlines(keepends=True) if "\tgateway\t" not in line]
+        rows = []
+        for g in self.estate.gateways.values():
+            state = g.state + (" (retry: 10s)" if g.state == "FAIL_WAIT" else "")
+            rows.append(f"{'external::' + g.name:>25}\t{'gateway':>7}\t{g.data:>42}\t{state}\n")
+        at = next(
+            (i + 1 for i, line in enumerate(lines) if line.split("\t")[0].strip() == "external"),
+            len(lines),
+        )
+        return "".join(lines[:at] + rows + lines[at:])
 
     def xmlstatus_gateway(self, name: str | None) -> str:
         gateways = self.estate.gateways

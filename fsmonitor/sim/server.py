@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from fsmonitor.esl import events as ev
 from fsmonitor.esl import headers as hdr
+from fsmonitor.sim import sofia_reg
 from fsmonitor.sim.announce import parse_listening
 from fsmonitor.sim.api import Api, uptime_text
 from fsmonitor.sim.calls import Calls, str2cause
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 USERS = ("1000", "1001", "1002", "1003", "1004", "1005", "1006", "1007", "1008", "1009")
+
+
+REGISTER_EXPIRES = 3600
+"""The Expires the simulated phones register with."""
 
 
 class SimServer:
@@ -338,7 +343,8 @@ class SimServer:
             realm=sw.ipv4,
             token=call_id,
             url=f"sofia/internal/{contact}",
-            expires=int(time.time()) + 3600,
+            # `show registrations` prints Expires plus sofia's late margin (60 s by default).
+            expires=int(time.time()) + REGISTER_EXPIRES + 60,
             network_ip=ip,
             network_port=port,
             network_proto="udp",
@@ -346,28 +352,11 @@ class SimServer:
             contact=contact,
         )
         sw.registrations[user] = reg
-        sw.fire(
-            ev.CUSTOM,
-            (
-                (hdr.REG_PROFILE_NAME, "internal"),
-                (hdr.REG_FROM_USER, user),
-                (hdr.REG_FROM_HOST, sw.ipv4),
-                (hdr.REG_PRESENCE_HOSTS, sw.ipv4),
-                (hdr.REG_CONTACT, f'"{user}" <{contact}>'),
-                (hdr.REG_CALL_ID, call_id),
-                (hdr.REG_RPID, "unknown"),
-                (hdr.REG_STATUS, "Registered(UDP)"),
-                (hdr.REG_EXPIRES, "3600"),
-                (hdr.REG_TO_USER, user),
-                (hdr.REG_TO_HOST, sw.ipv4),
-                (hdr.REG_NETWORK_IP, ip),
-                (hdr.REG_NETWORK_PORT, port),
-                (hdr.REG_USERNAME, user),
-                (hdr.REG_REALM, sw.ipv4),
-                (hdr.REG_USER_AGENT, reg.user_agent),
-            ),
-            subclass=ev.SOFIA_REGISTER,
-            calling=("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
+        # A module event: Event-Subclass first, as switch_event_create_subclass makes it.
+        self.estate.fire(
+            ev.SOFIA_REGISTER,
+            ("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
+            post=sofia_reg.register_headers(reg, REGISTER_EXPIRES),
         )
 
     def _unregister(self, user: str) -> None:
@@ -375,33 +364,50 @@ class SimServer:
         reg = sw.registrations.pop(user, None)
         if reg is None:
             return
-        sw.fire(
-            ev.CUSTOM,
-            (
-                (hdr.REG_PROFILE_NAME, "internal"),
-                (hdr.REG_FROM_USER, user),
-                (hdr.REG_FROM_HOST, sw.ipv4),
-                (hdr.REG_CONTACT, f'"{user}" <{reg.contact}>'),
-                (hdr.REG_CALL_ID, reg.token),
-                (hdr.REG_RPID, "unknown"),
-                (hdr.REG_EXPIRES, "0"),
-                (hdr.REG_TO_USER, user),
-                (hdr.REG_TO_HOST, sw.ipv4),
-                (hdr.REG_NETWORK_IP, reg.network_ip),
-                (hdr.REG_NETWORK_PORT, reg.network_port),
-                (hdr.REG_USERNAME, user),
-                (hdr.REG_REALM, sw.ipv4),
-                (hdr.REG_USER_AGENT, reg.user_agent),
-            ),
-            subclass=ev.SOFIA_UNREGISTER,
-            calling=("sofia_reg.c", "sofia_reg_handle_register_token", "1620"),
+        # A module event: Event-Subclass first, as switch_event_create_subclass makes it.
+        self.estate.fire(
+            ev.SOFIA_UNREGISTER,
+            ("sofia_reg.c", "sofia_reg_handle_register_token", "2213"),
+            post=sofia_reg.unregister_headers(reg),
+        )
+
+    def _expire(self, user: str) -> None:
+        """The phone stopped refreshing: FreeSWITCH drops the registration and says so."""
+        sw = self.switch
+        reg = sw.registrations.pop(user, None)
+        if reg is None:
+            return
+        # A module event: Event-Subclass first, as switch_event_create_subclass makes it.
+        self.estate.fire(
+            ev.SOFIA_EXPIRE,
+            ("sofia_reg.c", "sofia_reg_del_callback", "2693"),
+            post=sofia_reg.expire_headers(reg),
+        )
+
+    def _refresh(self, user: str) -> None:
+        """A phone renews its registration: same contact, a later expiry, a new register event."""
+        reg = self.switch.registrations.get(user)
+        if reg is None:
+            return
+        reg.expires = int(time.time()) + REGISTER_EXPIRES + 60
+        self.estate.fire(
+            ev.SOFIA_REGISTER,
+            ("sofia_reg.c", "sofia_reg_handle_register_token", "2059"),
+            post=sofia_reg.register_headers(reg, REGISTER_EXPIRES),
         )
 
     def _registration_churn(self) -> None:
+        for user in list(self.switch.registrations):
+            if self.switch.rng.random() < 0.4:  # phones refresh well before they expire
+                self._refresh(user)
         if self.registration_count > 0:
             user = self.switch.rng.choice(USERS[: max(self.registration_count + 1, 1)])
             if user in self.switch.registrations:
-                self._unregister(user)
+                # Most phones unregister; some just go away and their registration expires.
+                if self.switch.rng.random() < 0.3:
+                    self._expire(user)
+                else:
+                    self._unregister(user)
             else:
                 self._register(user)
         self.scheduler.call_later(15.0, self._registration_churn)

@@ -97,6 +97,8 @@ def test_uuid_commands_on_a_live_call(sim_server: SimServers) -> None:
         client = await authed(server.port)
         await client.command("event plain ALL")
         uuid = (await server.originate("sofia/gateway/carrier1/15550001111 &park()")).split()[1]
+        # park() runs after the originate's reply: a transfer unparks only a parked leg.
+        await client.event("CHANNEL_PARK", Unique_ID=uuid)
         assert await api(server, f"uuid_exists {uuid}") == "true"
         assert await api(server, "uuid_exists 00000000-0000-0000-0000-000000000000") == "false"
         assert await api(server, f"uuid_hold {uuid}") == "+OK Success\n"

@@ -1,4 +1,4 @@
-"""Event log, log pane and registrations: bounded, filterable, batched, debounced."""
+"""Event log and log pane: bounded, filterable, batched, debounced."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import itertools
 import time
 from collections.abc import Iterator
 
-import orjson
 import pytest
 from helpers.ui_panes import WAIT_MS, FakeMonitor, SimSession, channel_event, open_sim_monitor
 from PySide6.QtCore import QSettings
@@ -15,7 +14,6 @@ from fsmonitor.esl import Event, LogRecord
 from fsmonitor.net import ConnectionState
 from fsmonitor.ui.docks.event_log import DEFAULT_CAPACITY, RAW_KEEP, EventLogView
 from fsmonitor.ui.docks.log_pane import LOG_OFF, LogPane
-from fsmonitor.ui.docks.registrations import RegistrationsView, parse_registrations
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
 
@@ -248,68 +246,16 @@ def test_log_pane_level_persists(qtbot, tmp_settings: QSettings) -> None:
     assert ("command", "log 6") in monitor.connection.sent
 
 
-# ------------------------------------------------------------------------------ registrations
-REG_ROWS = [
-    {
-        "reg_user": "1000",
-        "realm": "10.0.0.1",
-        "token": "t1",
-        "url": "sofia/internal/sip:1000@10.0.0.50:5060",
-        "expires": str(int(time.time()) + 300),
-        "network_ip": "10.0.0.50",
-        "network_port": "5060",
-        "network_proto": "udp",
-        "hostname": "fs1",
-        "metadata": "Yealink",
-    }
-]
-
-
-def _registrations_answer(command: str) -> str:
-    if command.startswith("show registrations"):
-        return orjson.dumps({"row_count": len(REG_ROWS), "rows": REG_ROWS}).decode()
-    return "+OK\n"
-
-
-def test_parse_registrations_handles_the_empty_form() -> None:
-    assert parse_registrations('{"row_count": 0}\n') == []
-    assert parse_registrations(orjson.dumps({"row_count": 1, "rows": REG_ROWS}).decode()) == (
-        REG_ROWS
-    )
-
-
-def test_registrations_load_and_refresh_once_per_burst(qtbot) -> None:
-    monitor = FakeMonitor(_registrations_answer)
-    view = RegistrationsView(monitor)
-    qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.refreshes == 1, timeout=WAIT_MS)
-    assert view.model.rowCount() == 1
-    assert view.model.cell(view.model.rows[0], 0) == "1000@10.0.0.1"
-    assert "10.0.0.50:5060 (udp)" in view.model.cell(view.model.rows[0], 2)
-
-    register = Event({"Event-Name": "CUSTOM", "Event-Subclass": "sofia::register"})
-    for _ in range(20):
-        monitor.connection.eventsReceived.emit([register])
-    qtbot.waitUntil(lambda: view.refreshes == 2, timeout=WAIT_MS)
-    shows = [c for c in monitor.connection.bgapi_commands() if c.startswith("show registrations")]
-    assert shows == ["show registrations as json"] * 2
-    assert "1 registrations" in view.status.text()
-
-
 # ------------------------------------------------------------------------------ simulator
 def test_panes_follow_the_simulator(qtbot, sim_session: SimSession) -> None:
     monitor = sim_session.monitor
     events = EventLogView(monitor)
     log = LogPane(monitor)
-    registrations = RegistrationsView(monitor)
-    for widget in (events, log, registrations):
+    for widget in (events, log):
         qtbot.addWidget(widget)
     log.set_log_level(7)
     qtbot.waitUntil(lambda: events.model.rowCount() > 20, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: log.model.rowCount() > 5, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: registrations.refreshes >= 1, timeout=WAIT_MS)
-    assert registrations.model.rowCount() > 0
-    assert "registrations" in registrations.status.text()
 
     # /uuid: only lines of one session stay
     session = next(

@@ -1,4 +1,4 @@
-"""The monitor-bound panes (dashboard, event log, log, console, registrations, channel detail).
+"""The monitor-bound panes (dashboard, event log, log, console, channel detail, estate/).
 
 ``panels.PANELS`` lists the docks the window builds; a new dock is a module here and one line
 there.

@@ -14,14 +14,19 @@ from PySide6.QtWidgets import QWidget
 from fsmonitor.net import Monitor
 from fsmonitor.ui.docks.console import ApiConsole
 from fsmonitor.ui.docks.dashboard import DashboardWidget
+from fsmonitor.ui.docks.estate import (
+    ConferencesView,
+    EstateRegistrationsView,
+    FifoView,
+    GatewaysView,
+    QueuesView,
+)
+from fsmonitor.ui.docks.estate.base import EstateView
 from fsmonitor.ui.docks.event_log import EventLogView
 from fsmonitor.ui.docks.history import HistoryPanel
 from fsmonitor.ui.docks.log_pane import LogPane
-from fsmonitor.ui.docks.registrations import RegistrationsView
 
-DockPanel = (
-    DashboardWidget | EventLogView | LogPane | ApiConsole | RegistrationsView | HistoryPanel
-)
+DockPanel = DashboardWidget | EventLogView | LogPane | ApiConsole | EstateView | HistoryPanel
 """A dock's widget: a QWidget built for one monitor, with ``save_state``/``restore_state``."""
 
 
@@ -42,8 +47,12 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("log", "Log", LogPane, "mdi6.text-box-outline", "Ctrl+3"),
     PanelSpec("console", "API console", ApiConsole, "mdi6.console", "Ctrl+4"),
     PanelSpec(
-        "registrations", "Registrations", RegistrationsView, "mdi6.account-multiple", "Ctrl+5"
+        "registrations", "Registrations", EstateRegistrationsView, "mdi6.account-multiple", "Ctrl+5"
     ),
+    PanelSpec("gateways", "Gateways", GatewaysView, "mdi6.server-network", "Ctrl+6"),
+    PanelSpec("conferences", "Conferences", ConferencesView, "mdi6.account-group", "Ctrl+7"),
+    PanelSpec("queues", "Queues", QueuesView, "mdi6.headset", "Ctrl+8"),
+    PanelSpec("fifo", "FIFO", FifoView, "mdi6.tray-full", "Ctrl+9"),
     PanelSpec("history", "History", HistoryPanel, "mdi6.history", "Ctrl+0"),
 )
 """The docks, in tab order. The dashboard sits beside the others, which share one tab group."""

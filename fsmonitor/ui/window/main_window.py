@@ -40,6 +40,7 @@ from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.dialogs.alerts import AlertNotifier, AlertsDialog, describe_alert
 from fsmonitor.ui.dialogs.originate import OriginateDialog
 from fsmonitor.ui.docks.channel_detail import ChannelDetail
+from fsmonitor.ui.docks.estate import GatewaysView
 from fsmonitor.ui.docks.panels import PANELS, DockPanel
 from fsmonitor.ui.tables.calls_view import CallsView
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
@@ -481,6 +482,9 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             _guarded(widget.restore_state, self.settings.qsettings)
             self._panels[spec.key] = widget
+        gateways = self._panels.get("gateways")
+        if isinstance(gateways, GatewaysView):  # trunk alerts take the channel alerts' path
+            gateways.alertRaised.connect(self._on_gateway_alert)
         actions = self._actions_obj = ChannelActions(monitor, self)
         _guarded(actions.restore_state, self.settings.qsettings)
         # status carries every line (failures too); failed repeats a failure for listeners
@@ -590,6 +594,10 @@ class MainWindow(QMainWindow):
         text = describe_alert(kind, self.model.thresholds)
         who = ch.caller_id_number or ch.caller_id_name or uuid
         self.notifier.notify("fsmonitor alert", f"{who} → {ch.destination}: {text}")
+
+    def _on_gateway_alert(self, _gateway: str, text: str) -> None:
+        self.notifier.notify("fsmonitor alert", text)
+        self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
 
     def _update_title(self) -> None:
         where = self.profile.account if self.profile is not None else "not connected"

@@ -1,0 +1,81 @@
+"""FIFO queues (mod_fifo): callers waiting with their position and wait, and the consumers."""
+
+from __future__ import annotations
+
+from fsmonitor.core.estate_model import Fifo, FifoCaller
+from fsmonitor.ui.common.durations import format_duration
+from fsmonitor.ui.docks.estate.base import (
+    BAD,
+    EstateColumn,
+    EstateTableModel,
+    EstateView,
+    selected_key,
+    since_sort,
+    since_text,
+)
+
+
+def longest_wait(fifo: Fifo, now: float) -> float | None:
+    times = [now - c.since for c in fifo.callers.values() if c.since is not None]
+    return max(times) if times else None
+
+
+FIFO_COLUMNS: list[EstateColumn[Fifo]] = [
+    EstateColumn("FIFO", lambda f, _: f.name),
+    EstateColumn(
+        "Waiting",
+        lambda f, _: str(len(f.callers)),
+        sort=lambda f, _: len(f.callers),
+        colour=lambda f: BAD if f.callers and not f.consumers else None,
+    ),
+    EstateColumn(
+        "Longest wait",
+        lambda f, now: format_duration(longest_wait(f, now)),
+        sort=lambda f, now: longest_wait(f, now) or -1.0,
+        ticks=True,
+    ),
+    EstateColumn(
+        "Consumers", lambda f, _: str(len(f.consumers)), sort=lambda f, _: len(f.consumers)
+    ),
+]
+
+CALLER_COLUMNS: list[EstateColumn[FifoCaller]] = [
+    EstateColumn("Position", lambda c, _: str(c.position), sort=lambda c, _: c.position),
+    EstateColumn("Caller", lambda c, _: c.caller_id_name),
+    EstateColumn("Number", lambda c, _: c.caller_id_number),
+    EstateColumn(
+        "Waiting",
+        lambda c, now: since_text(c.since, now),
+        sort=lambda c, now: since_sort(c.since, now),
+        ticks=True,
+    ),
+    EstateColumn("Channel", lambda c, _: c.uuid),
+]
+
+
+class FifoView(EstateView):
+    """FIFOs above, the selected FIFO's callers (in queue order) below."""
+
+    settings_group = "estate-fifo"
+
+    def build(self) -> None:
+        self.filter.setPlaceholderText("Filter FIFOs…")
+        self.model: EstateTableModel[Fifo] = EstateTableModel(FIFO_COLUMNS, self)
+        self.callers: EstateTableModel[FifoCaller] = EstateTableModel(CALLER_COLUMNS, self)
+        self.table = self.add_table(self.model, (180, 70, 100))
+        self.caller_table = self.add_table(self.callers, (70, 150, 110, 80))
+        self.add_stack((self.table, self.caller_table), (1, 3))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._refresh_callers())
+
+    def fifo(self) -> Fifo | None:
+        key = selected_key(self.table)
+        return self.estate.fifos.get(key) if key is not None else None
+
+    def refresh(self) -> None:
+        self.model.set_rows(list(self.estate.fifos.items()))
+        self.follow_busiest(self.table, {k: len(f.callers) for k, f in self.estate.fifos.items()})
+        self._refresh_callers()
+
+    def _refresh_callers(self) -> None:
+        fifo = self.fifo()
+        self.callers.set_rows(list(fifo.callers.items()) if fifo else [])
