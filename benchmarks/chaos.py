@@ -26,7 +26,8 @@ is lost or stale. A 10 ms timer on the Qt loop measures its longest stall throug
 
 Prints one JSON object: ``faults_injected``, ``faults_survived``, ``lost_channels`` and
 ``stale_channels`` (the worst single check; ``failures`` lists every check that was not
-clean), ``max_stall_ms``, ``rss_slope_mb_per_min`` and the run's parameters.
+clean, and ``details`` what the store knew of each lost or stale leg), ``max_stall_ms``,
+``rss_slope_mb_per_min`` and the run's parameters.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class Tally:
     max_stall_ms: float = 0.0
     rss_slope_mb_per_min: float = 0.0
     failures: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # the lost/stale legs of unclean checks
 
 
 class GuiThread(QObject):
@@ -129,6 +131,22 @@ class StallMeter:
         self._last = now
 
 
+def describe_lost(store: Any, row: dict[str, Any]) -> str:
+    """Why the store may lack a leg the switch lists: enough to find the cause."""
+    uuid = row["uuid"]
+    ended = [ch for ch in store.history if ch.uuid == uuid]
+    how = "in history" + (" (lost)" if ended and ended[0].lost else "") if ended else "unknown"
+    return (
+        f"lost {uuid} {row.get('name')} state={row.get('state')} created={row.get('created')} "
+        f"ended_memory={store.is_ended(uuid)} {how}"
+    )
+
+
+def describe_stale(store: Any, uuid: str) -> str:
+    ch = store.channels[uuid]
+    return f"stale {uuid} {ch.name} state={ch.state} spared={uuid in store.spared}"
+
+
 def rss_mb() -> float:
     text = Path("/proc/self/status").read_text()
     match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
@@ -161,6 +179,7 @@ class Driver:
         self.tally = Tally()
         self.ready_count = 0  # READY transitions, counted on the Qt loop
         self.sim: SimulatorProcess | None = None
+        self.last_details: list[str] = []  # the legs the last check found lost or stale
 
     # --- the simulator -------------------------------------------------------------------
 
@@ -205,9 +224,13 @@ class Driver:
 
                 def resolved(text: str) -> None:
                     data = orjson.loads(text)
-                    truth = {row["uuid"] for row in data.get("rows", [])}
-                    held = set(self.monitor.store.channels)
-                    done.set_result((len(truth - held), len(held - truth)))
+                    rows = {row["uuid"]: row for row in data.get("rows", [])}
+                    store = self.monitor.store
+                    held = set(store.channels)
+                    lost_uuids, stale_uuids = set(rows) - held, held - set(rows)
+                    self.last_details = [describe_lost(store, rows[u]) for u in sorted(lost_uuids)]
+                    self.last_details += [describe_stale(store, u) for u in sorted(stale_uuids)]
+                    done.set_result((len(lost_uuids), len(stale_uuids)))
 
                 request.finished.connect(resolved)
                 request.failed.connect(lambda error: done.set_exception(RuntimeError(str(error))))
@@ -221,6 +244,8 @@ class Driver:
             if lost == 0 and stale == 0:
                 break
             time.sleep(1.0)
+        if lost or stale:
+            self.tally.details += self.last_details[:20]
         return lost, stale
 
     def record(self, name: str, recovered: bool) -> None:
