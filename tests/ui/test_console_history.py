@@ -3,6 +3,8 @@ and with "Save history" off nothing does (and what was saved is cleared)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pane_fixtures import FakeMonitor
 from PySide6.QtCore import QSettings
@@ -40,8 +42,7 @@ def _console(qtbot, settings: QSettings) -> ApiConsole:
 
 def _saved_text(settings: QSettings) -> str:
     settings.sync()
-    with open(settings.fileName(), encoding="utf-8") as file:
-        return file.read()
+    return Path(settings.fileName()).read_text(encoding="utf-8")
 
 
 def test_password_lines_are_never_saved_but_stay_for_the_session(qtbot, tmp_settings):
