@@ -116,7 +116,9 @@ class StallMeter:
         self.max_stall = 0.0
         self.phase = "connect"  # set by the driver: where the longest stall happened
         self.max_stall_phase = ""
-        self._last = time.perf_counter()
+        # Set by the first tick: the meter is built before the loop runs (and before the
+        # first simulator has started), which is not a stall of the loop.
+        self._last: float | None = None
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(TICK_MS)
@@ -125,9 +127,10 @@ class StallMeter:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        stall = now - self._last - TICK_MS / 1000
-        if stall > self.max_stall:
-            self.max_stall, self.max_stall_phase = stall, self.phase
+        if self._last is not None:
+            stall = now - self._last - TICK_MS / 1000
+            if stall > self.max_stall:
+                self.max_stall, self.max_stall_phase = stall, self.phase
         self._last = now
 
 
