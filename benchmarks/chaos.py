@@ -27,7 +27,8 @@ is lost or stale. A 10 ms timer on the Qt loop measures its longest stall throug
 Prints one JSON object: ``faults_injected``, ``faults_survived``, ``lost_channels`` and
 ``stale_channels`` (the worst single check; ``failures`` lists every check that was not
 clean, and ``details`` what the store knew of each lost or stale leg), ``max_stall_ms``,
-``rss_slope_mb_per_min`` and the run's parameters.
+``rss_slope_mb_per_min``, ``by_fault`` (the same figures per kind of fault: kill, freeze,
+soak) and the run's parameters.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ class Tally:
     rss_slope_mb_per_min: float = 0.0
     failures: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)  # the lost/stale legs of unclean checks
+    # Per kind of fault (kill, freeze, soak): injected, survived, lost, stale, max_stall_ms.
+    by_fault: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 class GuiThread(QObject):
@@ -116,6 +119,7 @@ class StallMeter:
         self.max_stall = 0.0
         self.phase = "connect"  # set by the driver: where the longest stall happened
         self.max_stall_phase = ""
+        self.by_kind: dict[str, float] = {}  # the longest stall per kind of phase ("kill")
         # Set by the first tick: the meter is built before the loop runs (and before the
         # first simulator has started), which is not a stall of the loop.
         self._last: float | None = None
@@ -131,6 +135,8 @@ class StallMeter:
             stall = now - self._last - TICK_MS / 1000
             if stall > self.max_stall:
                 self.max_stall, self.max_stall_phase = stall, self.phase
+            kind = self.phase.partition(" ")[0]
+            self.by_kind[kind] = max(self.by_kind.get(kind, 0.0), stall)
         self._last = now
 
 
@@ -259,8 +265,15 @@ class Driver:
         # later check, and would be counted once per check.
         tally.lost_channels = max(tally.lost_channels, lost)
         tally.stale_channels = max(tally.stale_channels, stale)
+        kind = tally.by_fault.setdefault(
+            name.partition(" ")[0], {"injected": 0, "survived": 0, "lost": 0, "stale": 0}
+        )
+        kind["injected"] += 1
+        kind["lost"] = max(kind["lost"], lost)
+        kind["stale"] = max(kind["stale"], stale)
         if recovered and lost == 0 and stale == 0:
             tally.faults_survived += 1
+            kind["survived"] += 1
         else:
             tally.failures.append(f"{name}: recovered={recovered} lost={lost} stale={stale}")
         print(f"{name}: recovered={recovered} lost={lost} stale={stale}", file=sys.stderr)
@@ -384,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     worker.join(timeout=30)
     tally: Tally = outcome.get("tally", driver.tally)
     tally.max_stall_ms = round(stall.max_stall * 1000, 1)
+    for kind, figures in tally.by_fault.items():
+        figures["max_stall_ms"] = round(stall.by_kind.get(kind, 0.0) * 1000, 1)
     result = asdict(tally)
     result.update(
         max_stall_phase=stall.max_stall_phase,
