@@ -26,7 +26,9 @@ is lost or stale. A 10 ms timer on the Qt loop measures its longest stall throug
 
 Prints one JSON object: ``faults_injected``, ``faults_survived``, ``lost_channels`` and
 ``stale_channels`` (the worst single check; ``failures`` lists every check that was not
-clean), ``max_stall_ms``, ``rss_slope_mb_per_min`` and the run's parameters.
+clean, and ``details`` what the store knew of each lost or stale leg), ``max_stall_ms``,
+``rss_slope_mb_per_min``, ``by_fault`` (the same figures per kind of fault: kill, freeze,
+soak) and the run's parameters.
 """
 
 from __future__ import annotations
@@ -81,6 +83,9 @@ class Tally:
     max_stall_ms: float = 0.0
     rss_slope_mb_per_min: float = 0.0
     failures: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # the lost/stale legs of unclean checks
+    # Per kind of fault (kill, freeze, soak): injected, survived, lost, stale, max_stall_ms.
+    by_fault: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 class GuiThread(QObject):
@@ -114,7 +119,10 @@ class StallMeter:
         self.max_stall = 0.0
         self.phase = "connect"  # set by the driver: where the longest stall happened
         self.max_stall_phase = ""
-        self._last = time.perf_counter()
+        self.by_kind: dict[str, float] = {}  # the longest stall per kind of phase ("kill")
+        # Set by the first tick: the meter is built before the loop runs (and before the
+        # first simulator has started), which is not a stall of the loop.
+        self._last: float | None = None
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(TICK_MS)
@@ -123,10 +131,29 @@ class StallMeter:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        stall = now - self._last - TICK_MS / 1000
-        if stall > self.max_stall:
-            self.max_stall, self.max_stall_phase = stall, self.phase
+        if self._last is not None:
+            stall = now - self._last - TICK_MS / 1000
+            if stall > self.max_stall:
+                self.max_stall, self.max_stall_phase = stall, self.phase
+            kind = self.phase.partition(" ")[0]
+            self.by_kind[kind] = max(self.by_kind.get(kind, 0.0), stall)
         self._last = now
+
+
+def describe_lost(store: Any, row: dict[str, Any]) -> str:
+    """Why the store may lack a leg the switch lists: enough to find the cause."""
+    uuid = row["uuid"]
+    ended = [ch for ch in store.history if ch.uuid == uuid]
+    how = "in history" + (" (lost)" if ended and ended[0].lost else "") if ended else "unknown"
+    return (
+        f"lost {uuid} {row.get('name')} state={row.get('state')} created={row.get('created')} "
+        f"ended_memory={store.is_ended(uuid)} {how}"
+    )
+
+
+def describe_stale(store: Any, uuid: str) -> str:
+    ch = store.channels[uuid]
+    return f"stale {uuid} {ch.name} state={ch.state} spared={uuid in store.spared}"
 
 
 def rss_mb() -> float:
@@ -161,6 +188,7 @@ class Driver:
         self.tally = Tally()
         self.ready_count = 0  # READY transitions, counted on the Qt loop
         self.sim: SimulatorProcess | None = None
+        self.last_details: list[str] = []  # the legs the last check found lost or stale
 
     # --- the simulator -------------------------------------------------------------------
 
@@ -205,9 +233,13 @@ class Driver:
 
                 def resolved(text: str) -> None:
                     data = orjson.loads(text)
-                    truth = {row["uuid"] for row in data.get("rows", [])}
-                    held = set(self.monitor.store.channels)
-                    done.set_result((len(truth - held), len(held - truth)))
+                    rows = {row["uuid"]: row for row in data.get("rows", [])}
+                    store = self.monitor.store
+                    held = set(store.channels)
+                    lost_uuids, stale_uuids = set(rows) - held, held - set(rows)
+                    self.last_details = [describe_lost(store, rows[u]) for u in sorted(lost_uuids)]
+                    self.last_details += [describe_stale(store, u) for u in sorted(stale_uuids)]
+                    done.set_result((len(lost_uuids), len(stale_uuids)))
 
                 request.finished.connect(resolved)
                 request.failed.connect(lambda error: done.set_exception(RuntimeError(str(error))))
@@ -221,6 +253,8 @@ class Driver:
             if lost == 0 and stale == 0:
                 break
             time.sleep(1.0)
+        if lost or stale:
+            self.tally.details += self.last_details[:20]
         return lost, stale
 
     def record(self, name: str, recovered: bool) -> None:
@@ -231,8 +265,15 @@ class Driver:
         # later check, and would be counted once per check.
         tally.lost_channels = max(tally.lost_channels, lost)
         tally.stale_channels = max(tally.stale_channels, stale)
+        kind = tally.by_fault.setdefault(
+            name.partition(" ")[0], {"injected": 0, "survived": 0, "lost": 0, "stale": 0}
+        )
+        kind["injected"] += 1
+        kind["lost"] = max(kind["lost"], lost)
+        kind["stale"] = max(kind["stale"], stale)
         if recovered and lost == 0 and stale == 0:
             tally.faults_survived += 1
+            kind["survived"] += 1
         else:
             tally.failures.append(f"{name}: recovered={recovered} lost={lost} stale={stale}")
         print(f"{name}: recovered={recovered} lost={lost} stale={stale}", file=sys.stderr)
@@ -356,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     worker.join(timeout=30)
     tally: Tally = outcome.get("tally", driver.tally)
     tally.max_stall_ms = round(stall.max_stall * 1000, 1)
+    for kind, figures in tally.by_fault.items():
+        figures["max_stall_ms"] = round(stall.by_kind.get(kind, 0.0) * 1000, 1)
     result = asdict(tally)
     result.update(
         max_stall_phase=stall.max_stall_phase,

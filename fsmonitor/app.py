@@ -161,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser = build_parser()
     ns = parser.parse_args(argv)
+    if ns.host is not None and not ns.host.strip():
+        parser.error("--host must not be empty (a name or an address such as 127.0.0.1)")
     if ns.port is not None and not 0 < ns.port < 65536:
         parser.error("--port must be between 1 and 65535")
     if ns.after is not None and ns.screenshot is None:

@@ -55,8 +55,10 @@ Guarantees
       bytes of a frame that never completes are not progress.
     * A server that is not an Event Socket (anything but ``auth/request`` first, e.g. an HTTP
       server's ``HTTP/1.1 400 Bad Request``, or no greeting within ``auth_timeout``) ends in
-      FAILED with what it sent; retrying cannot help. ``last_error`` keeps the last failure
-      reason while RECONNECTING.
+      FAILED with what it sent; retrying cannot help. Silence at an address that greeted
+      this connection before is a frozen or overloaded switch (the kernel still accepts
+      while the process is stopped): it is retried with back-off. ``last_error`` keeps the
+      last failure reason while RECONNECTING.
     * Never more than ``slice_seconds`` (8 ms, plus one batch) of one turn of the event loop
       goes to received frames: a read holding thousands of events is worked off in slices,
       in order, continued by a zero-timeout timer (``esl-backlog``), so painting and timers

@@ -59,6 +59,16 @@ _FIRST_BYTES = 256
 _BEFORE_GREETING = frozenset({N.AUTH_REQUEST, N.RUDE_REJECTION, N.DISCONNECT_NOTICE})
 
 
+_ESL_START = b"Content-"
+
+
+def _may_be_esl(first: bytes) -> bool:
+    """Nothing yet, or the start of an ESL header block (a frozen switch may stop mid-way);
+    ``HTTP/1.1 400`` and the like are clearly something else."""
+    head = first[: len(_ESL_START)]
+    return _ESL_START.startswith(head)
+
+
 @dataclass(frozen=True)
 class ConnectionOptions:
     """Timeouts and policies; the defaults suit a real switch, tests pass short ones."""
@@ -185,6 +195,10 @@ class EslConnection(QObject):
         self._last_error: str | None = None
         self._last_error_kind: ErrorKind | None = None
         self._greeted = False  # auth/request seen on this transport
+        # An Event Socket has greeted us at this host:port before: silence after a later
+        # connect is a frozen or overloaded switch (the kernel still accepts), not a
+        # different service, so it is retried rather than given up on.
+        self._ever_greeted = False
         self._authenticated = False
         self._first_bytes = b""  # what came before the greeting, to say what the server is
         self.record_bytes: Callable[[bytes], None] | None = None
@@ -532,7 +546,11 @@ class EslConnection(QObject):
         if self._state is not S.AUTHENTICATING:
             return
         seconds = self.options.auth_timeout
-        if not self._greeted:
+        if not self._greeted and self._ever_greeted and _may_be_esl(self._first_bytes):
+            # An Event Socket answered here before: a switch that accepts and says nothing
+            # is frozen or overloaded, and comes back (SIGCONT, load gone): keep trying.
+            self._lost(messages.silent_switch(self.address, seconds), ErrorKind.TIMEOUT)
+        elif not self._greeted:
             # Connected, yet not a word of ESL: whatever listens there, retrying won't help.
             self._give_up(messages.no_greeting(self.address, seconds), ErrorKind.PROTOCOL)
         else:
@@ -671,7 +689,7 @@ class EslConnection(QObject):
         if self._state is not S.AUTHENTICATING or self._greeted:
             log.debug("%s: unexpected auth/request ignored", self.address)
             return
-        self._greeted = True
+        self._greeted = self._ever_greeted = True
         try:
             if self.user:
                 wire = bytes(Command.userauth(self.user, self.__password))

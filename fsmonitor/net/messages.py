@@ -70,6 +70,14 @@ def no_greeting(address: str, seconds: float) -> str:
     return f"{address}: no auth/request within {seconds:g} s: not an Event Socket?"
 
 
+def silent_switch(address: str, seconds: float) -> str:
+    """Accepted, then silent, at an address that greeted us before: not a different service."""
+    return (
+        f"{address} accepted the connection but said nothing within {seconds:g} s: "
+        "the switch is frozen or overloaded? retrying"
+    )
+
+
 def protocol_error(address: str, exc: EslProtocolError) -> str:
     return f"{address} sent data that is not ESL: {exc}"
 

@@ -93,7 +93,10 @@ class TrafficGenerator:
         self.calls = calls
         self.sw = calls.sw
         self.profile = profile
-        self.rng = random.Random(seed if seed is None else seed + 1)
+        # Its own stream, not ``Random(seed + 1)``: that is the switch's generator for seed + 1,
+        # so a simulator restarted with the next seed would hand out the previous one's call
+        # uuids again (a uuid FreeSWITCH never reuses, that a monitor rightly keeps as ended).
+        self.rng = random.Random(None if seed is None else f"traffic/{seed}")
         self._credit = 0.0
         self._last_tick = 0.0
         self._running = False

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.ui.common.fit import fit_line_edit
 from fsmonitor.ui.window.settings import Profile
+
+HOST_REQUIRED = "The host is required (a name or an address such as 127.0.0.1)."
 
 
 class ProfileDialog(QDialog):
@@ -41,19 +44,42 @@ class ProfileDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        # An empty host is refused here, where it is typed, not found out at connect time.
+        self.host_error = QLabel(HOST_REQUIRED, self)
+        self.host_error.setObjectName("hostError")
+        self.host_error.setStyleSheet("color: #c62828;")
+        self.host.textChanged.connect(self._check_host)
         form = QFormLayout(self)
         form.addRow("Name", self.name)
         form.addRow("Host", self.host)
+        form.addRow("", self.host_error)
         form.addRow("Port", self.port)
         form.addRow("User", self.user)
         form.addRow("Password", self.secret)
         form.addRow(self.remember_box)
         form.addRow(buttons)
+        self._check_host()
+
+    def host_ok(self) -> bool:
+        return bool(self.host.text().strip())
+
+    def _check_host(self) -> None:
+        ok = self.host_ok()
+        self.save_button.setEnabled(ok)
+        self.host_error.setVisible(not ok)
+
+    def accept(self) -> None:
+        if not self.host_ok():  # Enter in a field, or a caller: never save an empty host
+            self._check_host()
+            self.host.setFocus()
+            return
+        super().accept()
 
     def profile(self) -> Profile:
         return Profile(
             name=self.name.text().strip() or "profile",
-            host=self.host.text().strip() or "127.0.0.1",
+            host=self.host.text().strip(),
             port=self.port.value(),
             user=self.user.text().strip(),
         )

@@ -2,7 +2,9 @@
 
 Commands run through ``bgapi``, so a slow one (``originate`` without ``&park``, a long ``show``)
 never holds up the event stream or the window; several may run at once and each answer is
-printed under its own command line when it arrives. History is kept across sessions.
+printed under its own command line when it arrives. History is kept across sessions, except
+lines that carry a password, and not at all with "Save history" off (see
+:mod:`.console_history`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from PySide6.QtCore import QEvent, QObject, QSettings, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QCompleter,
     QHBoxLayout,
     QLabel,
@@ -28,12 +31,11 @@ from fsmonitor.net import Monitor
 from fsmonitor.ui.common.fields import mark_error
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
-from fsmonitor.ui.common.settings_values import list_value
 from fsmonitor.ui.common.theme import ThemeColour
+from fsmonitor.ui.docks import console_history
 
 HISTORY_LIMIT = 500
 OUTPUT_LINE_LIMIT = 20_000
-_SETTINGS_KEY = "console/history"
 
 # What the completer offers for the first word(s); uuid_* commands then complete live uuids.
 COMMON_COMMANDS = (
@@ -169,6 +171,13 @@ class ApiConsole(QWidget):
         self.run_button.clicked.connect(self.run_input)
         clear = QPushButton("Clear")
         clear.clicked.connect(self.output.clear)
+        self.save_history = QCheckBox("Save history")
+        self.save_history.setChecked(True)
+        self.save_history.setToolTip(
+            "Keep typed commands for the next session (lines with a password never are)"
+        )
+        self.save_history.toggled.connect(self._on_save_history)
+        self._settings: QSettings | None = None
         self.activity = QLabel()
         self.activity.setStyleSheet(f"color: {_MUTED};")
 
@@ -177,6 +186,7 @@ class ApiConsole(QWidget):
         row.addWidget(self.input, 1)
         row.addWidget(self.run_button)
         row.addWidget(clear)
+        row.addWidget(self.save_history)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.output, 1)
@@ -281,9 +291,19 @@ class ApiConsole(QWidget):
 
     # -------------------------------------------------------------------------- settings
     def save_state(self, settings: QSettings) -> None:
-        """Persist the command history."""
-        settings.setValue(_SETTINGS_KEY, list(self.input.history))
+        """Persist the command history (without lines that carry a password), or nothing
+        with "Save history" off."""
+        console_history.save(settings, self.input.history, self.save_history.isChecked())
 
     def restore_state(self, settings: QSettings) -> None:
         """Bring back the command history saved by :meth:`save_state`."""
-        self.input.set_history(list_value(settings, _SETTINGS_KEY))
+        self._settings = settings
+        self.save_history.blockSignals(True)
+        self.save_history.setChecked(console_history.save_enabled(settings))
+        self.save_history.blockSignals(False)
+        self.input.set_history(console_history.load(settings))
+
+    def _on_save_history(self, enabled: bool) -> None:
+        # Turning saving off clears what is on disk now, not at the end of the session.
+        if self._settings is not None:
+            console_history.save(self._settings, self.input.history, enabled)

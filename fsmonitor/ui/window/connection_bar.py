@@ -54,13 +54,28 @@ def format_uptime(msec: str | None, text: str | None) -> str:
     return text or ""
 
 
+#: States of a connection on its way back: the last failure stays on the indicator through
+#: them (not only for a few seconds in the status bar), until READY.
+RETRYING = frozenset(
+    {
+        ConnectionState.RECONNECTING,
+        ConnectionState.CONNECTING,
+        ConnectionState.AUTHENTICATING,
+        ConnectionState.SYNCING,
+    }
+)
+
+
 def state_text(state: ConnectionState, next_retry_at: float | None, error: str | None) -> str:
-    """The words on the indicator: 'reconnecting in 4 s', 'failed: wrong password'..."""
+    """The words on the indicator: 'reconnecting in 4 s: connection refused by…',
+    'failed: wrong password'..."""
     words = STATE_STYLE[state][2]
     if state is ConnectionState.RECONNECTING and next_retry_at is not None:
-        return f"reconnecting in {max(0, round(next_retry_at - time.time()))} s"
+        words = f"reconnecting in {max(0, round(next_retry_at - time.time()))} s"
     if state is ConnectionState.FAILED and error:
         return f"failed: {error}"
+    if state in RETRYING and error:
+        return f"{words}: {error}"
     return words
 
 
@@ -78,7 +93,7 @@ class ConnectionBar(QWidget):
         self.state_label = QLabel(self)
         self.state_label.setObjectName("connectionState")
         self.state_label.setMinimumWidth(150)
-        self.state_label.setMaximumWidth(420)
+        self.state_label.setMaximumWidth(520)
         self.server_label = QLabel(self)
         self.server_label.setObjectName("serverLabel")
         self.clock_label = QLabel(self)
@@ -106,7 +121,7 @@ class ConnectionBar(QWidget):
                 with contextlib.suppress(RuntimeError, TypeError):
                     signal.disconnect(slot)
         self._monitor = monitor
-        self._error = None
+        self._error = monitor.last_error if monitor is not None else None
         self._info = {}
         if monitor is not None:
             for signal, slot in self._connections(monitor):
@@ -149,7 +164,7 @@ class ConnectionBar(QWidget):
         retry = self._monitor.next_retry_at if self._monitor is not None else None
         text = state_text(self._state, retry, self._error)
         metrics = self.state_label.fontMetrics()
-        self.state_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, 400))
+        self.state_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, 500))
         self.state_label.setToolTip(self._error or text)
         self.state_label.setStyleSheet(f"color: {readable_hex(colour)}; font-weight: bold;")
 

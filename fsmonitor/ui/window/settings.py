@@ -214,6 +214,11 @@ class PasswordStore:
 
     def __init__(self, keyring_module: Keyring | None = None, use_keyring: bool = True) -> None:
         self._session: dict[str, str] = {}
+        # An environment password belongs to the connection it was given for (the first
+        # account it is used for): it is never sent to another server, and once that server
+        # rejected it, never sent again.
+        self._env_account: str | None = None
+        self._env_rejected = False
         self._keyring: Keyring | None = None
         if use_keyring:
             self._keyring = keyring_module if keyring_module is not None else _real_keyring()
@@ -224,10 +229,17 @@ class PasswordStore:
 
     def get(self, profile: Profile, env_var: str | None = None) -> str | None:
         """The password from (in order) the named env var, FSMONITOR_PASSWORD, this session,
-        the keyring; ``None`` means the user must be asked."""
-        for var in (env_var, PASSWORD_ENV):
-            if var and os.environ.get(var):
-                return os.environ[var]
+        the keyring; ``None`` means the user must be asked.
+
+        The environment password is offered only for the account it was first used for, and
+        not after `forget` (a rejection) for that account.
+        """
+        env = self._env_password(env_var)
+        if env is not None:
+            if self._env_account is None:
+                self._env_account = profile.account
+            if self._env_account == profile.account and not self._env_rejected:
+                return env
         if profile.account in self._session:
             return self._session[profile.account]
         if self._keyring is not None:
@@ -239,6 +251,13 @@ class PasswordStore:
             if value:
                 self._session[profile.account] = value
                 return str(value)
+        return None
+
+    @staticmethod
+    def _env_password(env_var: str | None) -> str | None:
+        for var in (env_var, PASSWORD_ENV):
+            if var and os.environ.get(var):
+                return os.environ[var]
         return None
 
     def put(self, profile: Profile, password: str, remember: bool = True) -> bool:
@@ -257,8 +276,11 @@ class PasswordStore:
         return True
 
     def forget(self, profile: Profile) -> None:
-        """Drop a password that turned out wrong, so the next attempt asks again."""
+        """Drop a password that turned out wrong, so the next attempt asks again (an
+        environment password too: it is not resent)."""
         self._session.pop(profile.account, None)
+        if profile.account == self._env_account:
+            self._env_rejected = True
         if self._keyring is not None:
             try:
                 self._keyring.delete_password(KEYRING_SERVICE, profile.account)
