@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from fsmonitor.core.estate import Estate
 from fsmonitor.core.store import ChannelStore
 from fsmonitor.esl import Event
 from fsmonitor.esl import headers as h
@@ -117,11 +118,13 @@ class FakeMonitor(QObject):
     error = Signal(str)
     serverInfo = Signal(dict)
     retryScheduled = Signal(float)
+    estateChanged = Signal(list)
 
     def __init__(self, answer: Answer | None = None) -> None:
         super().__init__()
         self.connection = FakeConnection(answer)
         self.store = ChannelStore()
+        self.estate = Estate()
         self.server_info: dict[str, Any] = {}
         self.last_error: str | None = None
         self.last_error_kind: Any = None

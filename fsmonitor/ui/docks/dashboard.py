@@ -34,6 +34,7 @@ from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.common.settings_values import int_value
 from fsmonitor.ui.common.sparkline import Sparkline
 from fsmonitor.ui.common.theme import ERROR, MUTED, ThemeColour
+from fsmonitor.ui.docks.estate.gateway_figures import GatewayFiguresWidget
 
 MAX_REFRESH_HZ = 4
 """At most this many renders a second: the figures tick (`FiguresTick`) is slower still."""
@@ -125,6 +126,11 @@ class DashboardWidget(QWidget):
         causes_title.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
         causes_layout.addWidget(causes_title)
         causes_layout.addWidget(self.causes, 1)
+        gateways_title = QLabel("Per gateway")
+        gateways_title.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
+        self.gateway_figures = GatewayFiguresWidget(monitor, causes_box)
+        causes_layout.addWidget(gateways_title)
+        causes_layout.addWidget(self.gateway_figures, 1)
 
         self.concurrency_chart = Sparkline("Concurrent channels", "#2471a3", DEFAULT_WINDOW)
         self.cps_chart = Sparkline("Calls per second", "#27ae60", DEFAULT_WINDOW)
