@@ -59,7 +59,9 @@ from fsmonitor.core.history import (
 from fsmonitor.esl.causes import HANGUP_CAUSES
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
+from fsmonitor.ui.common.elided_label import ElidedLabel
 from fsmonitor.ui.common.settings_values import int_value
+from fsmonitor.ui.common.theme import MUTED, ThemeColour
 from fsmonitor.ui.docks.history_export import export_history_csv, export_history_json
 from fsmonitor.ui.docks.history_model import HistoryTableModel, format_time
 
@@ -127,9 +129,17 @@ class _Search(QRunnable):
         )
 
 
+_MUTED = ThemeColour(MUTED)
+
+
+def _caption_style() -> str:
+    """Muted but readable under the palette in force (``palette(mid)`` is not, in dark)."""
+    return f"color: {_MUTED}; font-size: 9pt;"
+
+
 def _caption(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("color: palette(mid); font-size: 9pt;")
+    label.setStyleSheet(_caption_style())
     return label
 
 
@@ -140,7 +150,8 @@ class FiguresBar(QFrame):
         super().__init__(parent)
         self.setObjectName("historyFigures")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = _caption("Figures for this period")
+        self.title = ElidedLabel("Figures for this period")  # the tooltip says it all
+        self.title.setStyleSheet(_caption_style())
         self.setToolTip(
             "The dashboard's figures for the chosen range, from the history: call attempts "
             "(B-legs and lost legs are not counted), answered, ASR, average duration and the "
@@ -167,7 +178,7 @@ class FiguresBar(QFrame):
             layout.addWidget(value)
         layout.addSpacing(12)
         layout.addWidget(_caption("Top causes"))
-        self.causes = QLabel("–")
+        self.causes = ElidedLabel("–")  # as long as the causes: must not widen the dock
         self.causes.setObjectName("figure_causes")
         layout.addWidget(self.causes, 1)
 
@@ -222,7 +233,7 @@ class CallTimeline(QWidget):
             f"{format_time(record.created_at)} – {format_time(record.ended_at)}, "
             f"{format_duration(record.duration)}{talk}<br>"
             f"{cause}{code}: {record.cause_text or '–'}<br>"
-            f"<span style='color: palette(mid)'>{record.uuid}</span>"
+            f"<span style='color: {_MUTED}'>{record.uuid}</span>"
         )
         items = [
             QTreeWidgetItem(
@@ -272,6 +283,13 @@ class HistoryPanel(QWidget):
             self.cause.setItemData(
                 self.cause.count() - 1, describe_cause(cause), Qt.ItemDataRole.ToolTipRole
             )
+        # Sized for "any cause", not the longest cause name (which would widen the dock); the
+        # list that drops down is as wide as its longest name.
+        self.cause.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.cause.setMinimumContentsLength(len("any cause") + 4)
+        self.cause.view().setMinimumWidth(self.cause.view().sizeHintForColumn(0) + 24)
         self.switch = QComboBox()
         self.switch.setObjectName("historySwitch")
         self.switch.addItem("every switch", "")

@@ -190,7 +190,8 @@ def estate_table(model: EstateTableModel[Any], widths: Sequence[int] = ()) -> QT
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for column, width in enumerate(widths):
-        header.resizeSection(column, width)
+        # Never narrower than the header's own title and sort arrow ("Members" was cut).
+        header.resizeSection(column, max(width, header.sectionSizeHint(column)))
     return table
 
 

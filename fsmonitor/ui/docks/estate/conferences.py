@@ -115,6 +115,7 @@ class ConferencesView(EstateView):
         bar.addWidget(QLabel("Record to:"))
         self.record_path = QLineEdit(RECORD_TEMPLATE)
         self.record_path.setToolTip("Path on the switch; {conference} and {time} are filled in")
+        self.record_path.setCursorPosition(0)  # show where the file goes, not its tail
         bar.addWidget(self.record_path, 1)
         self.layout_.addLayout(bar)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._refresh_members())
