@@ -4,6 +4,7 @@ every dock open while calls flow (the suite fails on any Qt warning)."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -200,3 +201,52 @@ def test_history_captions_are_readable(
         panel.deleteLater()
     finally:
         app.setPalette(before)
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.WARNING and record.name.startswith("fsmonitor")
+    ]
+
+
+def test_closes_cleanly_with_every_dock_shown_while_calls_flow(
+    qtbot: Any, window: MainWindow, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    for spec in PANELS:
+        dock = window.dock(spec.key)
+        dock.show()
+        dock.raise_()
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=WAIT)
+    monitor = window.monitor
+    assert monitor is not None
+    with qtbot.waitSignal(monitor.destroyed, timeout=WAIT):  # closed, then deleted
+        window.close()
+    assert window.monitor is None
+    assert _warnings(caplog) == []
+
+
+def test_closing_right_after_ready_logs_no_estate_warning(
+    qtbot: Any, tmp_settings: Any, tmp_path: Path, sim: SimThread, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The estate snapshot is still being read when READY is reached: a user closing the
+    window then must not find "Estate not updated: … disconnected" in the log."""
+    caplog.set_level(logging.WARNING)
+    win = MainWindow(
+        Settings(tmp_settings), PasswordStore(use_keyring=False), history_path=tmp_path / "h.db"
+    )
+    win.persist = False
+    qtbot.addWidget(win)
+    win.show()
+    win.connect_profile(Profile("sim", "127.0.0.1", sim.port), password="ClueCon")
+    qtbot.waitUntil(
+        lambda: win.monitor is not None and win.monitor.connection.state is ConnectionState.READY,
+        timeout=WAIT,
+    )
+    monitor = win.monitor
+    assert monitor is not None
+    with qtbot.waitSignal(monitor.destroyed, timeout=WAIT):
+        win.close()
+    assert _warnings(caplog) == []
