@@ -250,3 +250,15 @@ def test_closing_right_after_ready_logs_no_estate_warning(
     with qtbot.waitSignal(monitor.destroyed, timeout=WAIT):
         win.close()
     assert _warnings(caplog) == []
+
+
+def test_history_search_fields_show_their_whole_placeholder(window: MainWindow) -> None:
+    from fsmonitor.ui.common.fit import width_for_text
+
+    panel = window.panel("history")
+    assert isinstance(panel, HistoryPanel)
+    window.dock("history").show()
+    window.dock("history").raise_()
+    QApplication.processEvents()
+    for edit in (panel.number, panel.name):
+        assert edit.width() >= width_for_text(edit, edit.placeholderText()), edit.objectName()

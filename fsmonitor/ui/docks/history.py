@@ -60,6 +60,7 @@ from fsmonitor.esl.causes import HANGUP_CAUSES
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.elided_label import ElidedLabel
+from fsmonitor.ui.common.fit import fit_line_edit
 from fsmonitor.ui.common.settings_values import int_value
 from fsmonitor.ui.common.theme import MUTED, ThemeColour
 from fsmonitor.ui.docks.history_export import export_history_csv, export_history_json
@@ -269,12 +270,12 @@ class HistoryPanel(QWidget):
 
         self.number = QLineEdit()
         self.number.setObjectName("historyNumber")
-        self.number.setPlaceholderText("caller or destination number")
+        self.number.setPlaceholderText("caller or destination")  # the caption says "Number"
         self.anywhere = QCheckBox("anywhere")
         self.anywhere.setToolTip("Match the digits anywhere in the number, not only at its start")
         self.name = QLineEdit()
         self.name.setObjectName("historyName")
-        self.name.setPlaceholderText("caller name contains")
+        self.name.setPlaceholderText("part of the caller name")
         self.cause = QComboBox()
         self.cause.setObjectName("historyCause")
         self.cause.addItem("any cause", "")
@@ -325,14 +326,17 @@ class HistoryPanel(QWidget):
         form.addWidget(_caption("Cause"), 0, 5)
         form.addWidget(self.cause, 0, 6)
         form.addWidget(_caption("Switch"), 1, 0)
-        form.addWidget(self.switch, 1, 1, 1, 2)
-        form.addWidget(_caption("When"), 1, 3)
+        # One line of its own across the row above: in the grid's columns the dates made the
+        # dock (and so the window) wider than a 1280 px screen.
         when = QHBoxLayout()
+        when.addWidget(self.switch, 1)
+        when.addSpacing(8)
+        when.addWidget(_caption("When"))
         when.addWidget(self.range)
         when.addWidget(self.since)
         when.addWidget(_caption("to"))
         when.addWidget(self.until)
-        form.addLayout(when, 1, 4, 1, 3)
+        form.addLayout(when, 1, 1, 1, 6)
         buttons = QHBoxLayout()
         buttons.addWidget(self.search_button)
         buttons.addWidget(self.status, 1)
@@ -367,6 +371,7 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.figures)
 
         for line in (self.number, self.name):
+            fit_line_edit(line)  # the placeholder says what to type: show it whole
             line.returnPressed.connect(self.search)
         self.search_button.clicked.connect(self.search)
         self.range.currentIndexChanged.connect(self._on_range)
