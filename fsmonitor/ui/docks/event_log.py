@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.esl import Event
 from fsmonitor.esl import headers as h
+from fsmonitor.esl import modules as mod
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.settings_values import str_value
 from fsmonitor.ui.common.timers import named_timer
@@ -44,6 +45,21 @@ FILTER_DELAY_MS = 250
 _SETTINGS_GROUP = "event_log"
 ALL_EVENTS = "ALL"
 
+
+#: What a module's event (``CUSTOM callcenter::info``, ``conference::maintenance``…) shows in
+#: Details: without them those rows had an empty Details column, which read as broken.
+_ESTATE_SUMMARY: tuple[str, ...] = (
+    mod.GATEWAY,
+    mod.GATEWAY_STATE,
+    mod.REG_FROM_USER,
+    mod.CONF_NAME,
+    mod.CONF_ACTION,
+    mod.CC_QUEUE,
+    mod.CC_ACTION,
+    mod.CC_AGENT,
+    mod.FIFO_NAME,
+    mod.FIFO_ACTION,
+)
 
 #: What a row keeps once its full headers are forgotten: the table's columns and filters.
 _BRIEF_HEADERS: tuple[str, ...] = (
@@ -60,6 +76,7 @@ _BRIEF_HEADERS: tuple[str, ...] = (
     h.APPLICATION,
     h.APPLICATION_DATA,
     h.OTHER_LEG_UNIQUE_ID,
+    *_ESTATE_SUMMARY,
 )
 _BRIEF_INDEX = {name: index for index, name in enumerate(_BRIEF_HEADERS)}
 _BODY_PREVIEW = 120
@@ -166,6 +183,8 @@ def event_summary(event: LoggedEvent) -> str:
     other = event.get(h.OTHER_LEG_UNIQUE_ID)
     if other:
         parts.append(f"other leg {other}")
+    if event.subclass:
+        parts[:0] = [value for header in _ESTATE_SUMMARY if (value := event.get(header))]
     if not parts and event.body:
         parts.append(event.body.strip().splitlines()[0][:120] if event.body.strip() else "")
     return " · ".join(p for p in parts if p)
