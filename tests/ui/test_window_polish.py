@@ -262,3 +262,22 @@ def test_history_search_fields_show_their_whole_placeholder(window: MainWindow) 
     QApplication.processEvents()
     for edit in (panel.number, panel.name):
         assert edit.width() >= width_for_text(edit, edit.placeholderText()), edit.objectName()
+
+
+def test_dashboard_tiles_show_their_whole_lines_at_the_default_size(
+    qtbot: Any, window: MainWindow
+) -> None:
+    dashboard = window.panel("dashboard")
+    assert isinstance(dashboard, DashboardWidget)
+    assert window.width() == 1560
+    qtbot.waitUntil(lambda: dashboard.calls.detail.text() != "", timeout=WAIT)
+    # Lines as long as a busy switch makes them (the ASR one is the longest there is).
+    dashboard.cps.set("12.5", "last s 12 · 60 s 10.5 · legs/s 25.0")
+    dashboard.asr.set("50 %", "4/8 in 15 min (under 10: not judged)")
+    dashboard.calls.set("1,234", "12,345 since start")
+
+    def elided() -> list[str]:
+        return [tile.detail.text() for tile in dashboard.tiles if tile.detail.is_elided()]
+
+    # Layout requests travel up one level per event-loop pass: wait for them to settle.
+    qtbot.waitUntil(lambda: elided() == [], timeout=2_000)
