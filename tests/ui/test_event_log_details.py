@@ -3,13 +3,17 @@ gateway) is about: those rows used to show an empty Details column."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from helpers.ui_panes import FakeMonitor
 
 from fsmonitor.esl import Event
 from fsmonitor.esl import events as ev
 from fsmonitor.esl import headers as h
 from fsmonitor.esl import modules as mod
-from fsmonitor.ui.docks.event_log import LoggedEvent, event_summary
+from fsmonitor.ui.docks.event_log import EVENT_COLUMNS, EventLogView, LoggedEvent, event_summary
+from fsmonitor.ui.tables.uuid_delegate import UUID_COLUMN_WIDTH, UuidDelegate
 
 
 def _custom(subclass: str, **headers: str) -> Event:
@@ -62,3 +66,12 @@ def test_channel_event_details_unchanged() -> None:
         }
     )
     assert event_summary(LoggedEvent(event)) == "sofia/internal/1000@127.0.0.1"
+
+
+def test_uuid_column_reads_like_the_channel_tables(qtbot: Any) -> None:
+    """Both ends of the UUID, the same width as in the channel table: the rest is Details'."""
+    view = EventLogView(FakeMonitor())  # type: ignore[arg-type]
+    qtbot.addWidget(view)
+    column = [c.title for c in EVENT_COLUMNS].index("Unique-ID")
+    assert isinstance(view.table.itemDelegateForColumn(column), UuidDelegate)
+    assert view.table.horizontalHeader().sectionSize(column) == UUID_COLUMN_WIDTH

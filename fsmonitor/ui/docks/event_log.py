@@ -36,6 +36,7 @@ from fsmonitor.net import Monitor
 from fsmonitor.ui.common.settings_values import str_value
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
+from fsmonitor.ui.tables.uuid_delegate import UUID_COLUMN_WIDTH, UuidDelegate
 
 DEFAULT_CAPACITY = 5000
 RAW_KEEP = 300
@@ -206,6 +207,7 @@ EVENT_COLUMNS: tuple[Column[LoggedEvent], ...] = (
     Column("Unique-ID", lambda e: e.unique_id or ""),
     Column("Details", event_summary),
 )
+_UUID_COLUMN = 2
 
 
 def make_event_filter(names: str, uuid: str) -> Callable[[LoggedEvent], bool] | None:
@@ -248,7 +250,8 @@ class EventLogView(QWidget):
         self.pause.setToolTip("Freeze the list; events keep being collected (bounded)")
         self.pause.toggled.connect(self.set_paused)
         self.name_filter = QLineEdit()
-        self.name_filter.setPlaceholderText("Event names, e.g. CHANNEL_ANSWER, HANGUP")
+        self.name_filter.setPlaceholderText("Event names, e.g. HANGUP")
+        self.name_filter.setToolTip("Event names or parts of them, e.g. CHANNEL_ANSWER, HANGUP")
         self.name_filter.setClearButtonEnabled(True)
         self.uuid_filter = QLineEdit()
         self.uuid_filter.setPlaceholderText("UUID (or part of it)")
@@ -277,7 +280,10 @@ class EventLogView(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((95, 200, 280)):
+        # The UUID as in the channel table (both ends, elided in the middle, whole on hover):
+        # a full-width UUID column left Details, the column that says what happened, a sliver.
+        self.table.setItemDelegateForColumn(_UUID_COLUMN, UuidDelegate(self.table))
+        for column, width in enumerate((95, 230, UUID_COLUMN_WIDTH)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
