@@ -281,3 +281,20 @@ def test_dashboard_tiles_show_their_whole_lines_at_the_default_size(
 
     # Layout requests travel up one level per event-loop pass: wait for them to settle.
     qtbot.waitUntil(lambda: elided() == [], timeout=2_000)
+
+
+def test_registration_expiry_is_in_view_at_the_default_size(qtbot: Any, window: MainWindow) -> None:
+    """The column that says a phone is about to drop must not sit past the dock's right edge."""
+    dock = window.dock("registrations")
+    dock.show()
+    dock.raise_()
+    panel = window.panel("registrations")
+    assert isinstance(panel, EstateView)
+    table = panel.tables[0]
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0 and table.isVisible(), timeout=WAIT)
+    header = table.horizontalHeader()
+    titles = [table.model().headerData(c, header.orientation()) for c in range(header.count())]
+    expires = titles.index("Expires")
+    assert header.sectionViewportPosition(expires) + header.sectionSize(expires) <= (
+        table.viewport().width()
+    )

@@ -66,7 +66,8 @@ class EstateRegistrationsView(EstateView):
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter by user, contact, user agent, IP…")
         self.model: EstateTableModel[Registration] = EstateTableModel(REGISTRATION_COLUMNS, self)
-        self.table = self.add_table(self.model, (150, 220, 150, 130, 80))
+        # Narrow enough that Expires (is it about to drop?) is in view in the default layout.
+        self.table = self.add_table(self.model, (140, 200, 120, 130, 80))
         self.layout_.addWidget(self.table, 1)
 
     def refresh(self) -> None:
