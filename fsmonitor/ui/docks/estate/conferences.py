@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton
 
 from fsmonitor.core.estate_model import Conference, ConferenceMember
 from fsmonitor.esl import estate_commands as ec
+from fsmonitor.esl import modules
 from fsmonitor.ui.docks.estate.base import (
     BAD,
     LIT,
@@ -88,6 +89,7 @@ class ConferencesView(EstateView):
     """Conferences above, the selected conference's members below, actions in a bar."""
 
     settings_group = "estate-conferences"
+    module = modules.MOD_CONFERENCE
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter conferences…")

@@ -11,6 +11,7 @@ import time
 from PySide6.QtGui import QColor
 
 from fsmonitor.core.estate_model import EstateChange, EstateKind, Registration
+from fsmonitor.esl import modules
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.docks.estate.base import BAD, WARN, EstateColumn, EstateTableModel, EstateView
 
@@ -62,6 +63,7 @@ class EstateRegistrationsView(EstateView):
     """One row per ``user@realm``."""
 
     settings_group = "estate-registrations"
+    module = modules.MOD_SOFIA
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter by user, contact, user agent, IP…")
