@@ -69,7 +69,7 @@ class EstateRegistrationsView(EstateView):
         self.filter.setPlaceholderText("Filter by user, contact, user agent, IP…")
         self.model: EstateTableModel[Registration] = EstateTableModel(REGISTRATION_COLUMNS, self)
         # Narrow enough that Expires (is it about to drop?) is in view in the default layout.
-        self.table = self.add_table(self.model, (140, 200, 120, 130, 80))
+        self.table = self.add_table(self.model, (130, 190, 110, 130, 80))
         self.layout_.addWidget(self.table, 1)
 
     def refresh(self) -> None:
