@@ -19,7 +19,7 @@ from fsmonitor.net import ConnectionState
 from fsmonitor.sim import SimThread
 from fsmonitor.ui.common.elided_label import ElidedLabel
 from fsmonitor.ui.common.theme import contrast_ratio, dark_palette, light_palette
-from fsmonitor.ui.docks.dashboard import DashboardWidget
+from fsmonitor.ui.docks.dashboard import DashboardWidget, _causes_html
 from fsmonitor.ui.docks.estate import ConferencesView
 from fsmonitor.ui.docks.estate.base import EstateView
 from fsmonitor.ui.docks.history import HistoryPanel
@@ -68,6 +68,16 @@ def _fill_with_long_figures(window: MainWindow) -> None:
     assert isinstance(dashboard, DashboardWidget)
     for tile in dashboard.tiles:
         tile.set("12,345", "last s 123 · 60 s 123.4 · legs/s 246.8 (under 10: not judged)")
+    long_causes = (
+        ("INCOMPATIBLE_DESTINATION", 12_345),
+        ("REDIRECTION_TO_NEW_DESTINATION", 12_345),
+        ("RECOVERY_ON_TIMER_EXPIRE", 12_345),
+    )
+    dashboard.causes.setText(_causes_html(long_causes, 37_035))
+    window.connection_bar.server_label.setText(
+        "pbx-frankfurt-01.carrier.example.com  ·  "
+        "FreeSWITCH 1.10.12-release-10222002881-a88d069d6f~64bit"
+    )
     history = window.panel("history")
     assert isinstance(history, HistoryPanel)
     causes = tuple(
@@ -90,7 +100,14 @@ def test_window_fits_a_1280_px_screen_with_long_figures(
     for spec in PANELS:
         window.dock(spec.key).show()
     QApplication.processEvents()
-    assert window.minimumSizeHint().width() <= SMALL_SCREEN_WIDTH
+    widths = {spec.key: window.dock(spec.key).minimumSizeHint().width() for spec in PANELS}
+    widths |= {
+        "statusbar": window.statusBar().minimumSizeHint().width(),
+        "connection": window.connection_toolbar.minimumSizeHint().width(),
+        "actions": window.actions_toolbar.minimumSizeHint().width(),
+        "central": window.centralWidget().minimumSizeHint().width(),
+    }
+    assert window.minimumSizeHint().width() <= SMALL_SCREEN_WIDTH, widths
     window.resize(SMALL_SCREEN_WIDTH, 900)
     qtbot.waitUntil(lambda: window.width() == SMALL_SCREEN_WIDTH, timeout=WAIT)
 
