@@ -75,3 +75,15 @@ def test_uuid_column_reads_like_the_channel_tables(qtbot: Any) -> None:
     column = [c.title for c in EVENT_COLUMNS].index("Unique-ID")
     assert isinstance(view.table.itemDelegateForColumn(column), UuidDelegate)
     assert view.table.horizontalHeader().sectionSize(column) == UUID_COLUMN_WIDTH
+
+
+def test_filter_placeholders_show_whole(qtbot: Any) -> None:
+    from fsmonitor.ui.common.fit import width_for_text
+
+    view = EventLogView(FakeMonitor())  # type: ignore[arg-type]
+    qtbot.addWidget(view)
+    view.resize(700, 320)
+    view.show()
+    qtbot.waitExposed(view)
+    for edit in (view.name_filter, view.uuid_filter):
+        assert edit.width() >= width_for_text(edit, edit.placeholderText())

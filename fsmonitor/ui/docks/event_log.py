@@ -33,6 +33,7 @@ from fsmonitor.esl import Event
 from fsmonitor.esl import headers as h
 from fsmonitor.esl import modules as mod
 from fsmonitor.net import Monitor
+from fsmonitor.ui.common.fit import fit_line_edit
 from fsmonitor.ui.common.settings_values import str_value
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
@@ -256,6 +257,8 @@ class EventLogView(QWidget):
         self.uuid_filter = QLineEdit()
         self.uuid_filter.setPlaceholderText("UUID (or part of it)")
         self.uuid_filter.setClearButtonEnabled(True)
+        for edit in (self.name_filter, self.uuid_filter):
+            fit_line_edit(edit)  # the placeholder says what to type: show it whole
         self.all_events = QCheckBox("All events")
         self.all_events.setToolTip(
             "Also subscribe to every other event (event json ALL); more traffic for the app"
