@@ -127,8 +127,15 @@ class EstateSync(QObject):
                 done(str(text))
 
         def failed(error: object) -> None:
-            if generation == self._generation:
-                self._fail(generation, f"{command.args}: {error}")
+            if generation != self._generation:
+                return
+            if self.connection.state is not ConnectionState.READY:
+                # The connection went (closed, or lost): nothing failed that READY's resync
+                # will not redo, so no warning; only stop the run.
+                self._generation += 1
+                self._held = None
+                return
+            self._fail(generation, f"{command.args}: {error}")
 
         request.finished.connect(finished)
         request.failed.connect(failed)

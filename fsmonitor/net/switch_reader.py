@@ -56,7 +56,12 @@ class SwitchStatusReader(QObject):
         # gets the probe's budget: a switch that stops answering is caught as soon as before.
         request = self._connection.api(STATUS_API, timeout=self._connection.options.probe_timeout)
         request.finished.connect(self._on_status_reply)
-        request.failed.connect(lambda error: log.warning("api status failed: %s", error))
+        request.failed.connect(self._on_status_failed)
+
+    def _on_status_failed(self, error: object) -> None:
+        # Closed or lost before the reply: not worth a warning (the next READY asks again).
+        if self._connection.state is ConnectionState.READY:
+            log.warning("api status failed: %s", error)
 
     def _on_status_reply(self, text: object) -> None:
         try:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from fsmonitor.core.estate import Estate
 from fsmonitor.esl import EslParser, Event
+from fsmonitor.esl.modules import MOD_CALLCENTER, MOD_CONFERENCE, MOD_FIFO, MOD_SOFIA
 from helpers.ui_panes import Answer, FakeMonitor
 
 CAPTURES = Path(__file__).resolve().parent.parent / "data" / "esl-captures-estate"
@@ -34,6 +35,8 @@ class FakeEstateSync(QObject):
         super().__init__()
         self.following = False
         self.syncs = 0
+        # The recordings' switch had every estate module loaded.
+        self.loaded_modules = [MOD_SOFIA, MOD_CONFERENCE, MOD_CALLCENTER, MOD_FIFO]
 
     def start(self) -> None:
         self.following = True

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsmonitor.ui.common.theme import MUTED, ThemeColour
 from fsmonitor.ui.window.history_keeper import Retention
 
 MAX_DAYS = 36_500
@@ -54,7 +55,7 @@ class PreferencesDialog(QDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         where.setWordWrap(True)
         hint = QLabel("Older calls are removed at once and then every hour.")
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setStyleSheet(f"color: {ThemeColour(MUTED)};")  # palette(mid) is unreadable in dark
         form = QFormLayout(self)
         form.addRow("Keep calls for", self.days)
         form.addRow("Keep at most", self.rows)

@@ -29,6 +29,7 @@ from fsmonitor.core.causes import describe_cause
 from fsmonitor.core.figures import ASR_MIN_SAMPLE, Figures
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
+from fsmonitor.ui.common.elided_label import ElidedLabel
 from fsmonitor.ui.common.figures_text import format_count, format_rate
 from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.common.settings_values import int_value
@@ -64,7 +65,7 @@ class Tile(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.value.setFont(font)
-        self.detail = QLabel("")
+        self.detail = ElidedLabel("")  # its text grows at run time: never widen the dock
         self.detail.setStyleSheet(f"color: {_CAPTION}; font-size: 8pt;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)

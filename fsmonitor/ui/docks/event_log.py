@@ -31,10 +31,13 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.esl import Event
 from fsmonitor.esl import headers as h
+from fsmonitor.esl import modules as mod
 from fsmonitor.net import Monitor
+from fsmonitor.ui.common.fit import fit_line_edit
 from fsmonitor.ui.common.settings_values import str_value
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
+from fsmonitor.ui.tables.uuid_delegate import UUID_COLUMN_WIDTH, UuidDelegate
 
 DEFAULT_CAPACITY = 5000
 RAW_KEEP = 300
@@ -44,6 +47,21 @@ FILTER_DELAY_MS = 250
 _SETTINGS_GROUP = "event_log"
 ALL_EVENTS = "ALL"
 
+
+#: What a module's event (``CUSTOM callcenter::info``, ``conference::maintenance``…) shows in
+#: Details: without them those rows had an empty Details column, which read as broken.
+_ESTATE_SUMMARY: tuple[str, ...] = (
+    mod.GATEWAY,
+    mod.GATEWAY_STATE,
+    mod.REG_FROM_USER,
+    mod.CONF_NAME,
+    mod.CONF_ACTION,
+    mod.CC_QUEUE,
+    mod.CC_ACTION,
+    mod.CC_AGENT,
+    mod.FIFO_NAME,
+    mod.FIFO_ACTION,
+)
 
 #: What a row keeps once its full headers are forgotten: the table's columns and filters.
 _BRIEF_HEADERS: tuple[str, ...] = (
@@ -60,6 +78,7 @@ _BRIEF_HEADERS: tuple[str, ...] = (
     h.APPLICATION,
     h.APPLICATION_DATA,
     h.OTHER_LEG_UNIQUE_ID,
+    *_ESTATE_SUMMARY,
 )
 _BRIEF_INDEX = {name: index for index, name in enumerate(_BRIEF_HEADERS)}
 _BODY_PREVIEW = 120
@@ -166,6 +185,8 @@ def event_summary(event: LoggedEvent) -> str:
     other = event.get(h.OTHER_LEG_UNIQUE_ID)
     if other:
         parts.append(f"other leg {other}")
+    if event.subclass:
+        parts[:0] = [value for header in _ESTATE_SUMMARY if (value := event.get(header))]
     if not parts and event.body:
         parts.append(event.body.strip().splitlines()[0][:120] if event.body.strip() else "")
     return " · ".join(p for p in parts if p)
@@ -187,6 +208,7 @@ EVENT_COLUMNS: tuple[Column[LoggedEvent], ...] = (
     Column("Unique-ID", lambda e: e.unique_id or ""),
     Column("Details", event_summary),
 )
+_UUID_COLUMN = 2
 
 
 def make_event_filter(names: str, uuid: str) -> Callable[[LoggedEvent], bool] | None:
@@ -229,11 +251,14 @@ class EventLogView(QWidget):
         self.pause.setToolTip("Freeze the list; events keep being collected (bounded)")
         self.pause.toggled.connect(self.set_paused)
         self.name_filter = QLineEdit()
-        self.name_filter.setPlaceholderText("Event names, e.g. CHANNEL_ANSWER, HANGUP")
+        self.name_filter.setPlaceholderText("Event names, e.g. HANGUP")
+        self.name_filter.setToolTip("Event names or parts of them, e.g. CHANNEL_ANSWER, HANGUP")
         self.name_filter.setClearButtonEnabled(True)
         self.uuid_filter = QLineEdit()
         self.uuid_filter.setPlaceholderText("UUID (or part of it)")
         self.uuid_filter.setClearButtonEnabled(True)
+        for edit in (self.name_filter, self.uuid_filter):
+            fit_line_edit(edit)  # the placeholder says what to type: show it whole
         self.all_events = QCheckBox("All events")
         self.all_events.setToolTip(
             "Also subscribe to every other event (event json ALL); more traffic for the app"
@@ -258,7 +283,10 @@ class EventLogView(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((95, 200, 280)):
+        # The UUID as in the channel table (both ends, elided in the middle, whole on hover):
+        # a full-width UUID column left Details, the column that says what happened, a sliver.
+        self.table.setItemDelegateForColumn(_UUID_COLUMN, UuidDelegate(self.table))
+        for column, width in enumerate((95, 230, UUID_COLUMN_WIDTH)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)

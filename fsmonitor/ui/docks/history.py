@@ -59,7 +59,10 @@ from fsmonitor.core.history import (
 from fsmonitor.esl.causes import HANGUP_CAUSES
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
+from fsmonitor.ui.common.elided_label import ElidedLabel
+from fsmonitor.ui.common.fit import fit_line_edit
 from fsmonitor.ui.common.settings_values import int_value
+from fsmonitor.ui.common.theme import MUTED, ThemeColour
 from fsmonitor.ui.docks.history_export import export_history_csv, export_history_json
 from fsmonitor.ui.docks.history_model import HistoryTableModel, format_time
 
@@ -127,9 +130,17 @@ class _Search(QRunnable):
         )
 
 
+_MUTED = ThemeColour(MUTED)
+
+
+def _caption_style() -> str:
+    """Muted but readable under the palette in force (``palette(mid)`` is not, in dark)."""
+    return f"color: {_MUTED}; font-size: 9pt;"
+
+
 def _caption(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("color: palette(mid); font-size: 9pt;")
+    label.setStyleSheet(_caption_style())
     return label
 
 
@@ -140,7 +151,8 @@ class FiguresBar(QFrame):
         super().__init__(parent)
         self.setObjectName("historyFigures")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = _caption("Figures for this period")
+        self.title = ElidedLabel("Figures for this period")  # the tooltip says it all
+        self.title.setStyleSheet(_caption_style())
         self.setToolTip(
             "The dashboard's figures for the chosen range, from the history: call attempts "
             "(B-legs and lost legs are not counted), answered, ASR, average duration and the "
@@ -167,7 +179,7 @@ class FiguresBar(QFrame):
             layout.addWidget(value)
         layout.addSpacing(12)
         layout.addWidget(_caption("Top causes"))
-        self.causes = QLabel("–")
+        self.causes = ElidedLabel("–")  # as long as the causes: must not widen the dock
         self.causes.setObjectName("figure_causes")
         layout.addWidget(self.causes, 1)
 
@@ -222,7 +234,7 @@ class CallTimeline(QWidget):
             f"{format_time(record.created_at)} – {format_time(record.ended_at)}, "
             f"{format_duration(record.duration)}{talk}<br>"
             f"{cause}{code}: {record.cause_text or '–'}<br>"
-            f"<span style='color: palette(mid)'>{record.uuid}</span>"
+            f"<span style='color: {_MUTED}'>{record.uuid}</span>"
         )
         items = [
             QTreeWidgetItem(
@@ -258,12 +270,12 @@ class HistoryPanel(QWidget):
 
         self.number = QLineEdit()
         self.number.setObjectName("historyNumber")
-        self.number.setPlaceholderText("caller or destination number")
+        self.number.setPlaceholderText("caller or destination")  # the caption says "Number"
         self.anywhere = QCheckBox("anywhere")
         self.anywhere.setToolTip("Match the digits anywhere in the number, not only at its start")
         self.name = QLineEdit()
         self.name.setObjectName("historyName")
-        self.name.setPlaceholderText("caller name contains")
+        self.name.setPlaceholderText("part of the caller name")
         self.cause = QComboBox()
         self.cause.setObjectName("historyCause")
         self.cause.addItem("any cause", "")
@@ -272,6 +284,13 @@ class HistoryPanel(QWidget):
             self.cause.setItemData(
                 self.cause.count() - 1, describe_cause(cause), Qt.ItemDataRole.ToolTipRole
             )
+        # Sized for "any cause", not the longest cause name (which would widen the dock); the
+        # list that drops down is as wide as its longest name.
+        self.cause.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.cause.setMinimumContentsLength(len("any cause") + 4)
+        self.cause.view().setMinimumWidth(self.cause.view().sizeHintForColumn(0) + 24)
         self.switch = QComboBox()
         self.switch.setObjectName("historySwitch")
         self.switch.addItem("every switch", "")
@@ -307,14 +326,17 @@ class HistoryPanel(QWidget):
         form.addWidget(_caption("Cause"), 0, 5)
         form.addWidget(self.cause, 0, 6)
         form.addWidget(_caption("Switch"), 1, 0)
-        form.addWidget(self.switch, 1, 1, 1, 2)
-        form.addWidget(_caption("When"), 1, 3)
+        # One line of its own across the row above: in the grid's columns the dates made the
+        # dock (and so the window) wider than a 1280 px screen.
         when = QHBoxLayout()
+        when.addWidget(self.switch, 1)
+        when.addSpacing(8)
+        when.addWidget(_caption("When"))
         when.addWidget(self.range)
         when.addWidget(self.since)
         when.addWidget(_caption("to"))
         when.addWidget(self.until)
-        form.addLayout(when, 1, 4, 1, 3)
+        form.addLayout(when, 1, 1, 1, 6)
         buttons = QHBoxLayout()
         buttons.addWidget(self.search_button)
         buttons.addWidget(self.status, 1)
@@ -349,6 +371,7 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.figures)
 
         for line in (self.number, self.name):
+            fit_line_edit(line)  # the placeholder says what to type: show it whole
             line.returnPressed.connect(self.search)
         self.search_button.clicked.connect(self.search)
         self.range.currentIndexChanged.connect(self._on_range)

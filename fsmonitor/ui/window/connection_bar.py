@@ -15,6 +15,7 @@ from PySide6.QtCore import QSize, Qt, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from fsmonitor.net import ConnectionState, Monitor
+from fsmonitor.ui.common.elided_label import ElidedLabel
 from fsmonitor.ui.common.theme import readable_hex
 from fsmonitor.ui.common.timers import named_timer
 
@@ -94,7 +95,8 @@ class ConnectionBar(QWidget):
         self.state_label.setObjectName("connectionState")
         self.state_label.setMinimumWidth(150)
         self.state_label.setMaximumWidth(520)
-        self.server_label = QLabel(self)
+        # Hostname and version come from the switch, any length: they must not widen the window.
+        self.server_label = ElidedLabel("", self)
         self.server_label.setObjectName("serverLabel")
         self.clock_label = QLabel(self)
         self.clock_label.setObjectName("clockLabel")

@@ -35,6 +35,7 @@ from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.settings_values import str_value
+from fsmonitor.ui.common.theme import error_text_hex
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.base import ColumnTableModel, Index
 
@@ -190,7 +191,8 @@ def estate_table(model: EstateTableModel[Any], widths: Sequence[int] = ()) -> QT
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for column, width in enumerate(widths):
-        header.resizeSection(column, width)
+        # Never narrower than the header's own title and sort arrow ("Members" was cut).
+        header.resizeSection(column, max(width, header.sectionSizeHint(column)))
     return table
 
 
@@ -220,6 +222,9 @@ class EstateView(QWidget):
     """
 
     settings_group = "estate"
+    module: str | None = None
+    """The FreeSWITCH module this view shows (``mod_callcenter``…): when the switch has not
+    loaded it the view says so, rather than sitting empty with no explanation."""
     actionSent = Signal(str)
     """The text of each api command an action sent (tests and the status line read it)."""
     status = Signal(str)
@@ -317,12 +322,18 @@ class EstateView(QWidget):
 
     def show_error(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.setStyleSheet(f"color: {error_text_hex()};")  # readable in dark too
 
     def _on_synced(self) -> None:
         self.message.setStyleSheet("")
-        self.message.setText("")
+        self.message.setText(self.missing_module_text())
         self.refresh()
+
+    def missing_module_text(self) -> str:
+        """What to say when the switch has not loaded :attr:`module` (empty when it has)."""
+        if self.module is None or self.module in self.monitor.estate_sync.loaded_modules:
+            return ""
+        return f"{self.module} is not loaded on this switch: nothing to show here"
 
     def _on_state(self, state: ConnectionState) -> None:
         if state is not ConnectionState.READY and self.monitor.estate_sync.syncs:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton
 
 from fsmonitor.core.estate_model import Conference, ConferenceMember
 from fsmonitor.esl import estate_commands as ec
+from fsmonitor.esl import modules
 from fsmonitor.ui.docks.estate.base import (
     BAD,
     LIT,
@@ -88,6 +89,7 @@ class ConferencesView(EstateView):
     """Conferences above, the selected conference's members below, actions in a bar."""
 
     settings_group = "estate-conferences"
+    module = modules.MOD_CONFERENCE
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter conferences…")
@@ -115,6 +117,7 @@ class ConferencesView(EstateView):
         bar.addWidget(QLabel("Record to:"))
         self.record_path = QLineEdit(RECORD_TEMPLATE)
         self.record_path.setToolTip("Path on the switch; {conference} and {time} are filled in")
+        self.record_path.setCursorPosition(0)  # show where the file goes, not its tail
         bar.addWidget(self.record_path, 1)
         self.layout_.addLayout(bar)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._refresh_members())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fsmonitor.core.estate_model import Fifo, FifoCaller
+from fsmonitor.esl import modules
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.docks.estate.base import (
     BAD,
@@ -57,6 +58,7 @@ class FifoView(EstateView):
     """FIFOs above, the selected FIFO's callers (in queue order) below."""
 
     settings_group = "estate-fifo"
+    module = modules.MOD_FIFO
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter FIFOs…")

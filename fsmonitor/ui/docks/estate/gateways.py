@@ -75,6 +75,7 @@ class GatewaysView(EstateView):
     """One row per gateway of every sofia profile."""
 
     settings_group = "estate-gateways"
+    module = m.MOD_SOFIA
     alertRaised = Signal(str, str)
     """(gateway name, sentence): a gateway left REGED or its ping went DOWN."""
 

@@ -121,6 +121,7 @@ class QueuesView(EstateView):
     """Queues, then the selected queue's callers and agents; set an agent's status."""
 
     settings_group = "estate-queues"
+    module = m.MOD_CALLCENTER
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter queues…")

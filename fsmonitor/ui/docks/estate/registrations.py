@@ -11,6 +11,7 @@ import time
 from PySide6.QtGui import QColor
 
 from fsmonitor.core.estate_model import EstateChange, EstateKind, Registration
+from fsmonitor.esl import modules
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.docks.estate.base import BAD, WARN, EstateColumn, EstateTableModel, EstateView
 
@@ -62,11 +63,13 @@ class EstateRegistrationsView(EstateView):
     """One row per ``user@realm``."""
 
     settings_group = "estate-registrations"
+    module = modules.MOD_SOFIA
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter by user, contact, user agent, IP…")
         self.model: EstateTableModel[Registration] = EstateTableModel(REGISTRATION_COLUMNS, self)
-        self.table = self.add_table(self.model, (150, 220, 150, 130, 80))
+        # Narrow enough that Expires (is it about to drop?) is in view in the default layout.
+        self.table = self.add_table(self.model, (130, 190, 110, 130, 80))
         self.layout_.addWidget(self.table, 1)
 
     def refresh(self) -> None:
