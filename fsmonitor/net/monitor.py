@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from fsmonitor.core import RESYNC_GRACE
 from fsmonitor.core.estate import Estate
+from fsmonitor.core.gateway_figures import GatewayFigures
 from fsmonitor.esl import Command, Event
 from fsmonitor.esl import events as ev
 
@@ -138,6 +139,10 @@ class Monitor(QObject):
         # The estate (gateways, registrations, conferences, queues) is followed on demand
         # (follow_estate): a channel-only monitor asks nothing more of the switch.
         self.estate = Estate()
+        # Per-gateway ASR/ACD from ended legs: one tally for every view that shows it, fed
+        # before any view hears of the change (connected first).
+        self.gateway_figures = GatewayFigures()
+        self.changed.connect(self.gateway_figures.add_ended)
         self.estate_sync = EstateSync(conn, self.estate, self)
         self.estate_sync.changed.connect(self.estateChanged)
         # A leg too young for the snapshot to know is spared by the store; if it hung up

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fsmonitor.core.estate import Estate
+from fsmonitor.core.gateway_figures import GatewayFigures
 from fsmonitor.core.store import ChannelStore
 from fsmonitor.esl import Event
 from fsmonitor.esl import headers as h
@@ -125,6 +126,8 @@ class FakeMonitor(QObject):
         self.connection = FakeConnection(answer)
         self.store = ChannelStore()
         self.estate = Estate()
+        self.gateway_figures = GatewayFigures()
+        self.changed.connect(self.gateway_figures.add_ended)
         self.server_info: dict[str, Any] = {}
         self.last_error: str | None = None
         self.last_error_kind: Any = None

@@ -10,6 +10,7 @@ is greyed out and nothing is shown in alarm red.
 from __future__ import annotations
 
 import time
+from html import escape
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QResizeEvent
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from fsmonitor.core.causes import describe_cause
 from fsmonitor.core.figures import ASR_MIN_SAMPLE, Figures
+from fsmonitor.core.gateway_figures import GatewayFigure
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.elided_label import ElidedLabel
@@ -35,7 +37,6 @@ from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.common.settings_values import int_value
 from fsmonitor.ui.common.sparkline import Sparkline
 from fsmonitor.ui.common.theme import ERROR, MUTED, ThemeColour
-from fsmonitor.ui.docks.estate.gateway_figures import GatewayFiguresWidget
 
 MAX_REFRESH_HZ = 4
 """At most this many renders a second: the figures tick (`FiguresTick`) is slower still."""
@@ -127,11 +128,20 @@ class DashboardWidget(QWidget):
         causes_title.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
         causes_layout.addWidget(causes_title)
         causes_layout.addWidget(self.causes, 1)
-        gateways_title = QLabel("Per gateway")
+        # Per-gateway ASR and average talk time, over each trunk's latest ended legs: a compact
+        # list refreshed on the figures tick like the causes (the Gateways dock has the table).
+        gateways_title = QLabel("Per gateway: ASR · avg talk")
         gateways_title.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
-        self.gateway_figures = GatewayFiguresWidget(monitor, causes_box)
+        self.gateway_figures = monitor.gateway_figures
+        self.gateways = QLabel()
+        self.gateways.setTextFormat(Qt.TextFormat.RichText)
+        self.gateways.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.gateways.setToolTip(
+            "Per gateway, over its latest ended calls: ASR = answered / ended; "
+            "average talk time of the answered ones"
+        )
         causes_layout.addWidget(gateways_title)
-        causes_layout.addWidget(self.gateway_figures, 1)
+        causes_layout.addWidget(self.gateways, 1)
 
         self.concurrency_chart = Sparkline("Concurrent channels", "#2471a3", DEFAULT_WINDOW)
         self.cps_chart = Sparkline("Calls per second", "#27ae60", DEFAULT_WINDOW)
@@ -220,6 +230,8 @@ class DashboardWidget(QWidget):
             )
         self.duration.set(format_duration(shown.average_duration), f"over {window}")
         self.causes.setText(_causes_html(shown.hangup_causes, shown.ended_calls))
+        self.gateways.setText(_gateways_html(self.gateway_figures.figures()))
+        self.gateways.setEnabled(live)
         for tile in self.tiles:
             tile.setEnabled(live)
         self.causes.setEnabled(live)
@@ -272,6 +284,21 @@ def _window_words(seconds: float) -> str:
     if seconds >= 60:
         return f"{int(seconds // 60)} min"
     return f"{int(seconds)} s"
+
+
+def _gateways_html(figures: list[GatewayFigure]) -> str:
+    if not figures:
+        return "<i>No call through a gateway yet</i>"
+    rows = []
+    for figure in figures:
+        asr = f"{figure.asr * 100:.0f} %" if figure.asr is not None else "–"
+        talk = format_duration(figure.average_duration)
+        rows.append(
+            f"<tr><td>{escape(figure.gateway)}</td>"
+            f"<td align='right'>&nbsp;{asr}</td>"
+            f"<td align='right' style='color:{_MUTED}'>&nbsp;{talk}</td></tr>"
+        )
+    return "<table width='100%'>" + "".join(rows) + "</table>"
 
 
 def _causes_html(causes: tuple[tuple[str, int], ...], total: int) -> str:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTableView, QVBoxLayout, QWidget
 
 from fsmonitor.core.change import Change
 from fsmonitor.core.figures import ASR_MIN_SAMPLE
-from fsmonitor.core.gateway_figures import GatewayFigure, GatewayFigures
+from fsmonitor.core.gateway_figures import GatewayFigure
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.docks.estate.base import (
@@ -62,7 +62,7 @@ class GatewayFiguresWidget(QWidget):
     def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.monitor = monitor
-        self.figures = GatewayFigures()
+        self.figures = monitor.gateway_figures
         self.model: EstateTableModel[GatewayFigure] = EstateTableModel(FIGURE_COLUMNS, self)
         self.table: QTableView = estate_table(self.model, (110, 60, 70, 60))
         self.table.setToolTip(
@@ -77,7 +77,7 @@ class GatewayFiguresWidget(QWidget):
         self.refresh()
 
     def _on_changes(self, changes: list[Change]) -> None:
-        if self.figures.add_ended(changes):
+        if any(change.kind == "removed" for change in changes):
             self.refresh()
 
     def refresh(self) -> None:
