@@ -122,7 +122,8 @@ class CallsTableModel(KeyedTableModel[Call]):
         if not self._active:
             return
         calls = list(self._store.calls()) if self._store is not None else []
-        fresh = {c.uuid: c for c in calls}
+        key_of = self._store.call_key if self._store is not None else ChannelStore.call_key
+        fresh = {key_of(c): c for c in calls}
         removed = [k for k in self._keys if k not in fresh]
         # Call objects are rebuilt on every read: only rows whose content differs are
         # upserted, or every refresh would name every row in a dataChanged.

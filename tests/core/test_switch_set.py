@@ -1,0 +1,76 @@
+"""Several switches read as one: channels keyed by (switch, uuid), never clashing."""
+
+from __future__ import annotations
+
+from helpers.ui_channel_feed import ChannelFeed
+
+from fsmonitor.core.switches import SwitchSet, channel_key, split_key, switch_key
+from fsmonitor.esl import events as ev
+from fsmonitor.esl import headers as h
+
+
+def _two_switches() -> tuple[SwitchSet, ChannelFeed, ChannelFeed]:
+    a, b = ChannelFeed(), ChannelFeed()
+    switches = SwitchSet()
+    switches.add("alpha", a.store)
+    switches.add("beta", b.store)
+    return switches, a, b
+
+
+def test_the_same_uuid_on_two_switches_gives_two_rows() -> None:
+    switches, a, b = _two_switches()
+    a.event(ev.CHANNEL_CREATE, "same-uuid", **{h.CALLER_ID_NUMBER: "1001"})
+    b.event(ev.CHANNEL_CREATE, "same-uuid", **{h.CALLER_ID_NUMBER: "2002"})
+
+    combined = switches.channels
+    assert len(combined) == 2
+    assert set(combined) == {switch_key("alpha", "same-uuid"), switch_key("beta", "same-uuid")}
+    assert combined[switch_key("alpha", "same-uuid")].caller_id_number == "1001"
+    assert combined[switch_key("beta", "same-uuid")].caller_id_number == "2002"
+    assert combined[switch_key("beta", "same-uuid")].switch == "beta"
+    assert switches.counts() == {"alpha": 1, "beta": 1}
+
+
+def test_ending_on_one_switch_leaves_the_other_switch_s_leg() -> None:
+    switches, a, b = _two_switches()
+    a.event(ev.CHANNEL_CREATE, "u1")
+    b.event(ev.CHANNEL_CREATE, "u1")
+    changes = a.event(ev.CHANNEL_DESTROY, "u1", **{h.CHANNEL_STATE: ev.CS_DESTROY})
+
+    translated = switches.translate("alpha", changes)
+    assert [(c.kind, c.uuid) for c in translated] == [("removed", "u1@alpha")]
+    assert list(switches.channels) == ["u1@beta"]
+
+
+def test_translate_keeps_renames_on_their_switch() -> None:
+    switches, a, _b = _two_switches()
+    a.event(ev.CHANNEL_CREATE, "old")
+    changes = a.event(ev.CHANNEL_UUID, "new", **{h.OLD_UNIQUE_ID: "old"})
+    translated = switches.translate("alpha", changes)
+    assert translated[0].uuid == "new@alpha"
+    assert translated[0].old_uuid == "old@alpha"
+    assert channel_key(translated[0].channel) == "new@alpha"
+
+
+def test_keys_split_at_the_first_separator() -> None:
+    assert split_key(switch_key("lab@rack-2", "abc")) == ("lab@rack-2", "abc")
+    assert split_key("abc") == ("", "abc")
+
+
+def test_a_store_added_late_stamps_the_channels_it_already_has() -> None:
+    feed = ChannelFeed()
+    feed.event(ev.CHANNEL_CREATE, "early")
+    switches = SwitchSet()
+    switches.add("gamma", feed.store)
+    assert switches.channel("gamma", "early") is not None
+    assert switches.channels["early@gamma"].switch == "gamma"
+
+
+def test_two_switches_may_not_share_a_name() -> None:
+    switches, _a, _b = _two_switches()
+    try:
+        switches.add("alpha", ChannelFeed().store)
+    except ValueError as exc:
+        assert "alpha" in str(exc)
+    else:  # pragma: no cover - the failure message
+        raise AssertionError("a second store under an existing name was accepted")
