@@ -19,8 +19,8 @@ def _two_switches() -> tuple[SwitchSet, ChannelFeed, ChannelFeed]:
 
 def test_the_same_uuid_on_two_switches_gives_two_rows() -> None:
     switches, a, b = _two_switches()
-    a.event(ev.CHANNEL_CREATE, "same-uuid", **{h.CALLER_ID_NUMBER: "1001"})
-    b.event(ev.CHANNEL_CREATE, "same-uuid", **{h.CALLER_ID_NUMBER: "2002"})
+    a.event(ev.CHANNEL_CREATE, "same-uuid", **{h.CALLER_CALLER_ID_NUMBER: "1001"})
+    b.event(ev.CHANNEL_CREATE, "same-uuid", **{h.CALLER_CALLER_ID_NUMBER: "2002"})
 
     combined = switches.channels
     assert len(combined) == 2
