@@ -158,9 +158,13 @@ class SwitchSet:
         ]
 
 
+StoreView = ChannelStore | SwitchSet
+"""What a table model follows: one switch's store, or every switch's as one."""
+
 __all__ = [
     "KEY_SEPARATOR",
     "CombinedChannels",
+    "StoreView",
     "SwitchSet",
     "channel_key",
     "split_key",

@@ -14,13 +14,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from fsmonitor.core import Change, Channel, ChannelStore
+from fsmonitor.core import Change, Channel
 from fsmonitor.core.alerts import AlertKind, AlertThresholds, CallAlerts
+from fsmonitor.core.switches import StoreView
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.cells import (
     ALERT_BRUSH,
     LOST_BRUSH,
+    NOT_LIVE_BRUSH,
     STATE_BRUSHES,
     TEXT_BRUSH,
     caller_text,
@@ -65,10 +67,11 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         COL_OTHER_LEG,
         COL_NAME,
         COL_CREATED,
+        COL_SWITCH,
         COL_HOSTNAME,
-    ) = range(12)
+    ) = range(13)
 
-    def __init__(self, store: ChannelStore | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, store: StoreView | None = None, parent: QObject | None = None) -> None:
         columns: list[Column[Channel]] = [
             Column("UUID", lambda c, _n: c.uuid),
             Column(
@@ -103,6 +106,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
                 sort=lambda c, _n: _time_sort(c.created_at),
                 stable_sort=True,
             ),
+            Column("Switch", lambda c, _n: c.switch, stable_sort=True),
             Column("Host", lambda c, _n: c.hostname or "", stable_sort=True),
         ]
         super().__init__(columns, parent)
@@ -111,6 +115,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         self._thresholds = AlertThresholds()
         self._alerts: dict[str, AlertKind] = {}
         self._call_alerts = CallAlerts()
+        self._down_switches: frozenset[str] = frozenset()
 
         self._flush_timer = named_timer(
             self, "channelFlushTimer", 1000 // MAX_FLUSH_HZ, self.flush, single_shot=True
@@ -129,7 +134,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
     """``(uuid, kind)`` when a channel first crosses an alert threshold."""
 
     # -- feeding ------------------------------------------------------------------------
-    def set_store(self, store: ChannelStore | None) -> None:
+    def set_store(self, store: StoreView | None) -> None:
         """Follow another store (a new connection): one reset, then changes again."""
         self._store = store
         self._follow_clock(store)
@@ -253,8 +258,31 @@ class ChannelTableModel(KeyedTableModel[Channel]):
     def stop_clock(self) -> None:
         self._clock.stop()
 
+    # -- switches -----------------------------------------------------------------------
+    def set_down_switches(self, names: frozenset[str]) -> None:
+        """Switches whose connection is not READY: their rows are shown as not live (greyed,
+        with a tooltip saying why) while the other switches' rows stay live."""
+        if names == self._down_switches:
+            return
+        self._down_switches = names
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._items) - 1, len(self._columns) - 1)
+            )
+
+    @property
+    def down_switches(self) -> frozenset[str]:
+        return self._down_switches
+
     # -- roles --------------------------------------------------------------------------
     def _item_data(self, item: Channel, col: int, role: int) -> object:
+        if self._down_switches and item.switch in self._down_switches:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return NOT_LIVE_BRUSH
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return LOST_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Not live: switch {item.switch} is not connected"
         if role == Qt.ItemDataRole.BackgroundRole:
             if self._alerts and item.uuid in self._alerts:
                 return ALERT_BRUSH

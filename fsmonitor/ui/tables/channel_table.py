@@ -57,6 +57,7 @@ DEFAULT_WIDTHS = {
     ChannelTableModel.COL_OTHER_LEG: UUID_COLUMN_WIDTH,
     ChannelTableModel.COL_NAME: 260,
     ChannelTableModel.COL_CREATED: 70,
+    ChannelTableModel.COL_SWITCH: 90,
     ChannelTableModel.COL_HOSTNAME: 80,
 }
 
@@ -98,6 +99,11 @@ class ChannelTableView(QWidget):
         self.state_filter.setObjectName("stateFilter")
         for label, states in STATE_FILTERS:
             self.state_filter.addItem(label, states)
+        self.switch_filter = QComboBox(self)
+        self.switch_filter.setObjectName("switchFilter")
+        self.switch_filter.setToolTip("Show the channels of one switch, or of every switch")
+        self.switch_filter.addItem("All switches", None)
+        self.switch_filter.hide()  # shown once several switches are watched
         self.count_label = QLabel(self)
         self.count_label.setObjectName("channelCount")
         self._figures_tick: FiguresTick | None = None
@@ -135,6 +141,7 @@ class ChannelTableView(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.search, 3)
         bar.addWidget(self.state_filter, 1)
+        bar.addWidget(self.switch_filter, 1)
         bar.addWidget(self.count_label)
         self.stale_banner = QLabel(self)
         self.stale_banner.setObjectName("staleBanner")
@@ -158,6 +165,8 @@ class ChannelTableView(QWidget):
         )
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.state_filter.currentIndexChanged.connect(self._on_state_filter)
+        self.switch_filter.currentIndexChanged.connect(self._on_switch_filter)
+        self.table.setColumnHidden(ChannelTableModel.COL_SWITCH, True)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
         # The count is written at each figures tick (`follow_figures`), from the same reading
         # as the dashboard and the status bar; a model reset (new store) clears it.
@@ -180,6 +189,28 @@ class ChannelTableView(QWidget):
     def _on_state_filter(self, index: int) -> None:
         self.proxy.set_states(self.state_filter.itemData(index))
         self._recount()
+
+    def _on_switch_filter(self, index: int) -> None:
+        name = self.switch_filter.itemData(index)
+        self.proxy.set_switches(None if name is None else (name,))
+        self._recount()
+
+    def set_switch_names(self, names: list[str]) -> None:
+        """The switches being watched: with more than one, the Switch column and the switch
+        filter appear (with one, a column repeating the same name on every row is noise)."""
+        several = len(names) > 1
+        current = self.switch_filter.currentData()
+        self.switch_filter.blockSignals(True)
+        self.switch_filter.clear()
+        self.switch_filter.addItem("All switches", None)
+        for name in names:
+            self.switch_filter.addItem(name, name)
+        index = self.switch_filter.findData(current) if current in names else 0
+        self.switch_filter.setCurrentIndex(max(0, index))
+        self.switch_filter.blockSignals(False)
+        self._on_switch_filter(self.switch_filter.currentIndex())
+        self.switch_filter.setVisible(several)
+        self.table.setColumnHidden(ChannelTableModel.COL_SWITCH, not several)
 
     def set_filters(self, text: str, states: list[str] | None) -> None:
         self.search.setText(text)
