@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from fsmonitor.core import Change, Channel
 from fsmonitor.core.alerts import AlertKind, AlertThresholds, CallAlerts
-from fsmonitor.core.switches import StoreView
+from fsmonitor.core.switches import StoreView, SwitchSet, channel_key, switch_key
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.cells import (
@@ -38,6 +38,10 @@ MIN_FLUSH_HZ = 4
 UPDATE_BUDGET = 0.25
 """Share of the event loop the table's updates (model signals plus the repaint they cause)
 may take: when a flush and its repaint cost more, the next flush waits longer."""
+
+
+def _uuid_of(channel: Channel) -> str:
+    return channel.uuid
 
 
 def _time_sort(value: float | None) -> float:
@@ -116,6 +120,8 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         self._alerts: dict[str, AlertKind] = {}
         self._call_alerts = CallAlerts()
         self._down_switches: frozenset[str] = frozenset()
+        self._key_of: Callable[[Channel], str] = _uuid_of
+        """A row's key from its channel: the uuid, or (switch, uuid) in the combined view."""
 
         self._flush_timer = named_timer(
             self, "channelFlushTimer", 1000 // MAX_FLUSH_HZ, self.flush, single_shot=True
@@ -137,6 +143,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
     def set_store(self, store: StoreView | None) -> None:
         """Follow another store (a new connection): one reset, then changes again."""
         self._store = store
+        self._key_of = channel_key if isinstance(store, SwitchSet) else _uuid_of
         self._follow_clock(store)
         self.reload()
 
@@ -233,8 +240,9 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         changed: list[int] = []
         alerts = self._alerts
         items = self._items
+        key_of = self._key_of
         for row, kind in enumerate(th.alerts(items, self._now())):
-            uuid = items[row].uuid
+            uuid = key_of(items[row])
             if kind != alerts.get(uuid):
                 if kind is None:
                     alerts.pop(uuid, None)
@@ -249,8 +257,14 @@ class ChannelTableModel(KeyedTableModel[Channel]):
 
     def _call_legs(self, uuid: str) -> frozenset[str]:
         """The legs of ``uuid``'s call (just itself when the store does not pair it)."""
-        call = self._store.call_of(uuid) if self._store is not None else None
-        return call.leg_uuids if call is not None else frozenset((uuid,))
+        store = self._store
+        call = store.call_of(uuid) if store is not None else None
+        if call is None:
+            return frozenset((uuid,))
+        if isinstance(store, SwitchSet):  # legs of one switch's call, on that switch
+            switch = call.a_leg.switch
+            return frozenset(switch_key(switch, leg) for leg in call.leg_uuids)
+        return call.leg_uuids
 
     def alert_for(self, row: int) -> AlertKind | None:
         return self._alerts.get(self._keys[row])
@@ -284,7 +298,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"Not live: switch {item.switch} is not connected"
         if role == Qt.ItemDataRole.BackgroundRole:
-            if self._alerts and item.uuid in self._alerts:
+            if self._alerts and self._key_of(item) in self._alerts:
                 return ALERT_BRUSH
             if item.lost:
                 return LOST_BRUSH
@@ -292,7 +306,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         if role == Qt.ItemDataRole.ForegroundRole:
             return TEXT_BRUSH
         if role == AlertRole:
-            return self._alerts.get(item.uuid)
+            return self._alerts.get(self._key_of(item))
         if role == Qt.ItemDataRole.DecorationRole:
             return direction_icon(item.direction) if col == self.COL_DIRECTION else None
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -303,7 +317,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
             if col == self.COL_UUID:
                 return item.uuid
             if col == self.COL_DURATION:
-                alert = self._alerts.get(item.uuid)
+                alert = self._alerts.get(self._key_of(item))
                 if alert == "long_call":
                     return "Call longer than the alert threshold (counted, like this column, "
                     "from the leg's creation)"

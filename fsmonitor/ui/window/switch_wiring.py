@@ -1,0 +1,258 @@
+"""How the main window watches several switches at once.
+
+The window keeps its own monitor (the first switch: the docks, the dashboard and the toolbar's
+connect/disconnect follow it, exactly as with one switch). "Connect also…" adds more switches,
+each with its own `Monitor`, listed in :class:`~fsmonitor.ui.window.switches.Switches`. As soon
+as there are two, the channel and calls tables follow the combined view (rows keyed by
+(switch, uuid)), a Switch column and filter appear, a chip per switch replaces the single state
+label, and every channel action goes to the selected rows' switch, never to another.
+
+This module holds that glue so the window itself gains only a few lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QBoxLayout, QInputDialog, QLineEdit
+
+from fsmonitor.core import Change, Channel
+from fsmonitor.core.switches import switch_key
+from fsmonitor.net import ConnectionState, Monitor
+from fsmonitor.ui.common.settings_values import list_value
+from fsmonitor.ui.window.settings import Profile
+from fsmonitor.ui.window.switch_chips import SwitchChips
+from fsmonitor.ui.window.switches import Switches
+
+if TYPE_CHECKING:
+    from fsmonitor.ui.window.main_window import MainWindow
+
+log = logging.getLogger("fsmonitor.ui")
+
+SWITCHES_KEY = "connection/switches"
+"""QSettings key: the saved profiles connected together when the window closed."""
+
+
+class SwitchWiring(QObject):
+    """The window's several-switch behaviour (see the module docstring)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.switches = Switches(self)
+        self.combined = False
+        """Whether the tables follow every switch (more than one connected)."""
+        self.chips = SwitchChips(window)
+        self.chips.hide()
+        self._password_dialog: QInputDialog | None = None
+        self._closing = False
+        # The chips take the single state label's place at the left of the connection bar.
+        layout = window.connection_bar.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.insertWidget(0, self.chips)
+        self.switches.membershipChanged.connect(self._on_membership)
+        self.switches.switchStateChanged.connect(self._on_switch_state)
+
+    # --- the window's own monitor -----------------------------------------------------
+    def attach_primary(self, monitor: Monitor) -> None:
+        """The window installed ``monitor``: it is the first switch."""
+        self.switches.add(monitor.switch_name, monitor)
+
+    def detach_all(self) -> None:
+        """The window tears its monitor down: every added switch goes with it."""
+        w = self._window
+        if self.combined:
+            self._leave_combined()
+        primary = w.monitor
+        self._closing = True
+        try:
+            monitors = self.switches.clear()
+        finally:
+            self._closing = False
+        for monitor in monitors:
+            if monitor is not primary:
+                monitor.close()
+                monitor.deleteLater()
+
+    def close_all(self) -> None:
+        """Disconnect: every added switch stops too (the window closes its own)."""
+        for monitor in self.switches.monitors().values():
+            if monitor is not self._window.monitor:
+                monitor.close()
+
+    # --- adding switches ----------------------------------------------------------------
+    def connect_also(
+        self, profile: Profile, password: str | None = None, password_env: str | None = None
+    ) -> None:
+        """Watch ``profile``'s switch too (the window's own connection if there is none yet)."""
+        w = self._window
+        if w.monitor is None:
+            w.connect_profile(profile, password=password, password_env=password_env)
+            return
+        if profile.name in self.switches:
+            w.statusBar().showMessage(f"Already connected to {profile.name}", 5000)
+            return
+        if password is None:
+            password = w.passwords.get(profile, password_env)
+        if password is None:
+            self._ask_password(profile)
+            return
+        self._start_extra(profile, password)
+
+    def connect_also_selected(self) -> None:
+        """The Connection menu's "Connect also…": the profile chosen in the toolbar box."""
+        self.connect_also(self._window.selected_profile())
+
+    def _ask_password(self, profile: Profile) -> None:
+        dialog = QInputDialog(self._window)
+        dialog.setWindowTitle("Event Socket password")
+        dialog.setLabelText(f"Password for {profile.account} (also watched: {profile.name})")
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def entered(text: str) -> None:
+            self._password_dialog = None
+            self._window.passwords.put(profile, text, remember=True)
+            self._start_extra(profile, text)
+
+        dialog.textValueSelected.connect(entered)
+        self._password_dialog = dialog
+        dialog.open()
+
+    def _start_extra(self, profile: Profile, password: str) -> None:
+        w = self._window
+        if w.monitor is None or profile.name in self.switches:
+            return
+        monitor = w.monitor_factory(profile, password)
+        monitor.setParent(self)
+        monitor.switch_name = profile.name
+        if w.history_keeper is not None:
+            w.history_keeper.attach(monitor)
+        monitor.stateChanged.connect(lambda state: self._on_extra_state(profile, monitor, state))
+        self.switches.add(profile.name, monitor)
+        log.info("also connecting to %s", profile.account)
+        monitor.open()
+
+    def _on_extra_state(self, profile: Profile, monitor: Monitor, state: object) -> None:
+        if state is ConnectionState.FAILED and monitor.last_error_kind is not None:
+            from fsmonitor.net import ErrorKind
+
+            if monitor.last_error_kind is ErrorKind.AUTH:
+                self._window.passwords.forget(profile)
+
+    # --- the combined view --------------------------------------------------------------
+    def _on_membership(self, names: list[str]) -> None:
+        if self._closing:
+            return
+        w = self._window
+        several = len(names) > 1
+        if several and not self.combined:
+            self._enter_combined()
+        w.table.set_switch_names(names)
+        w.calls.set_switch_names(names)
+        self.chips.set_switches(self.switches.monitors())
+        self.chips.setVisible(several)
+        bar = w.connection_bar
+        for label in (bar.state_icon, bar.state_label, bar.server_label):
+            label.setVisible(not several)
+        self._show_down()
+        self._save(names)
+
+    def _enter_combined(self) -> None:
+        w = self._window
+        primary = w.monitor
+        if primary is not None:
+            for slot in (w.model.apply_changes, w.calls.model.schedule_refresh, w.follow_detail):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    primary.changed.disconnect(slot)
+        self.combined = True
+        w.model.set_store(self.switches.set)
+        w.calls.set_store(self.switches.set)
+        self.switches.changed.connect(w.model.apply_changes)
+        self.switches.changed.connect(w.calls.model.schedule_refresh)
+        self.switches.changed.connect(self._follow_detail)
+        # The table counts its own rows: the figures tick reads the first switch alone.
+        w.table.follow_figures(None)
+        w.table.set_stale(None)
+
+    def _leave_combined(self) -> None:
+        w = self._window
+        for slot in (w.model.apply_changes, w.calls.model.schedule_refresh, self._follow_detail):
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.switches.changed.disconnect(slot)
+        self.combined = False
+        w.model.set_down_switches(frozenset())
+        w.table.set_switch_names([])
+        w.calls.set_switch_names([])
+        self.chips.set_switches({})
+        self.chips.hide()
+        bar = w.connection_bar
+        for label in (bar.state_icon, bar.state_label, bar.server_label):
+            label.show()
+
+    def _on_switch_state(self, _name: str, _state: object) -> None:
+        self._show_down()
+
+    def _show_down(self) -> None:
+        if self.combined:
+            self._window.model.set_down_switches(self.switches.down())
+
+    def _follow_detail(self, changes: list[Change]) -> None:
+        detail = self._window.detail
+        shown = detail.channel
+        if shown is None:
+            return
+        for change in changes:
+            if change.channel is shown:
+                detail.set_channel(change.channel)
+                return
+
+    # --- routing ------------------------------------------------------------------------
+    def route_selection(self, channels: list[Channel]) -> list[Channel]:
+        """Point the channel actions at the selected rows' switch; with rows of several
+        switches selected they apply to nothing (and say why) rather than to a guess."""
+        actions = self._window.channel_actions
+        if not self.combined or actions is None or not channels:
+            return channels
+        monitor = self.switches.monitor_of(channels)
+        if monitor is None:
+            self._window.statusBar().showMessage(
+                "The selected channels are on several switches: channel actions apply to the "
+                "channels of one switch at a time",
+                8000,
+            )
+            return []
+        actions.set_monitor(monitor)
+        return channels
+
+    def originate_target(self) -> tuple[Monitor | None, dict[str, Monitor]]:
+        """The switch the originate dialog starts on (the selected rows' switch, else the
+        first) and, with several switches, every switch it may pick from."""
+        w = self._window
+        if not self.combined:
+            return w.monitor, {}
+        monitor = self.switches.monitor_of(w.table.selected_channels()) or w.monitor
+        return monitor, self.switches.monitors()
+
+    def key_for(self, switch: str, uuid: str) -> str:
+        """The table key of ``uuid`` on ``switch`` (a bare uuid with one switch)."""
+        return switch_key(switch, uuid) if self.combined else uuid
+
+    # --- remembering the set ------------------------------------------------------------
+    def _save(self, names: list[str]) -> None:
+        w = self._window
+        saved = [n for n in names if w.settings.profile(n) is not None]
+        if saved:
+            w.settings.qsettings.setValue(SWITCHES_KEY, saved)
+
+    def saved_profiles(self) -> list[Profile]:
+        """The saved profiles connected together last time (those that still exist)."""
+        settings = self._window.settings
+        found = (settings.profile(n) for n in list_value(settings.qsettings, SWITCHES_KEY))
+        return [p for p in found if p is not None]
+
+
+__all__ = ["SWITCHES_KEY", "SwitchWiring"]
