@@ -102,6 +102,29 @@ class SwitchWiring(QObject):
             return
         self._start_extra(profile, password)
 
+    def connect_several(self, profiles: list[Profile], password_env: str | None = None) -> None:
+        """Watch every profile: the first becomes the window's switch, the rest are added
+        once it exists (its password may first have to be asked for)."""
+        if not profiles:
+            return
+        w = self._window
+        first, rest = profiles[0], profiles[1:]
+        w.connect_profile(first, password_env=password_env)
+        if not rest:
+            return
+        if w.monitor is not None:
+            for profile in rest:
+                self.connect_also(profile, password_env=password_env)
+            return
+
+        def once(monitor: object) -> None:
+            w.monitorChanged.disconnect(once)
+            if monitor is not None:
+                for profile in rest:
+                    self.connect_also(profile, password_env=password_env)
+
+        w.monitorChanged.connect(once)
+
     def connect_also_selected(self) -> None:
         """The Connection menu's "Connect also…": the profile chosen in the toolbar box."""
         self.connect_also(self._window.selected_profile())
