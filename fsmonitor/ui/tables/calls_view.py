@@ -69,7 +69,11 @@ class CallsView(QWidget):
     def set_switch_names(self, names: list[str]) -> None:
         """Several switches: show the Switch column and name legs by (switch, uuid) keys."""
         self.combined = len(names) > 1
+        hidden = self.table.isColumnHidden(CallsTableModel.COL_SWITCH)
         self.table.setColumnHidden(CallsTableModel.COL_SWITCH, not self.combined)
+        if self.combined and hidden:
+            hh = self.table.horizontalHeader()
+            hh.moveSection(hh.visualIndex(CallsTableModel.COL_SWITCH), 0)
 
     def _activated(self, index: QModelIndex) -> None:
         call = index.data(ChannelRole)

@@ -171,6 +171,7 @@ class ChannelTableView(QWidget):
         # The count is written at each figures tick (`follow_figures`), from the same reading
         # as the dashboard and the status bar; a model reset (new store) clears it.
         model.modelReset.connect(self._update_count)
+        model.updatesEmitted.connect(self._count_without_tick)
         self._update_count()
         model.add_visible_rows_provider(self.visible_rows)
         self.destroyed.connect(lambda *_: model.remove_visible_rows_provider(self.visible_rows))
@@ -210,7 +211,12 @@ class ChannelTableView(QWidget):
         self.switch_filter.blockSignals(False)
         self._on_switch_filter(self.switch_filter.currentIndex())
         self.switch_filter.setVisible(several)
+        hidden = self.table.isColumnHidden(ChannelTableModel.COL_SWITCH)
         self.table.setColumnHidden(ChannelTableModel.COL_SWITCH, not several)
+        if several and hidden:
+            # Which switch a row is on decides where its actions go: show it first.
+            hh = self.table.horizontalHeader()
+            hh.moveSection(hh.visualIndex(ChannelTableModel.COL_SWITCH), 0)
 
     def set_filters(self, text: str, states: list[str] | None) -> None:
         self.search.setText(text)
@@ -259,6 +265,12 @@ class ChannelTableView(QWidget):
         self._total = shown.live_channels
         self._update_count()
         self.count_label.setEnabled(live)
+
+    def _count_without_tick(self, *_args: object) -> None:
+        """Without a figures tick (several switches: each has its own) the rows are counted
+        as the model shows them."""
+        if self._figures_tick is None:
+            self._update_count()
 
     def _update_count(self, *_args: object) -> None:
         if self._figures_tick is not None and self._total is None:

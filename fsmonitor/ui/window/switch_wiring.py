@@ -207,6 +207,14 @@ class SwitchWiring(QObject):
             with contextlib.suppress(RuntimeError, TypeError):
                 self.switches.changed.disconnect(slot)
         self.combined = False
+        primary = w.monitor
+        if primary is not None:  # back to the one switch's own wiring, as _install_monitor
+            w.model.set_store(primary.store)
+            w.calls.set_store(primary.store)
+            primary.changed.connect(w.model.apply_changes)
+            primary.changed.connect(w.calls.model.schedule_refresh)
+            primary.changed.connect(w.follow_detail)
+            w.table.follow_figures(w.figures_tick)
         w.model.set_down_switches(frozenset())
         w.table.set_switch_names([])
         w.calls.set_switch_names([])
