@@ -14,11 +14,13 @@ profile name may, so the key is split at the *first* ``@``.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from fsmonitor.core.calls import Call
 from fsmonitor.core.change import Change
 from fsmonitor.core.channel import Channel
+from fsmonitor.core.figures import ASR_MIN_SAMPLE, Figures, Rates
 from fsmonitor.core.store import ChannelStore
 
 KEY_SEPARATOR = "@"
@@ -158,6 +160,58 @@ class SwitchSet:
         ]
 
 
+def combine_figures(parts: Sequence[Figures], top_causes: int = 5) -> Figures:
+    """The total of several switches' `Figures`, each read at the same tick.
+
+    Counts and rates add up; ASR and the average duration are recomputed from the summed
+    answered/ended calls (weighted, not an average of averages); hangup causes are merged.
+    ``peak_channels`` is the sum of each switch's peak, an upper bound of the combined peak
+    (their peaks need not fall at one instant): labelled as such where shown. The switch's own
+    figures (uptime, sessions) belong to one switch and are left out.
+    """
+    if not parts:
+        return Figures(at=time.time())
+    ended = sum(f.ended_calls for f in parts)
+    answered = sum(f.answered_calls for f in parts)
+    # the average is over ended calls (see core.stats): weight each switch's by its count
+    timed = [(f.average_duration, f.ended_calls) for f in parts if f.average_duration]
+    weight = sum(n for _d, n in timed)
+    causes: Counter[str] = Counter()
+    for f in parts:
+        for cause, count in f.hangup_causes:
+            causes[cause] += count
+
+    def rates(pick: Callable[[Figures], Rates]) -> Rates:
+        return Rates(
+            sum(pick(f).last_second for f in parts),
+            sum(pick(f).last_10s for f in parts),
+            sum(pick(f).last_60s for f in parts),
+        )
+
+    return Figures(
+        at=max(f.at for f in parts),
+        live_channels=sum(f.live_channels for f in parts),
+        live_calls=sum(f.live_calls for f in parts),
+        bridged_calls=sum(f.bridged_calls for f in parts),
+        unbridged_calls=sum(f.unbridged_calls for f in parts),
+        legs_in_calls=sum(f.legs_in_calls for f in parts),
+        peak_channels=sum(f.peak_channels for f in parts),
+        calls_per_second=rates(lambda f: f.calls_per_second),
+        channels_per_second=rates(lambda f: f.channels_per_second),
+        calls_since_start=sum(f.calls_since_start for f in parts),
+        channels_since_start=sum(f.channels_since_start for f in parts),
+        ended_calls=ended,
+        answered_calls=answered,
+        asr=answered / ended if ended else None,
+        asr_reliable=ended >= ASR_MIN_SAMPLE,
+        average_duration=(
+            sum((d or 0.0) * n for d, n in timed) / weight if weight else None
+        ),
+        hangup_causes=tuple(causes.most_common(top_causes)),
+        window_seconds=max(f.window_seconds for f in parts),
+    )
+
+
 StoreView = ChannelStore | SwitchSet
 """What a table model follows: one switch's store, or every switch's as one."""
 
@@ -167,6 +221,7 @@ __all__ = [
     "StoreView",
     "SwitchSet",
     "channel_key",
+    "combine_figures",
     "split_key",
     "switch_key",
 ]

@@ -74,3 +74,26 @@ def test_two_switches_may_not_share_a_name() -> None:
         assert "alpha" in str(exc)
     else:  # pragma: no cover - the failure message
         raise AssertionError("a second store under an existing name was accepted")
+
+
+def test_combined_figures_add_counts_and_weigh_averages() -> None:
+    from fsmonitor.core.figures import Figures, Rates
+    from fsmonitor.core.switches import combine_figures
+
+    a = Figures(
+        at=10.0, live_channels=4, live_calls=2, calls_per_second=Rates(1.0, 2.0, 3.0),
+        ended_calls=10, answered_calls=5, average_duration=10.0,
+        hangup_causes=(("NORMAL_CLEARING", 4), ("NO_ANSWER", 1)), peak_channels=6,
+    )
+    b = Figures(
+        at=11.0, live_channels=6, live_calls=3, calls_per_second=Rates(0.5, 1.0, 1.5),
+        ended_calls=30, answered_calls=27, average_duration=30.0,
+        hangup_causes=(("NORMAL_CLEARING", 20),), peak_channels=9,
+    )
+    total = combine_figures([a, b])
+    assert (total.live_channels, total.live_calls, total.peak_channels) == (10, 5, 15)
+    assert total.calls_per_second == Rates(1.5, 3.0, 4.5)
+    assert total.asr == 32 / 40 and total.asr_reliable
+    assert total.average_duration == (10.0 * 10 + 30.0 * 30) / 40
+    assert total.hangup_causes[0] == ("NORMAL_CLEARING", 24)
+    assert total.at == 11.0

@@ -289,3 +289,33 @@ def test_demo_switches_differ_in_traffic() -> None:
     assert [d.name for d in plan] == ["demo-1", "demo-2", "demo-3"]
     assert len({d.cps for d in plan}) == 3 and len({d.seed for d in plan}) == 3
     assert demo_switches(1, 4.0)[0].name == "demo"  # one switch: as before
+
+
+def test_the_breakdown_and_the_total_agree_at_one_tick(
+    qtbot: Any, window: MainWindow, sim_server: SimServers
+) -> None:
+    sims = {
+        "p": sim_server(cps=1, hold=120, preload=5, seed=21),
+        "q": sim_server(cps=1, hold=120, preload=3, seed=22),
+    }
+    _connect(window, sims)
+    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    wiring = window.switch_wiring
+    qtbot.waitUntil(lambda: wiring.figures.last is not None, timeout=WAIT)
+    assert wiring.breakdown_dock is not None and wiring.breakdown_dock.isVisible()
+    assert window.dock("dashboard").windowTitle() == "Dashboard — p"
+    # Stop the traffic's effect on this reading: one tick, then compare what it showed.
+    wiring.figures.tick()
+    assert wiring.figures.last is not None
+    readings, total, _live = wiring.figures.last
+    for name in sims:
+        shown, _ok = readings[name]
+        assert shown.live_channels == len(wiring.switches.monitor(name).store.channels)
+    assert total.live_channels == sum(f.live_channels for f, _ok in readings.values())
+    assert total.live_calls == sum(f.live_calls for f, _ok in readings.values())
+    # The table was flushed before the reading: its rows are the total.
+    assert window.model.rowCount() == total.live_channels
+    breakdown = wiring.breakdown
+    assert [breakdown.value(r, "Switch") for r in range(3)] == ["p", "q", "Total"]
+    assert breakdown.value(2, "Channels") == str(total.live_channels)
+    assert window.figures_status.counts.text().startswith(f"{total.live_channels} channels")

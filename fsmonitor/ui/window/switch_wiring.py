@@ -17,14 +17,16 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QBoxLayout, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QBoxLayout, QDockWidget, QInputDialog, QLineEdit
 
 from fsmonitor.core import Change, Channel
+from fsmonitor.core.figures import Figures
 from fsmonitor.core.switches import switch_key
 from fsmonitor.net import ConnectionState, Monitor
 from fsmonitor.ui.common.settings_values import list_value
 from fsmonitor.ui.window.settings import Profile
 from fsmonitor.ui.window.switch_chips import SwitchChips
+from fsmonitor.ui.window.switch_figures import SwitchBreakdown, SwitchesTick
 from fsmonitor.ui.window.switches import Switches
 
 if TYPE_CHECKING:
@@ -53,6 +55,12 @@ class SwitchWiring(QObject):
         layout = window.connection_bar.layout()
         if isinstance(layout, QBoxLayout):
             layout.insertWidget(0, self.chips)
+        # The total and per-switch figures, read at one tick (see switch_figures).
+        self.figures = SwitchesTick(self.switches.monitors, self)
+        self.figures.add_flush(window.model.flush)
+        self.breakdown = SwitchBreakdown()
+        self.figures.ticked.connect(self._show_figures)
+        self.breakdown_dock: QDockWidget | None = None
         self.switches.membershipChanged.connect(self._on_membership)
         self.switches.switchStateChanged.connect(self._on_switch_state)
 
@@ -197,9 +205,15 @@ class SwitchWiring(QObject):
         self.switches.changed.connect(w.model.apply_changes)
         self.switches.changed.connect(w.calls.model.schedule_refresh)
         self.switches.changed.connect(self._follow_detail)
-        # The table counts its own rows: the figures tick reads the first switch alone.
+        # The table counts its own rows (flushed by the switches' tick before each reading);
+        # the status bar shows the total, the Switches dock each switch and the total.
         w.table.follow_figures(None)
         w.table.set_stale(None)
+        if w.figures_tick is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                w.figures_tick.ticked.disconnect(w.figures_status.show_figures)
+        self._show_breakdown_dock(True)
+        self.figures.start()
 
     def _leave_combined(self) -> None:
         w = self._window
@@ -207,7 +221,11 @@ class SwitchWiring(QObject):
             with contextlib.suppress(RuntimeError, TypeError):
                 self.switches.changed.disconnect(slot)
         self.combined = False
+        self.figures.stop()
+        self._show_breakdown_dock(False)
         primary = w.monitor
+        if w.figures_tick is not None:
+            w.figures_tick.ticked.connect(w.figures_status.show_figures)
         if primary is not None:  # back to the one switch's own wiring, as _install_monitor
             w.model.set_store(primary.store)
             w.calls.set_store(primary.store)
@@ -223,6 +241,34 @@ class SwitchWiring(QObject):
         bar = w.connection_bar
         for label in (bar.state_icon, bar.state_label, bar.server_label):
             label.show()
+
+    def _show_breakdown_dock(self, shown: bool) -> None:
+        w = self._window
+        dashboard = w.dock("dashboard")
+        if self.breakdown_dock is None and shown:
+            dock = QDockWidget("Switches", w)
+            dock.setObjectName("dock_switches")
+            dock.setWidget(self.breakdown)
+            w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            w.splitDockWidget(dashboard, dock, Qt.Orientation.Vertical)
+            self.breakdown_dock = dock
+        if self.breakdown_dock is not None:
+            self.breakdown_dock.setVisible(shown)
+        # The dashboard's tiles and charts follow the first switch: say which.
+        primary = w.monitor
+        title = "Dashboard"
+        if shown and primary is not None:
+            title = f"Dashboard — {primary.switch_name}"
+        dashboard.setWindowTitle(title)
+
+    def _show_figures(
+        self, readings: dict[str, tuple[Figures, bool]], total: Figures, live: bool
+    ) -> None:
+        if not self.combined:
+            return
+        self.breakdown.set_states({n: m.state for n, m in self.switches.monitors().items()})
+        self.breakdown.show_readings(readings, total, live)
+        self._window.figures_status.show_figures(total, live)
 
     def _on_switch_state(self, _name: str, _state: object) -> None:
         self._show_down()
