@@ -27,7 +27,7 @@ from fsmonitor.core import Channel
 from fsmonitor.core.figures import Figures
 from fsmonitor.esl import events as ev
 from fsmonitor.ui.common.figures_text import format_count
-from fsmonitor.ui.common.figures_tick import FiguresTick
+from fsmonitor.ui.common.figures_tick import FiguresSource
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.tables.keyed_model import ChannelRole
@@ -106,7 +106,7 @@ class ChannelTableView(QWidget):
         self.switch_filter.hide()  # shown once several switches are watched
         self.count_label = QLabel(self)
         self.count_label.setObjectName("channelCount")
-        self._figures_tick: FiguresTick | None = None
+        self._figures_tick: FiguresSource | None = None
         self._total: int | None = None
 
         self.table = QTableView(self)
@@ -243,7 +243,7 @@ class ChannelTableView(QWidget):
     def filters(self) -> tuple[str, list[str] | None]:
         return self.search.text(), self.state_filter.currentData()
 
-    def follow_figures(self, tick: FiguresTick | None) -> None:
+    def follow_figures(self, tick: FiguresSource | None) -> None:
         """Write the count from ``tick``'s readings (``None``: from the model, unconnected).
 
         The tick flushes the model's queued changes before each reading, so the rows the

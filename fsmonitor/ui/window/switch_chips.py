@@ -82,7 +82,8 @@ class SwitchChip(QFrame):
         version = str(info.get("version") or info.get(FS_VERSION) or "")
         shown = f"<b style='color:{hex_colour}'>{_escape(self.name)}</b> {_escape(words)}"
         if version and state is ConnectionState.READY:
-            shown += f" · {_escape(version)}"
+            # "1.10.12-release~64bit" → "1.10.12": the whole string is in the tooltip.
+            shown += f" · {_escape(version.split('-', 1)[0])}"
         self.label.setText(shown)
         tip = [f"{self.name}: {words}"]
         if version:

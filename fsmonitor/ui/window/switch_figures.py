@@ -51,7 +51,12 @@ class SwitchesTick(QObject):
         self.timer = named_timer(self, "switchesFiguresTick", TICK_MS, self.tick)
 
     def add_flush(self, flush: Callable[[], object]) -> None:
-        self._flushes.append(flush)
+        if flush not in self._flushes:
+            self._flushes.append(flush)
+
+    def remove_flush(self, flush: Callable[[], object]) -> None:
+        if flush in self._flushes:
+            self._flushes.remove(flush)
 
     def start(self) -> None:
         self.timer.start()
@@ -75,6 +80,28 @@ class SwitchesTick(QObject):
         live = all(live for _f, live in readings.values())
         self.last = (readings, total, live)
         self.ticked.emit(readings, total, live)
+
+
+class TotalTick(QObject):
+    """The total of a `SwitchesTick` as a `FiguresSource`: what the channel table's count
+    follows with several switches, so it is the total of the very reading the status bar
+    and the breakdown show."""
+
+    ticked = Signal(object, bool)
+
+    def __init__(self, switches_tick: SwitchesTick) -> None:
+        super().__init__(switches_tick)
+        self._switches_tick = switches_tick
+        switches_tick.ticked.connect(lambda _r, total, live: self.ticked.emit(total, live))
+
+    def add_flush(self, flush: Callable[[], object]) -> None:
+        self._switches_tick.add_flush(flush)
+
+    def remove_flush(self, flush: Callable[[], object]) -> None:
+        self._switches_tick.remove_flush(flush)
+
+    def tick(self) -> None:
+        self._switches_tick.tick()
 
 
 COLUMNS = ("Switch", "State", "Channels", "Calls", "Calls/s", "ASR", "Since start")
@@ -152,4 +179,4 @@ class SwitchBreakdown(QWidget):
         return item.text() if item is not None else ""
 
 
-__all__ = ["COLUMNS", "SwitchBreakdown", "SwitchesTick"]
+__all__ = ["COLUMNS", "SwitchBreakdown", "SwitchesTick", "TotalTick"]

@@ -26,7 +26,7 @@ from fsmonitor.net import ConnectionState, Monitor
 from fsmonitor.ui.common.settings_values import list_value
 from fsmonitor.ui.window.settings import Profile
 from fsmonitor.ui.window.switch_chips import SwitchChips
-from fsmonitor.ui.window.switch_figures import SwitchBreakdown, SwitchesTick
+from fsmonitor.ui.window.switch_figures import SwitchBreakdown, SwitchesTick, TotalTick
 from fsmonitor.ui.window.switches import Switches
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class SwitchWiring(QObject):
             layout.insertWidget(0, self.chips)
         # The total and per-switch figures, read at one tick (see switch_figures).
         self.figures = SwitchesTick(self.switches.monitors, self)
-        self.figures.add_flush(window.model.flush)
+        self.total = TotalTick(self.figures)
         self.breakdown = SwitchBreakdown()
         self.figures.ticked.connect(self._show_figures)
         self.breakdown_dock: QDockWidget | None = None
@@ -190,6 +190,8 @@ class SwitchWiring(QObject):
         for label in (bar.state_icon, bar.state_label, bar.server_label):
             label.setVisible(not several)
         self._show_down()
+        if self.combined:
+            self._show_breakdown_dock(True)
         self._save(names)
 
     def _enter_combined(self) -> None:
@@ -205,9 +207,9 @@ class SwitchWiring(QObject):
         self.switches.changed.connect(w.model.apply_changes)
         self.switches.changed.connect(w.calls.model.schedule_refresh)
         self.switches.changed.connect(self._follow_detail)
-        # The table counts its own rows (flushed by the switches' tick before each reading);
-        # the status bar shows the total, the Switches dock each switch and the total.
-        w.table.follow_figures(None)
+        # One reading of every switch per tick: the table's count, the status bar and the
+        # Switches dock all show it (the tick flushes the table first).
+        w.table.follow_figures(self.total)
         w.table.set_stale(None)
         if w.figures_tick is not None:
             with contextlib.suppress(RuntimeError, TypeError):
@@ -246,14 +248,18 @@ class SwitchWiring(QObject):
         w = self._window
         dashboard = w.dock("dashboard")
         if self.breakdown_dock is None and shown:
-            dock = QDockWidget("Switches", w)
-            dock.setObjectName("dock_switches")
-            dock.setWidget(self.breakdown)
-            w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            w.splitDockWidget(dashboard, dock, Qt.Orientation.Vertical)
-            self.breakdown_dock = dock
-        if self.breakdown_dock is not None:
-            self.breakdown_dock.setVisible(shown)
+            made = QDockWidget("Switches", w)
+            made.setObjectName("dock_switches")
+            made.setWidget(self.breakdown)
+            w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, made)
+            w.splitDockWidget(dashboard, made, Qt.Orientation.Vertical)
+            self.breakdown_dock = made
+        dock = self.breakdown_dock
+        if dock is not None:
+            dock.setVisible(shown)
+        if shown and dock is not None:
+            rows = len(self.switches) + 2  # the switches, the total and the header
+            w.resizeDocks([dashboard, dock], [260, 26 * rows], Qt.Orientation.Vertical)
         # The dashboard's tiles and charts follow the first switch: say which.
         primary = w.monitor
         title = "Dashboard"
