@@ -117,12 +117,13 @@ class SwitchBreakdown(QWidget):
         self.table.setObjectName("switchBreakdownTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setShowGrid(False)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hh.setStretchLastSection(True)
+        hh.setStretchLastSection(False)
         self._states: dict[str, ConnectionState] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -135,7 +136,11 @@ class SwitchBreakdown(QWidget):
         self, readings: Mapping[str, tuple[Figures, bool]], total: Figures, live: bool
     ) -> None:
         rows = [(name, f, ok) for name, (f, ok) in readings.items()]
-        self.table.setRowCount(len(rows) + 1)
+        if self.table.rowCount() != len(rows) + 1:
+            self.table.setRowCount(len(rows) + 1)
+            # Every row in sight: a breakdown that scrolls hides the total.
+            header = self.table.horizontalHeader().sizeHint().height()
+            self.table.setMinimumHeight(header + 22 * (len(rows) + 1) + 4)
         for row, (name, shown, ok) in enumerate(rows):
             state = self._states.get(name, ConnectionState.READY)
             self._fill(row, name, STATE_STYLE[state][2], shown, ok, bold=False)
