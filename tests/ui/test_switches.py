@@ -319,3 +319,27 @@ def test_the_breakdown_and_the_total_agree_at_one_tick(
     assert [breakdown.value(r, "Switch") for r in range(3)] == ["p", "q", "Total"]
     assert breakdown.value(2, "Channels") == str(total.live_channels)
     assert window.figures_status.counts.text().startswith(f"{total.live_channels} channels")
+
+
+def test_export_follows_the_switch_filter_and_names_the_switch(
+    qtbot: Any, window: MainWindow, sim_server: SimServers, tmp_path: Any
+) -> None:
+    import csv
+    import json
+
+    sims = {
+        "red": sim_server(cps=0.2, hold=300, preload=3, seed=31),
+        "blue": sim_server(cps=0.2, hold=300, preload=2, seed=32),
+    }
+    _connect(window, sims)
+    qtbot.waitUntil(lambda: len(_rows_by_switch(window)) == 2, timeout=WAIT)
+    window.table.switch_filter.setCurrentIndex(window.table.switch_filter.findData("blue"))
+    count = window.export_to(tmp_path / "blue.json")
+    data = json.loads((tmp_path / "blue.json").read_text(encoding="utf-8"))
+    assert count == len(data["channels"]) > 0
+    assert {record["switch"] for record in data["channels"]} == {"blue"}
+    window.export_to(tmp_path / "blue.csv")
+    with (tmp_path / "blue.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    column = rows[0].index("Switch")
+    assert {row[column] for row in rows[1:]} == {"blue"}
