@@ -94,6 +94,10 @@ def test_two_switches_fill_one_table_with_a_switch_column(
     assert wiring.chips.isVisible() and not window.connection_bar.state_label.isVisible()
     assert set(wiring.chips.chips) == {"alpha", "beta"}
     assert all("ready" in chip.text for chip in wiring.chips.chips.values())
+    # Each chip says how far behind its switch the monitor is (a local simulator: not far).
+    qtbot.waitUntil(lambda: all("lag" in c.text for c in wiring.chips.chips.values()), timeout=WAIT)
+    lag = wiring.switches.lag("alpha")
+    assert lag is not None and lag.samples > 0 and not lag.behind
 
 
 def test_the_same_uuid_on_two_switches_is_two_rows_and_hangs_up_on_its_own_switch(

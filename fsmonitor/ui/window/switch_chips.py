@@ -14,17 +14,32 @@ import qtawesome as qta
 from PySide6.QtCore import QSize, Qt, SignalInstance
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from fsmonitor.core.event_lag import PEAK_SECONDS, LagReading, lag_words
 from fsmonitor.net import ConnectionState, Monitor
 from fsmonitor.ui.common.theme import readable_hex
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.window.connection_bar import FS_VERSION, STATE_STYLE, state_text
 
+BEHIND_WHY = (
+    "This monitor is falling behind the switch: its events wait in FreeSWITCH's queue for this "
+    "connection, and FreeSWITCH disconnects a listener whose queue fills (\"killed listener "
+    "because of lost events\"). Close costly views (the Calls tab, a busy event log) or watch "
+    "fewer switches from this machine."
+)
+
 
 class SwitchChip(QFrame):
     """One switch: icon and name in its state's colour, then state words and version."""
 
-    def __init__(self, name: str, monitor: Monitor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        monitor: Monitor,
+        parent: QWidget | None = None,
+        lag: Callable[[], LagReading | None] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._lag = lag
         self.setObjectName("switchChip")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.name = name
@@ -84,10 +99,25 @@ class SwitchChip(QFrame):
         if version and state is ConnectionState.READY:
             # "1.10.12-release~64bit" → "1.10.12": the whole string is in the tooltip.
             shown += f" · {_escape(version.split('-', 1)[0])}"
+        lag = self._lag() if self._lag is not None and state is ConnectionState.READY else None
+        lag_text = lag_words(lag) if lag is not None else ""
+        if lag is not None and lag_text:
+            if lag.behind:
+                warn = readable_hex(STATE_STYLE[ConnectionState.FAILED][1])
+                shown += f" · <b style='color:{warn}'>{lag_text}</b>"
+            else:
+                shown += f" · {lag_text}"
         self.label.setText(shown)
         tip = [f"{self.name}: {words}"]
         if version:
             tip.append(f"FreeSWITCH {version}")
+        if lag is not None and lag.samples:
+            tip.append(
+                f"event lag {lag.current:.2f} s now, {lag.peak:.2f} s at most over the last "
+                f"{PEAK_SECONDS:.0f} s (event time against this clock, offset measured at connect)"
+            )
+            if lag.behind:
+                tip.append(BEHIND_WHY)
         if self._error:
             tip.append(f"last error: {self._error}")
         self.setToolTip("\n".join(tip))
@@ -104,11 +134,15 @@ class SwitchChips(QWidget):
         self._layout.setSpacing(6)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.chips: dict[str, SwitchChip] = {}
-        # "reconnecting in N s" counts down between state changes.
+        # "reconnecting in N s" counts down between state changes, and the lag moves.
         self._timer = named_timer(self, "switchChipsClock", 1000, self._tick)
         self._timer.start()
 
-    def set_switches(self, monitors: Mapping[str, Monitor]) -> None:
+    def set_switches(
+        self,
+        monitors: Mapping[str, Monitor],
+        lag_of: Callable[[str], LagReading | None] | None = None,
+    ) -> None:
         """Show one chip per switch (kept chips keep their last error)."""
         for name in list(self.chips):
             if monitors.get(name) is not self.chips[name].monitor:
@@ -118,14 +152,14 @@ class SwitchChips(QWidget):
                 chip.deleteLater()
         for name, monitor in monitors.items():
             if name not in self.chips:
-                chip = SwitchChip(name, monitor, self)
+                lag = (lambda n=name: lag_of(n)) if lag_of is not None else None
+                chip = SwitchChip(name, monitor, self, lag)
                 self.chips[name] = chip
                 self._layout.addWidget(chip)
 
     def _tick(self) -> None:
         for chip in self.chips.values():
-            if chip.monitor.state is ConnectionState.RECONNECTING:
-                chip.refresh()
+            chip.refresh()
 
 
 def _escape(text: str) -> str:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsmonitor.core.event_lag import LagReading, lag_words
 from fsmonitor.core.figures import Figures
 from fsmonitor.core.switches import combine_figures
 from fsmonitor.net import ConnectionState, Monitor
@@ -104,7 +105,7 @@ class TotalTick(QObject):
         self._switches_tick.tick()
 
 
-COLUMNS = ("Switch", "State", "Channels", "Calls", "Calls/s", "ASR", "Since start")
+COLUMNS = ("Switch", "State", "Channels", "Calls", "Calls/s", "ASR", "Since start", "Lag")
 
 
 class SwitchBreakdown(QWidget):
@@ -125,12 +126,16 @@ class SwitchBreakdown(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         hh.setStretchLastSection(False)
         self._states: dict[str, ConnectionState] = {}
+        self._lags: dict[str, LagReading | None] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.table)
 
     def set_states(self, states: Mapping[str, ConnectionState]) -> None:
         self._states = dict(states)
+
+    def set_lags(self, lags: Mapping[str, LagReading | None]) -> None:
+        self._lags = dict(lags)
 
     def show_readings(
         self, readings: Mapping[str, tuple[Figures, bool]], total: Figures, live: bool
@@ -143,11 +148,21 @@ class SwitchBreakdown(QWidget):
             self.table.setMinimumHeight(header + 22 * (len(rows) + 1) + 4)
         for row, (name, shown, ok) in enumerate(rows):
             state = self._states.get(name, ConnectionState.READY)
-            self._fill(row, name, STATE_STYLE[state][2], shown, ok, bold=False)
+            lag = self._lags.get(name)
+            lag_text = lag_words(lag) if lag is not None else ""
+            self._fill(row, name, STATE_STYLE[state][2], shown, ok, bold=False, lag=lag_text)
         self._fill(len(rows), "Total", "", total, live, bold=True)
 
     def _fill(
-        self, row: int, name: str, state: str, shown: Figures, live: bool, *, bold: bool
+        self,
+        row: int,
+        name: str,
+        state: str,
+        shown: Figures,
+        live: bool,
+        *,
+        bold: bool,
+        lag: str = "",
     ) -> None:
         asr = "" if shown.asr is None else f"{shown.asr * 100:.0f} %"
         values = (
@@ -158,6 +173,7 @@ class SwitchBreakdown(QWidget):
             format_rate(shown.calls_per_second.last_10s),
             asr,
             format_count(shown.calls_since_start),
+            lag,
         )
         for col, text in enumerate(values):
             item = self.table.item(row, col)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QBoxLayout, QDockWidget, QInputDialog, QLineEdit
 
 from fsmonitor.core import Change, Channel
+from fsmonitor.core.event_lag import lag_words
 from fsmonitor.core.figures import Figures
 from fsmonitor.core.switches import switch_key
 from fsmonitor.net import ConnectionState, Monitor
@@ -61,6 +62,8 @@ class SwitchWiring(QObject):
         self.breakdown = SwitchBreakdown()
         self.figures.ticked.connect(self._show_figures)
         self.breakdown_dock: QDockWidget | None = None
+        self._behind: set[str] = set()
+        """Switches whose lag is over the warning (warned once per crossing)."""
         self.switches.membershipChanged.connect(self._on_membership)
         self.switches.switchStateChanged.connect(self._on_switch_state)
 
@@ -184,7 +187,7 @@ class SwitchWiring(QObject):
             self._enter_combined()
         w.table.set_switch_names(names)
         w.calls.set_switch_names(names)
-        self.chips.set_switches(self.switches.monitors())
+        self.chips.set_switches(self.switches.monitors(), self.switches.lag)
         self.chips.setVisible(several)
         bar = w.connection_bar
         for label in (bar.state_icon, bar.state_label, bar.server_label):
@@ -272,7 +275,22 @@ class SwitchWiring(QObject):
     ) -> None:
         if not self.combined:
             return
-        self.breakdown.set_states({n: m.state for n, m in self.switches.monitors().items()})
+        monitors = self.switches.monitors()
+        self.breakdown.set_states({n: m.state for n, m in monitors.items()})
+        lags = {n: self.switches.lag(n) for n in monitors}
+        self.breakdown.set_lags(lags)
+        for name, lag in lags.items():
+            ready = monitors[name].state is ConnectionState.READY
+            if lag is None or not lag.behind or not ready:
+                self._behind.discard(name)
+                continue
+            if name not in self._behind:  # once per crossing
+                self._behind.add(name)
+                self._window.statusBar().showMessage(
+                    f"{name}: {lag_words(lag)} — events are queueing in FreeSWITCH for this "
+                    "connection; a full queue gets the listener disconnected",
+                    15000,
+                )
         self.breakdown.show_readings(readings, total, live)
         self._window.figures_status.show_figures(total, live)
 

@@ -10,12 +10,17 @@ It owns no widget, so it is tested without a window.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
 from fsmonitor.core import Change, Channel
+from fsmonitor.core.event_lag import EventLag, LagReading
+from fsmonitor.core.events import us_to_seconds
 from fsmonitor.core.switches import SwitchSet
+from fsmonitor.esl import Event
+from fsmonitor.esl.headers import EVENT_DATE_TIMESTAMP
 from fsmonitor.net import ConnectionState, Monitor
 
 
@@ -35,9 +40,8 @@ class Switches(QObject):
         super().__init__(parent)
         self.set = SwitchSet()
         self._monitors: dict[str, Monitor] = {}
-        self._slots: dict[str, tuple[Callable[[list[Change]], None], Callable[[object], None]]] = (
-            {}
-        )
+        self._slots: dict[str, tuple[Callable[..., None], ...]] = {}
+        self._lags: dict[str, EventLag] = {}
 
     # --- membership -------------------------------------------------------------------
     def add(self, name: str, monitor: Monitor) -> None:
@@ -51,12 +55,25 @@ class Switches(QObject):
         def on_changes(changes: list[Change]) -> None:
             self.changed.emit(self.set.translate(name, changes))
 
+        lag = self._lags[name] = EventLag()
+
         def on_state(state: object) -> None:
+            if state is ConnectionState.READY:
+                lag.reset()  # maybe another machine, another clock: measure the offset again
             self.switchStateChanged.emit(name, state)
+
+        def on_events(events: list[Event]) -> None:
+            # The first event of a batch waited longest, the last is the newest: both tell.
+            now = time.time()
+            for event in (events[0], events[-1]) if events else ():
+                when = us_to_seconds(event.headers.get(EVENT_DATE_TIMESTAMP))
+                if when is not None:
+                    lag.observe(when, now)
 
         monitor.changed.connect(on_changes)
         monitor.stateChanged.connect(on_state)
-        self._slots[name] = (on_changes, on_state)
+        monitor.eventsReceived.connect(on_events)
+        self._slots[name] = (on_changes, on_state, on_events)
         self.membershipChanged.emit(self.names)
 
     def remove(self, name: str) -> Monitor | None:
@@ -65,8 +82,13 @@ class Switches(QObject):
         if monitor is None:
             return None
         self.set.remove(name)
-        on_changes, on_state = self._slots.pop(name)
-        for signal, slot in ((monitor.changed, on_changes), (monitor.stateChanged, on_state)):
+        on_changes, on_state, on_events = self._slots.pop(name)
+        self._lags.pop(name, None)
+        for signal, slot in (
+            (monitor.changed, on_changes),
+            (monitor.stateChanged, on_state),
+            (monitor.eventsReceived, on_events),
+        ):
             with contextlib.suppress(RuntimeError, TypeError):  # the monitor is already gone
                 signal.disconnect(slot)
         self.membershipChanged.emit(self.names)
@@ -105,6 +127,11 @@ class Switches(QObject):
         if len(names) != 1:
             return None
         return self._monitors.get(names.pop())
+
+    def lag(self, name: str) -> LagReading | None:
+        """How far behind switch ``name`` the monitor is (see `fsmonitor.core.event_lag`)."""
+        lag = self._lags.get(name)
+        return lag.reading() if lag is not None else None
 
     def down(self) -> frozenset[str]:
         """Switches whose connection is not READY (their rows are not live)."""
