@@ -347,3 +347,22 @@ def test_export_follows_the_switch_filter_and_names_the_switch(
         rows = list(csv.reader(fh))
     column = rows[0].index("Switch")
     assert {row[column] for row in rows[1:]} == {"blue"}
+
+
+def test_connect_also_menu_adds_a_saved_profile(
+    qtbot: Any, window: MainWindow, sim_server: SimServers
+) -> None:
+    first, second = sim_server(cps=0.1, preload=1, seed=41), sim_server(cps=0.1, preload=1, seed=42)
+    window.settings.upsert_profile(_profile("first", first))
+    window.settings.upsert_profile(_profile("second", second))
+    window.passwords.put(_profile("second", second), PASSWORD, remember=False)
+    window.connect_profile(_profile("first", first), password=PASSWORD)
+    qtbot.waitUntil(lambda: _ready(window, "first"), timeout=WAIT)
+    menu = window.switch_wiring.menu
+    menu.aboutToShow.emit()
+    actions = {a.objectName(): a for a in menu.actions()}
+    assert not actions["connectAlso_first"].isEnabled()  # already watched
+    actions["connectAlso_second"].trigger()
+    qtbot.waitUntil(lambda: _ready(window, "second"), timeout=WAIT)
+    assert window.switch_wiring.combined
+    assert window.switch_wiring.switches.names == ["first", "second"]

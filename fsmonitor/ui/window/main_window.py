@@ -139,10 +139,7 @@ class MainWindow(QMainWindow):
         self._build_statusbar()
         self.switch_wiring = SwitchWiring(self)
         """Several switches at once ("Connect also…"): see switch_wiring."""
-        self.act_connect_also = QAction(qta.icon("mdi6.server-network"), "Connect &also…", self)
-        self.act_connect_also.setToolTip("Watch the selected profile's switch beside this one")
-        self.act_connect_also.triggered.connect(self.switch_wiring.connect_also_selected)
-        self.connection_menu.insertAction(self.act_disconnect, self.act_connect_also)
+        self.connection_menu.insertMenu(self.act_disconnect, self.switch_wiring.menu)
 
         self.table.selectionChanged.connect(self._on_selection)
         self.table.contextMenuRequested.connect(self._show_context_menu)

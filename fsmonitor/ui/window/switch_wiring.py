@@ -16,8 +16,9 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+import qtawesome as qta
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QBoxLayout, QDockWidget, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QBoxLayout, QDockWidget, QInputDialog, QLineEdit, QMenu
 
 from fsmonitor.core import Change, Channel
 from fsmonitor.core.event_lag import lag_words
@@ -48,6 +49,12 @@ class SwitchWiring(QObject):
         self.switches = Switches(self)
         self.combined = False
         """Whether the tables follow every switch (more than one connected)."""
+        self.menu = QMenu("Connect &also", window)
+        """Connection → Connect also ▸ every saved profile not connected yet."""
+        self.menu.setObjectName("connectAlsoMenu")
+        self.menu.setIcon(qta.icon("mdi6.server-network"))
+        self.menu.aboutToShow.connect(self._fill_menu)
+        self._fill_menu()
         self.chips = SwitchChips(window)
         self.chips.hide()
         self._password_dialog: QInputDialog | None = None
@@ -70,7 +77,7 @@ class SwitchWiring(QObject):
     # --- the window's own monitor -----------------------------------------------------
     def attach_primary(self, monitor: Monitor) -> None:
         """The window installed ``monitor``: it is the first switch."""
-        self.switches.add(monitor.switch_name, monitor)
+        self.switches.add(monitor.switch_name or "switch", monitor)
 
     def detach_all(self) -> None:
         """The window tears its monitor down: every added switch goes with it."""
@@ -135,6 +142,24 @@ class SwitchWiring(QObject):
                     self.connect_also(profile, password_env=password_env)
 
         w.monitorChanged.connect(once)
+
+    def _fill_menu(self) -> None:
+        """The saved profiles that can be added (the toolbar's box is locked while connected,
+        so the choice is made here)."""
+        menu = self.menu
+        menu.clear()
+        for profile in self._window.settings.profiles():
+            action = menu.addAction(qta.icon("mdi6.server"), profile.name)
+            action.setToolTip(profile.account)
+            action.setObjectName(f"connectAlso_{profile.name}")
+            connected = profile.name in self.switches
+            action.setEnabled(not connected)
+            if connected:
+                action.setText(f"{profile.name} (connected)")
+            action.triggered.connect(lambda _checked=False, p=profile: self.connect_also(p))
+        if not menu.actions():
+            empty = menu.addAction("No saved profile: add one with Edit profile…")
+            empty.setEnabled(False)
 
     def connect_also_selected(self) -> None:
         """The Connection menu's "Connect also…": the profile chosen in the toolbar box."""
