@@ -587,7 +587,7 @@ class MainWindow(QMainWindow):
         pick = next(
             (c for c in items if c.call_state == ev.CALLSTATE_ACTIVE and c.other_leg_uuid), items[0]
         )
-        self.table.select_uuid(pick.uuid)
+        self.table.select_uuid(self.switch_wiring.key_for(pick.switch, pick.uuid))
 
     def context_menu(self) -> QMenu:
         """The table's right-click menu for the current selection (caller shows it)."""
