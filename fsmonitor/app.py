@@ -14,7 +14,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -62,6 +62,11 @@ class Options:
     record: Path | None = None
     replay: Path | None = None
     speed: float = 1.0
+    profiles: list[str] = field(default_factory=list)
+    """Every --profile given (``profile`` is the first): each is a switch watched at once."""
+    hosts: list[str] = field(default_factory=list)
+    """Every --host given (``host`` is the first)."""
+    demo_switches: int = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,7 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove what --install-desktop-entry wrote, and exit",
     )
-    p.add_argument("--host", help="Event Socket host (overrides the profile)")
+    p.add_argument(
+        "--host",
+        action="append",
+        metavar="HOST[:PORT]",
+        help="Event Socket host (overrides the profile); repeat it to watch several switches",
+    )
     p.add_argument("--port", type=int, help="Event Socket port (default 8021)")
     p.add_argument("--user", help="user@domain for userauth (default: plain auth)")
     p.add_argument(
@@ -90,7 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from this environment variable (default: FSMONITOR_PASSWORD, "
         "then the keyring, then ask)",
     )
-    p.add_argument("--profile", metavar="NAME", help="connection profile to use")
+    p.add_argument(
+        "--profile",
+        action="append",
+        metavar="NAME",
+        help="connection profile to use; repeat it to watch several switches at once",
+    )
     p.add_argument(
         "--demo",
         action="store_true",
@@ -109,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=40.0,
         help="demo: mean hold in seconds (default 40)",
+    )
+    p.add_argument(
+        "--demo-switches",
+        metavar="N",
+        type=int,
+        default=1,
+        help="demo: run N simulated switches with different traffic, watched together",
     )
     p.add_argument(
         "--demo-preload",
@@ -161,8 +183,22 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser = build_parser()
     ns = parser.parse_args(argv)
-    if ns.host is not None and not ns.host.strip():
+    hosts: list[str] = ns.host or []
+    profiles: list[str] = ns.profile or []
+    if any(not h.strip() for h in hosts):
         parser.error("--host must not be empty (a name or an address such as 127.0.0.1)")
+    if any(not name.strip() for name in profiles):
+        parser.error("--profile must not be empty")
+    if len(profiles) > 1 and (hosts or ns.port):
+        parser.error("with several --profile, each profile's own host and port are used")
+    from fsmonitor.ui.window.switch_profiles import MAX_DEMO_SWITCHES
+
+    if not 1 <= ns.demo_switches <= MAX_DEMO_SWITCHES:
+        parser.error(f"--demo-switches must be between 1 and {MAX_DEMO_SWITCHES}")
+    if ns.demo_switches > 1 and not ns.demo:
+        parser.error("--demo-switches only applies with --demo")
+    ns.host = hosts[0] if hosts else None
+    ns.profile = profiles[0] if profiles else None
     if ns.port is not None and not 0 < ns.port < 65536:
         parser.error("--port must be between 1 and 65535")
     if ns.after is not None and ns.screenshot is None:
@@ -206,6 +242,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         record=ns.record,
         replay=ns.replay,
         speed=speed,
+        profiles=profiles,
+        hosts=hosts,
+        demo_switches=ns.demo_switches,
     )
 
 
@@ -267,7 +306,9 @@ def _demo_process_class() -> Any:
         listening = Signal(str, int)
         failed = Signal(str)
 
-        def __init__(self, cps: float, hold: float, preload: int, parent: Any = None) -> None:
+        def __init__(
+            self, cps: float, hold: float, preload: int, parent: Any = None, seed: int | None = None
+        ) -> None:
             super().__init__(parent)
             self.process = QProcess(self)
             self.process.setProgram(sys.executable)
@@ -280,6 +321,7 @@ def _demo_process_class() -> Any:
                     "--cps", str(cps),
                     "--hold", str(hold),
                     "--preload", str(2 * preload),  # bridged calls: two channels each
+                    *(["--seed", str(seed)] if seed is not None else []),
                 ]
             )  # fmt: skip
             self.process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
@@ -364,6 +406,30 @@ def resolve_profile(opts: Options, settings: Any) -> Any:
     if (opts.host or opts.port) and not opts.profile:
         profile.name = f"{profile.host}:{profile.port}"
     return profile
+
+
+def resolve_profiles(opts: Options, settings: Any) -> list[Any]:
+    """Every switch to watch: each --host or --profile given; with none, the set of saved
+    profiles connected together last time (if several); else `resolve_profile`'s one."""
+    from fsmonitor.ui.common.settings_values import list_value
+    from fsmonitor.ui.window.switch_profiles import host_profiles, named_profiles, unique
+    from fsmonitor.ui.window.switch_wiring import SWITCHES_KEY
+
+    if len(opts.hosts) > 1:
+        base = resolve_profile(Options(**{**vars(opts), "host": None, "port": None}), settings)
+        return unique(host_profiles(opts.hosts, opts.port, opts.user, base))
+    if len(opts.profiles) > 1:
+        profiles = named_profiles(opts.profiles, settings)
+        if opts.user is not None:
+            for profile in profiles:
+                profile.user = opts.user
+        return unique(profiles)
+    if not (opts.profiles or opts.hosts or opts.port or opts.user):
+        saved = named_profiles(list_value(settings.qsettings, SWITCHES_KEY), settings)
+        known = [p for p in saved if settings.profile(p.name) is not None]
+        if len(known) > 1:
+            return unique(known)
+    return [resolve_profile(opts, settings)]
 
 
 def resource_path(name: str) -> Path | None:
@@ -451,34 +517,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
 
     exit_code = 0
-    demo = None
+    demos: list[Any] = []
     replay: Any = None
     if replayed is not None and opts.replay is not None:
         from fsmonitor.ui.window.replay_bar import start_replay
 
         replay = start_replay(window, replayed, opts.replay, opts.speed)
     elif opts.demo:
-        demo = _demo_process_class()(opts.demo_cps, opts.demo_hold, opts.demo_preload, window)
+        from fsmonitor.ui.window.switch_profiles import demo_switches
 
-        def demo_ready(host: str, port: int) -> None:
-            window.connect_profile(Profile("demo", host, port), password=DEMO_PASSWORD)
+        for spec in demo_switches(opts.demo_switches, opts.demo_cps):
+            sim = _demo_process_class()(
+                spec.cps, opts.demo_hold, opts.demo_preload, window, seed=spec.seed
+            )
 
-        demo.listening.connect(demo_ready)
-        demo.failed.connect(lambda text: window.statusBar().showMessage(text))
-        demo.start()
+            def demo_ready(host: str, port: int, name: str = spec.name) -> None:
+                # The first simulator up is the window's switch, the others are added to it.
+                window.switch_wiring.connect_also(
+                    Profile(name, host, port), password=DEMO_PASSWORD
+                )
+
+            sim.listening.connect(demo_ready)
+            sim.failed.connect(lambda text: window.statusBar().showMessage(text))
+            sim.start()
+            demos.append(sim)
     else:
-        profile = resolve_profile(opts, settings)
+        profiles = resolve_profiles(opts, settings)
         QTimer.singleShot(
-            0, lambda: window.connect_profile(profile, password_env=opts.password_env)
+            0,
+            lambda: window.switch_wiring.connect_several(profiles, password_env=opts.password_env),
         )
 
     def shutdown() -> None:
         """Last window closed: stop the simulator first, quit once it has exited."""
-        if demo is not None and demo.running:
-            demo.process.finished.connect(lambda *_: app.exit(exit_code))
-            demo.stop()
-        else:
+        running = [d for d in demos if d.running]
+        if not running:
             app.exit(exit_code)
+            return
+        left = set(running)
+
+        def stopped(sim: Any) -> None:
+            left.discard(sim)
+            if not left:
+                app.exit(exit_code)
+
+        for sim in running:
+            sim.process.finished.connect(lambda *_, sim=sim: stopped(sim))
+            sim.stop()
 
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(shutdown)
@@ -508,8 +593,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(int(opts.after * 1000), shoot)
 
     code = app.exec()
-    if demo is not None:
-        demo.stop_now()
+    for sim in demos:
+        sim.stop_now()
     if replay is not None:
         replay.stop()
     if recording is not None:

@@ -97,6 +97,9 @@ class Channel:
     """FreeSWITCH time of the latest event applied to this channel."""
     last_sequence: int = 0
     """Event-Sequence of the newest event applied; older or equal ones are stale or duplicates."""
+    switch: str = ""
+    """The switch (profile name) that reported this leg: with several switches a uuid is only
+    unique together with it (see :mod:`fsmonitor.core.switches`)."""
     call_link: str | None = field(default=None, repr=False)
     unlinked_from: str | None = field(default=None, repr=False)
 

@@ -92,6 +92,7 @@ class ChannelStore:
         "ended_memory",
         "history_limit",
         "history_seconds",
+        "switch",
     )
 
     def __init__(
@@ -105,6 +106,9 @@ class ChannelStore:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
+        self.switch = ""
+        """The switch this store follows, stamped on every channel it creates (``""`` until
+        named): with several switches it tells their legs apart."""
         self.history_seconds = history_seconds
         self.history_limit = history_limit
         self.ended_memory = ended_memory
@@ -152,6 +156,11 @@ class ChannelStore:
         Maintained as events arrive: reading costs a list copy, not a walk over the legs.
         """
         return self._calls.calls()
+
+    @staticmethod
+    def call_key(call: Call) -> str:
+        """A call's row key in this store's views: its A-leg's uuid."""
+        return call.uuid
 
     def call_of(self, uuid: str) -> Call | None:
         """The call a live leg belongs to."""
@@ -236,7 +245,7 @@ class ChannelStore:
         if name == E.CHANNEL_DESTROY or h.get(H.CHANNEL_STATE) == E.CS_DESTROY:
             self._remember_ended(uuid)  # gone before we knew it; keep it from coming back
             return []
-        ch = Channel(uuid=uuid)
+        ch = Channel(uuid=uuid, switch=self.switch)
         ch.b_leg = h.get(H.OTHER_TYPE) == E.OTHER_TYPE_ORIGINATOR
         live = self._live
         live[uuid] = ch
@@ -535,6 +544,7 @@ class ChannelStore:
                 if uuid in self._ended:
                     continue
                 ch = channel_from_row(uuid, row)
+                ch.switch = self.switch
                 ch.updated_at = at
                 live[uuid] = ch
                 self._calls.dirty.add(uuid)

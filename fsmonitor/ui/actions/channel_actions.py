@@ -207,6 +207,16 @@ class ChannelActions(QObject):
         self._update_enabled()
 
     # -------------------------------------------------------------------------- public API
+    def set_monitor(self, monitor: Monitor) -> None:
+        """Send the next commands to ``monitor``'s switch (the selected rows' switch, when
+        several are watched: a command must reach the switch that has the channel)."""
+        self._monitor = monitor
+
+    @property
+    def monitor(self) -> Monitor:
+        """The switch the commands go to."""
+        return self._monitor
+
     def set_selection(self, channels: list[Channel]) -> None:
         """The channels the actions apply to, in selection order (bridge uses the first two)."""
         self._selection = list(channels)

@@ -14,8 +14,9 @@ views grey out what they show then. Away from READY the last reading stays on sc
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from fsmonitor.core.figures import Figures, figures
 from fsmonitor.core.switch_status import SwitchStatus
@@ -35,6 +36,20 @@ def is_live(state: ConnectionState, shown: Figures) -> bool:
     if state is not ConnectionState.READY:
         return False
     return shown.switch_age is None or shown.switch_age <= STALE_SECONDS
+
+
+class FiguresSource(Protocol):
+    """What a view follows for its figures: a `FiguresTick`, or the total of several
+    switches' ticks (`fsmonitor.ui.window.switch_figures.TotalTick`)."""
+
+    @property
+    def ticked(self) -> SignalInstance: ...
+
+    def add_flush(self, flush: Callable[[], object]) -> None: ...
+
+    def remove_flush(self, flush: Callable[[], object]) -> None: ...
+
+    def tick(self) -> None: ...
 
 
 class FiguresTick(QObject):

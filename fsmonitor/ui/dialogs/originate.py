@@ -9,6 +9,7 @@ the command sent, so what the operator reads is byte for byte what FreeSWITCH re
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Mapping
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QFontDatabase
@@ -85,10 +86,18 @@ class OriginateDialog(QDialog):
 
     originated = Signal(str)
 
-    def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        monitor: Monitor,
+        parent: QWidget | None = None,
+        *,
+        switches: Mapping[str, Monitor] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Originate a call")
         self._monitor = monitor
+        self._switches = dict(switches or {})
+        """With several switches, the ones the call may be placed on (the Switch box)."""
         self._tracked_uuid: str | None = None
         self._valid = False
         self._judged = False
@@ -188,6 +197,18 @@ class OriginateDialog(QDialog):
         options_row.addStretch(1)
 
         form = QFormLayout()
+        self.switch_box = QComboBox()
+        self.switch_box.setObjectName("originateSwitch")
+        self.switch_box.setToolTip("The switch that places the call")
+        for name, monitor in self._switches.items():
+            self.switch_box.addItem(name, name)
+            if monitor is self._monitor:
+                self.switch_box.setCurrentIndex(self.switch_box.count() - 1)
+        self.switch_box.currentIndexChanged.connect(self._on_switch_chosen)
+        if len(self._switches) > 1:
+            form.addRow("Switch", self.switch_box)
+        else:
+            self.switch_box.hide()
         form.addRow("Endpoint", self.endpoint)
         form.addRow("Caller ID (name, number)", caller_row)
         form.addRow("Timeout", options_row)
@@ -461,6 +482,19 @@ class OriginateDialog(QDialog):
                 self._set_progress(f"{prefix}: {words}", error=failed)
             else:
                 self._set_progress(f"Call {tracked}: {_state_words(channel)}")
+
+    @property
+    def monitor(self) -> Monitor:
+        """The switch the call is placed on."""
+        return self._monitor
+
+    def _on_switch_chosen(self, index: int) -> None:
+        monitor = self._switches.get(str(self.switch_box.itemData(index)))
+        if monitor is None or monitor is self._monitor:
+            return
+        self._monitor.changed.disconnect(self._on_changes)
+        self._monitor = monitor
+        monitor.changed.connect(self._on_changes)
 
     def _channel(self, call_uuid: str) -> Channel | None:
         return self._monitor.store.channels.get(call_uuid)

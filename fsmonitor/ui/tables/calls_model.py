@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 
 from fsmonitor.core import Call, ChannelStore
+from fsmonitor.core.switches import StoreView
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.cells import STATE_BRUSHES, TEXT_BRUSH, caller_text, codec_text
@@ -69,11 +70,20 @@ class CallsTableModel(KeyedTableModel[Call]):
     own coalescing timer (a few times a second) and diffs the result by call key.
     """
 
-    COL_A_CALLER, COL_A_UUID, COL_B_DEST, COL_B_UUID, COL_STATE, COL_DURATION, COL_CODEC = range(7)
+    (
+        COL_A_CALLER,
+        COL_A_UUID,
+        COL_B_DEST,
+        COL_B_UUID,
+        COL_STATE,
+        COL_DURATION,
+        COL_CODEC,
+        COL_SWITCH,
+    ) = range(8)
 
     REFRESH_MS = 250
 
-    def __init__(self, store: ChannelStore | None, parent: QObject | None = None) -> None:
+    def __init__(self, store: StoreView | None, parent: QObject | None = None) -> None:
         columns: list[Column[Call]] = [
             Column("Caller (A)", lambda call, _n: caller_text(call.a_leg)),
             Column("A-leg UUID", lambda call, _n: call.a_leg.uuid),
@@ -87,6 +97,7 @@ class CallsTableModel(KeyedTableModel[Call]):
                 align_right=True,
             ),
             Column("Codec", lambda call, _n: _codec(call)),
+            Column("Switch", lambda call, _n: call.a_leg.switch, stable_sort=True),
         ]
         super().__init__(columns, parent)
         self._store = store
@@ -100,7 +111,7 @@ class CallsTableModel(KeyedTableModel[Call]):
         self._clock.start()
         self.refresh()
 
-    def set_store(self, store: ChannelStore | None) -> None:
+    def set_store(self, store: StoreView | None) -> None:
         self._store = store
         self._follow_clock(store)
         self.refresh()
@@ -122,7 +133,8 @@ class CallsTableModel(KeyedTableModel[Call]):
         if not self._active:
             return
         calls = list(self._store.calls()) if self._store is not None else []
-        fresh = {c.uuid: c for c in calls}
+        key_of = self._store.call_key if self._store is not None else ChannelStore.call_key
+        fresh = {key_of(c): c for c in calls}
         removed = [k for k in self._keys if k not in fresh]
         # Call objects are rebuilt on every read: only rows whose content differs are
         # upserted, or every refresh would name every row in a dataChanged.

@@ -6,7 +6,8 @@ from PySide6.QtCore import QModelIndex, QSettings, QSortFilterProxyModel, Qt, Si
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
-from fsmonitor.core import Call, ChannelStore
+from fsmonitor.core import Call
+from fsmonitor.core.switches import StoreView, channel_key
 from fsmonitor.ui.tables.calls_model import CallsTableModel
 from fsmonitor.ui.tables.channel_table import visible_source_rows
 from fsmonitor.ui.tables.keyed_model import ChannelRole, SortRole
@@ -19,10 +20,12 @@ class CallsView(QWidget):
     legActivated = Signal(str)
     """uuid of the leg the user wants to inspect."""
 
-    def __init__(self, store: ChannelStore | None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreView | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = CallsTableModel(store, self)
         self.model.set_active(False)  # until shown
+        self.combined = False
+        """Whether rows come from several switches (legActivated then names combined keys)."""
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortRole)
@@ -45,6 +48,7 @@ class CallsView(QWidget):
         # Newest calls first, like the channel table (the duration key is -start time).
         self.table.sortByColumn(CallsTableModel.COL_DURATION, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._activated)
+        self.table.setColumnHidden(CallsTableModel.COL_SWITCH, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
@@ -59,8 +63,17 @@ class CallsView(QWidget):
         self.model.set_active(False)
         super().hideEvent(event)
 
-    def set_store(self, store: ChannelStore | None) -> None:
+    def set_store(self, store: StoreView | None) -> None:
         self.model.set_store(store)
+
+    def set_switch_names(self, names: list[str]) -> None:
+        """Several switches: show the Switch column and name legs by (switch, uuid) keys."""
+        self.combined = len(names) > 1
+        hidden = self.table.isColumnHidden(CallsTableModel.COL_SWITCH)
+        self.table.setColumnHidden(CallsTableModel.COL_SWITCH, not self.combined)
+        if self.combined and hidden:
+            hh = self.table.horizontalHeader()
+            hh.moveSection(hh.visualIndex(CallsTableModel.COL_SWITCH), 0)
 
     def _activated(self, index: QModelIndex) -> None:
         call = index.data(ChannelRole)
@@ -70,7 +83,7 @@ class CallsView(QWidget):
         b_cols = (CallsTableModel.COL_B_DEST, CallsTableModel.COL_B_UUID)
         source_col = self.proxy.mapToSource(index).column()
         leg = legs[1] if source_col in b_cols and len(legs) > 1 else legs[0]
-        self.legActivated.emit(leg.uuid)
+        self.legActivated.emit(channel_key(leg) if self.combined else leg.uuid)
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("callsTable/header", self.table.horizontalHeader().saveState())

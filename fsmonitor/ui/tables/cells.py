@@ -39,16 +39,20 @@ DARK_STATE_COLOURS: Mapping[str, QColor] = {
 LIGHT_TEXT, DARK_TEXT = QColor(33, 33, 33), QColor(235, 235, 235)
 LIGHT_ALERT, DARK_ALERT = QColor(239, 154, 154), QColor(120, 36, 36)
 LIGHT_LOST, DARK_LOST = QColor(189, 189, 189), QColor(80, 80, 80)
+LIGHT_NOT_LIVE, DARK_NOT_LIVE = QColor(97, 97, 97), QColor(170, 170, 170)
+"""Text of rows whose switch is not connected (on the LOST grey): visibly not live."""
 
 STATE_COLOURS: dict[str, QColor] = dict(LIGHT_STATE_COLOURS)
 STATE_TEXT = QColor(LIGHT_TEXT)
 ALERT_COLOUR = QColor(LIGHT_ALERT)
 LOST_COLOUR = QColor(LIGHT_LOST)
+NOT_LIVE_COLOUR = QColor(LIGHT_NOT_LIVE)
 # Brushes built once: data() hands them out for every painted cell.
 STATE_BRUSHES = {state: QBrush(colour) for state, colour in STATE_COLOURS.items()}
 TEXT_BRUSH = QBrush(STATE_TEXT)
 ALERT_BRUSH = QBrush(ALERT_COLOUR)
 LOST_BRUSH = QBrush(LOST_COLOUR)
+NOT_LIVE_BRUSH = QBrush(NOT_LIVE_COLOUR)
 
 
 def set_dark_cells(dark: bool) -> None:
@@ -68,6 +72,7 @@ def set_dark_cells(dark: bool) -> None:
         (STATE_TEXT, TEXT_BRUSH, DARK_TEXT if dark else LIGHT_TEXT),
         (ALERT_COLOUR, ALERT_BRUSH, DARK_ALERT if dark else LIGHT_ALERT),
         (LOST_COLOUR, LOST_BRUSH, DARK_LOST if dark else LIGHT_LOST),
+        (NOT_LIVE_COLOUR, NOT_LIVE_BRUSH, DARK_NOT_LIVE if dark else LIGHT_NOT_LIVE),
     ):
         held.setRgb(colour.rgb())
         brush.setColor(colour)

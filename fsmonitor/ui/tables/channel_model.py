@@ -14,13 +14,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from fsmonitor.core import Change, Channel, ChannelStore
+from fsmonitor.core import Change, Channel
 from fsmonitor.core.alerts import AlertKind, AlertThresholds, CallAlerts
+from fsmonitor.core.switches import StoreView, SwitchSet, channel_key, switch_key
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.cells import (
     ALERT_BRUSH,
     LOST_BRUSH,
+    NOT_LIVE_BRUSH,
     STATE_BRUSHES,
     TEXT_BRUSH,
     caller_text,
@@ -36,6 +38,10 @@ MIN_FLUSH_HZ = 4
 UPDATE_BUDGET = 0.25
 """Share of the event loop the table's updates (model signals plus the repaint they cause)
 may take: when a flush and its repaint cost more, the next flush waits longer."""
+
+
+def _uuid_of(channel: Channel) -> str:
+    return channel.uuid
 
 
 def _time_sort(value: float | None) -> float:
@@ -65,10 +71,11 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         COL_OTHER_LEG,
         COL_NAME,
         COL_CREATED,
+        COL_SWITCH,
         COL_HOSTNAME,
-    ) = range(12)
+    ) = range(13)
 
-    def __init__(self, store: ChannelStore | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, store: StoreView | None = None, parent: QObject | None = None) -> None:
         columns: list[Column[Channel]] = [
             Column("UUID", lambda c, _n: c.uuid),
             Column(
@@ -103,6 +110,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
                 sort=lambda c, _n: _time_sort(c.created_at),
                 stable_sort=True,
             ),
+            Column("Switch", lambda c, _n: c.switch, stable_sort=True),
             Column("Host", lambda c, _n: c.hostname or "", stable_sort=True),
         ]
         super().__init__(columns, parent)
@@ -111,6 +119,9 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         self._thresholds = AlertThresholds()
         self._alerts: dict[str, AlertKind] = {}
         self._call_alerts = CallAlerts()
+        self._down_switches: frozenset[str] = frozenset()
+        self._key_of: Callable[[Channel], str] = _uuid_of
+        """A row's key from its channel: the uuid, or (switch, uuid) in the combined view."""
 
         self._flush_timer = named_timer(
             self, "channelFlushTimer", 1000 // MAX_FLUSH_HZ, self.flush, single_shot=True
@@ -129,9 +140,10 @@ class ChannelTableModel(KeyedTableModel[Channel]):
     """``(uuid, kind)`` when a channel first crosses an alert threshold."""
 
     # -- feeding ------------------------------------------------------------------------
-    def set_store(self, store: ChannelStore | None) -> None:
+    def set_store(self, store: StoreView | None) -> None:
         """Follow another store (a new connection): one reset, then changes again."""
         self._store = store
+        self._key_of = channel_key if isinstance(store, SwitchSet) else _uuid_of
         self._follow_clock(store)
         self.reload()
 
@@ -228,8 +240,9 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         changed: list[int] = []
         alerts = self._alerts
         items = self._items
+        key_of = self._key_of
         for row, kind in enumerate(th.alerts(items, self._now())):
-            uuid = items[row].uuid
+            uuid = key_of(items[row])
             if kind != alerts.get(uuid):
                 if kind is None:
                     alerts.pop(uuid, None)
@@ -244,8 +257,14 @@ class ChannelTableModel(KeyedTableModel[Channel]):
 
     def _call_legs(self, uuid: str) -> frozenset[str]:
         """The legs of ``uuid``'s call (just itself when the store does not pair it)."""
-        call = self._store.call_of(uuid) if self._store is not None else None
-        return call.leg_uuids if call is not None else frozenset((uuid,))
+        store = self._store
+        call = store.call_of(uuid) if store is not None else None
+        if call is None:
+            return frozenset((uuid,))
+        if isinstance(store, SwitchSet):  # legs of one switch's call, on that switch
+            switch = call.a_leg.switch
+            return frozenset(switch_key(switch, leg) for leg in call.leg_uuids)
+        return call.leg_uuids
 
     def alert_for(self, row: int) -> AlertKind | None:
         return self._alerts.get(self._keys[row])
@@ -253,10 +272,33 @@ class ChannelTableModel(KeyedTableModel[Channel]):
     def stop_clock(self) -> None:
         self._clock.stop()
 
+    # -- switches -----------------------------------------------------------------------
+    def set_down_switches(self, names: frozenset[str]) -> None:
+        """Switches whose connection is not READY: their rows are shown as not live (greyed,
+        with a tooltip saying why) while the other switches' rows stay live."""
+        if names == self._down_switches:
+            return
+        self._down_switches = names
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._items) - 1, len(self._columns) - 1)
+            )
+
+    @property
+    def down_switches(self) -> frozenset[str]:
+        return self._down_switches
+
     # -- roles --------------------------------------------------------------------------
     def _item_data(self, item: Channel, col: int, role: int) -> object:
+        if self._down_switches and item.switch in self._down_switches:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return NOT_LIVE_BRUSH
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return LOST_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Not live: switch {item.switch} is not connected"
         if role == Qt.ItemDataRole.BackgroundRole:
-            if self._alerts and item.uuid in self._alerts:
+            if self._alerts and self._key_of(item) in self._alerts:
                 return ALERT_BRUSH
             if item.lost:
                 return LOST_BRUSH
@@ -264,7 +306,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         if role == Qt.ItemDataRole.ForegroundRole:
             return TEXT_BRUSH
         if role == AlertRole:
-            return self._alerts.get(item.uuid)
+            return self._alerts.get(self._key_of(item))
         if role == Qt.ItemDataRole.DecorationRole:
             return direction_icon(item.direction) if col == self.COL_DIRECTION else None
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -275,7 +317,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
             if col == self.COL_UUID:
                 return item.uuid
             if col == self.COL_DURATION:
-                alert = self._alerts.get(item.uuid)
+                alert = self._alerts.get(self._key_of(item))
                 if alert == "long_call":
                     return "Call longer than the alert threshold (counted, like this column, "
                     "from the leg's creation)"

@@ -27,7 +27,7 @@ from fsmonitor.core import Channel
 from fsmonitor.core.figures import Figures
 from fsmonitor.esl import events as ev
 from fsmonitor.ui.common.figures_text import format_count
-from fsmonitor.ui.common.figures_tick import FiguresTick
+from fsmonitor.ui.common.figures_tick import FiguresSource
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.tables.keyed_model import ChannelRole
@@ -57,6 +57,7 @@ DEFAULT_WIDTHS = {
     ChannelTableModel.COL_OTHER_LEG: UUID_COLUMN_WIDTH,
     ChannelTableModel.COL_NAME: 260,
     ChannelTableModel.COL_CREATED: 70,
+    ChannelTableModel.COL_SWITCH: 90,
     ChannelTableModel.COL_HOSTNAME: 80,
 }
 
@@ -98,9 +99,14 @@ class ChannelTableView(QWidget):
         self.state_filter.setObjectName("stateFilter")
         for label, states in STATE_FILTERS:
             self.state_filter.addItem(label, states)
+        self.switch_filter = QComboBox(self)
+        self.switch_filter.setObjectName("switchFilter")
+        self.switch_filter.setToolTip("Show the channels of one switch, or of every switch")
+        self.switch_filter.addItem("All switches", None)
+        self.switch_filter.hide()  # shown once several switches are watched
         self.count_label = QLabel(self)
         self.count_label.setObjectName("channelCount")
-        self._figures_tick: FiguresTick | None = None
+        self._figures_tick: FiguresSource | None = None
         self._total: int | None = None
 
         self.table = QTableView(self)
@@ -135,6 +141,7 @@ class ChannelTableView(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.search, 3)
         bar.addWidget(self.state_filter, 1)
+        bar.addWidget(self.switch_filter, 1)
         bar.addWidget(self.count_label)
         self.stale_banner = QLabel(self)
         self.stale_banner.setObjectName("staleBanner")
@@ -158,10 +165,13 @@ class ChannelTableView(QWidget):
         )
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.state_filter.currentIndexChanged.connect(self._on_state_filter)
+        self.switch_filter.currentIndexChanged.connect(self._on_switch_filter)
+        self.table.setColumnHidden(ChannelTableModel.COL_SWITCH, True)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
         # The count is written at each figures tick (`follow_figures`), from the same reading
         # as the dashboard and the status bar; a model reset (new store) clears it.
         model.modelReset.connect(self._update_count)
+        model.updatesEmitted.connect(self._count_without_tick)
         self._update_count()
         model.add_visible_rows_provider(self.visible_rows)
         self.destroyed.connect(lambda *_: model.remove_visible_rows_provider(self.visible_rows))
@@ -180,6 +190,33 @@ class ChannelTableView(QWidget):
     def _on_state_filter(self, index: int) -> None:
         self.proxy.set_states(self.state_filter.itemData(index))
         self._recount()
+
+    def _on_switch_filter(self, index: int) -> None:
+        name = self.switch_filter.itemData(index)
+        self.proxy.set_switches(None if name is None else (name,))
+        self._recount()
+
+    def set_switch_names(self, names: list[str]) -> None:
+        """The switches being watched: with more than one, the Switch column and the switch
+        filter appear (with one, a column repeating the same name on every row is noise)."""
+        several = len(names) > 1
+        current = self.switch_filter.currentData()
+        self.switch_filter.blockSignals(True)
+        self.switch_filter.clear()
+        self.switch_filter.addItem("All switches", None)
+        for name in names:
+            self.switch_filter.addItem(name, name)
+        index = self.switch_filter.findData(current) if current in names else 0
+        self.switch_filter.setCurrentIndex(max(0, index))
+        self.switch_filter.blockSignals(False)
+        self._on_switch_filter(self.switch_filter.currentIndex())
+        self.switch_filter.setVisible(several)
+        hidden = self.table.isColumnHidden(ChannelTableModel.COL_SWITCH)
+        self.table.setColumnHidden(ChannelTableModel.COL_SWITCH, not several)
+        if several and hidden:
+            # Which switch a row is on decides where its actions go: show it first.
+            hh = self.table.horizontalHeader()
+            hh.moveSection(hh.visualIndex(ChannelTableModel.COL_SWITCH), 0)
 
     def set_filters(self, text: str, states: list[str] | None) -> None:
         self.search.setText(text)
@@ -206,7 +243,7 @@ class ChannelTableView(QWidget):
     def filters(self) -> tuple[str, list[str] | None]:
         return self.search.text(), self.state_filter.currentData()
 
-    def follow_figures(self, tick: FiguresTick | None) -> None:
+    def follow_figures(self, tick: FiguresSource | None) -> None:
         """Write the count from ``tick``'s readings (``None``: from the model, unconnected).
 
         The tick flushes the model's queued changes before each reading, so the rows the
@@ -228,6 +265,12 @@ class ChannelTableView(QWidget):
         self._total = shown.live_channels
         self._update_count()
         self.count_label.setEnabled(live)
+
+    def _count_without_tick(self, *_args: object) -> None:
+        """Without a figures tick (several switches: each has its own) the rows are counted
+        as the model shows them."""
+        if self._figures_tick is None:
+            self._update_count()
 
     def _update_count(self, *_args: object) -> None:
         if self._figures_tick is not None and self._total is None:

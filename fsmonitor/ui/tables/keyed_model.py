@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
-from fsmonitor.core import ChannelStore
+from fsmonitor.core.switches import StoreView
 from fsmonitor.ui.tables.base import ColumnTableModel, Index
 
 T = TypeVar("T")
@@ -216,7 +216,7 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
             for row, key in zip(rows, fresh, strict=True):
                 keys[row] = key
 
-    def _follow_clock(self, store: ChannelStore | None) -> None:
+    def _follow_clock(self, store: StoreView | None) -> None:
         """Durations on FreeSWITCH's clock (``store.now()``), not this machine's: the two
         may differ, and the store's times all come from FreeSWITCH."""
         self._now = store.now if store is not None else time.time

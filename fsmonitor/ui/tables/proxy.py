@@ -40,6 +40,7 @@ class ChannelFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._needle = ""
         self._states: frozenset[str] | None = None
+        self._switches: frozenset[str] | None = None
         self._keyed: KeyedTableModel[object] | None = None
         """The source when it is a keyed model (whose cached sort keys ``lessThan`` reads)."""
         self._keys_column = -1
@@ -123,12 +124,25 @@ class ChannelFilterProxy(QSortFilterProxyModel):
     def states(self) -> frozenset[str] | None:
         return self._states
 
+    def set_switches(self, switches: Iterable[str] | None) -> None:
+        """Show only channels of these switches (``None``: every switch)."""
+        value = None if switches is None else frozenset(switches)
+        if value != self._switches:
+            self.beginFilterChange()
+            self._switches = value
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def switches(self) -> frozenset[str] | None:
+        return self._switches
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if self._needle == "" and self._states is None:
+        if self._needle == "" and self._states is None and self._switches is None:
             return True
         source = self.sourceModel()
         item = source.data(source.index(source_row, 0, source_parent), ChannelRole)
         if not isinstance(item, Channel):
+            return False
+        if self._switches is not None and item.switch not in self._switches:
             return False
         if self._states is not None:
             state = "LOST" if item.lost else item.call_state

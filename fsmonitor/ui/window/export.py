@@ -63,6 +63,7 @@ def channel_record(
     variables: what a script reading the export needs, in the order the table shows."""
     record: dict[str, JsonValue] = {
         "uuid": channel.uuid,
+        "switch": channel.switch,
         "name": channel.name,
         "direction": channel.direction,
         "state": channel.state,

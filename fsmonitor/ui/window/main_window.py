@@ -51,6 +51,7 @@ from fsmonitor.ui.window.gc_policy import GcFreezer
 from fsmonitor.ui.window.history_keeper import HistoryKeeper, HistoryStatus, Retention
 from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
 from fsmonitor.ui.window.status_bar import FiguresStatus
+from fsmonitor.ui.window.switch_wiring import SwitchWiring
 
 log = logging.getLogger("fsmonitor.ui")
 
@@ -136,6 +137,9 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_menus()
         self._build_statusbar()
+        self.switch_wiring = SwitchWiring(self)
+        """Several switches at once ("Connect also…"): see switch_wiring."""
+        self.connection_menu.insertMenu(self.act_disconnect, self.switch_wiring.menu)
 
         self.table.selectionChanged.connect(self._on_selection)
         self.table.contextMenuRequested.connect(self._show_context_menu)
@@ -273,7 +277,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_export_json)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
-        conn = mb.addMenu("C&onnection")
+        conn = self.connection_menu = mb.addMenu("C&onnection")
         conn.addAction(self.act_connect)
         conn.addAction(self.act_disconnect)
         conn.addSeparator()
@@ -417,6 +421,11 @@ class MainWindow(QMainWindow):
         self.passwords.put(profile, password, remember=True)
         self._start(profile, password)
 
+    @property
+    def monitor_factory(self) -> MonitorFactory:
+        """What makes a monitor for a profile (every switch's, the added ones' too)."""
+        return self._factory
+
     def _start(self, profile: Profile, password: str) -> None:
         self._teardown_monitor()
         self.profile = profile
@@ -430,12 +439,14 @@ class MainWindow(QMainWindow):
 
     def disconnect_monitor(self) -> None:
         if self.monitor is not None:
+            self.switch_wiring.close_all()
             self.monitor.close()
 
     def _teardown_monitor(self) -> None:
         old = self.monitor
         if old is None:
             return
+        self.switch_wiring.detach_all()
         for key, widget in list(self._panels.items()):
             _guarded(widget.save_state, self.settings.qsettings)
             self._docks[key].setWidget(_placeholder(f"{self._docks[key].windowTitle()}"))
@@ -470,7 +481,7 @@ class MainWindow(QMainWindow):
         self.detail.clock = monitor.store.now
         monitor.changed.connect(self.model.apply_changes)
         monitor.changed.connect(self.calls.model.schedule_refresh)
-        monitor.changed.connect(self._on_changes)
+        monitor.changed.connect(self.follow_detail)
         monitor.stateChanged.connect(self._on_state)
         monitor.error.connect(self._on_error)
         self.connection_bar.set_monitor(monitor)
@@ -497,6 +508,7 @@ class MainWindow(QMainWindow):
         self._fill_channel_menu()
         self._fill_actions_toolbar()
         self._on_state(monitor.state)
+        self.switch_wiring.attach_primary(monitor)
         self.monitorChanged.emit(monitor)
 
     def panel(self, key: str) -> DockPanel | None:
@@ -513,6 +525,8 @@ class MainWindow(QMainWindow):
             self._live_until = None
             self.table.set_stale(None)
             self._gc.freeze()  # the snapshot's channels: long-lived, no collection needed
+        elif self.switch_wiring.combined:
+            pass  # each switch's rows say on their own whether they are live
         elif self.model.rowCount() or self._live_until is not None:
             # Only READY means events are flowing: say so rather than show old rows as live.
             if self._live_until is None:
@@ -536,7 +550,7 @@ class MainWindow(QMainWindow):
     def _on_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
 
-    def _on_changes(self, changes: list[Change]) -> None:
+    def follow_detail(self, changes: list[Change]) -> None:
         shown = self.detail.channel
         if shown is None:
             return
@@ -551,7 +565,7 @@ class MainWindow(QMainWindow):
 
     def _on_selection(self, channels: list[Channel]) -> None:
         if self._actions_obj is not None:
-            self._actions_obj.set_selection(channels)
+            self._actions_obj.set_selection(self.switch_wiring.route_selection(channels))
         self.detail.set_channel(channels[0] if channels else None)
 
     def _select_leg(self, uuid: str) -> None:
@@ -575,7 +589,7 @@ class MainWindow(QMainWindow):
         pick = next(
             (c for c in items if c.call_state == ev.CALLSTATE_ACTIVE and c.other_leg_uuid), items[0]
         )
-        self.table.select_uuid(pick.uuid)
+        self.table.select_uuid(self.switch_wiring.key_for(pick.switch, pick.uuid))
 
     def context_menu(self) -> QMenu:
         """The table's right-click menu for the current selection (caller shows it)."""
@@ -607,12 +621,17 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ commands
     def open_originate(self) -> None:
-        if self.monitor is None:
+        monitor, choices = self.switch_wiring.originate_target()
+        if monitor is None:
             self.statusBar().showMessage("Connect to a switch first", 5000)
             return
-        dialog = OriginateDialog(self.monitor, self)
+        dialog = OriginateDialog(monitor, self, switches=choices)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.originated.connect(self.select_when_seen)
+        dialog.originated.connect(
+            lambda uuid: self.select_when_seen(
+                self.switch_wiring.key_for(dialog.monitor.switch_name, uuid)
+            )
+        )
         _guarded(dialog.restore_state, self.settings.qsettings)
         dialog.finished.connect(lambda _r: _guarded(dialog.save_state, self.settings.qsettings))
         dialog.open()
