@@ -524,20 +524,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         replay = start_replay(window, replayed, opts.replay, opts.speed)
     elif opts.demo:
-        from fsmonitor.ui.window.switch_profiles import demo_switches
+        from fsmonitor.ui.window.switch_profiles import InOrder, demo_switches
 
-        for spec in demo_switches(opts.demo_switches, opts.demo_cps):
+        specs = demo_switches(opts.demo_switches, opts.demo_cps)
+        # Simulators come up in any order; they are connected in their own order (demo-1
+        # first, the window's switch, then the others), so the chips and the docks' switch
+        # are the same at every start.
+        in_order: InOrder[Profile] = InOrder(
+            lambda profile: window.switch_wiring.connect_also(profile, password=DEMO_PASSWORD)
+        )
+        for index, spec in enumerate(specs):
             sim = _demo_process_class()(
                 spec.cps, opts.demo_hold, opts.demo_preload, window, seed=spec.seed
             )
-
-            def demo_ready(host: str, port: int, name: str = spec.name) -> None:
-                # The first simulator up is the window's switch, the others are added to it.
-                window.switch_wiring.connect_also(
-                    Profile(name, host, port), password=DEMO_PASSWORD
+            sim.listening.connect(
+                lambda host, port, index=index, name=spec.name: in_order.add(
+                    index, Profile(name, host, port)
                 )
-
-            sim.listening.connect(demo_ready)
+            )
             sim.failed.connect(lambda text: window.statusBar().showMessage(text))
             sim.start()
             demos.append(sim)

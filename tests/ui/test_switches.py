@@ -366,3 +366,16 @@ def test_connect_also_menu_adds_a_saved_profile(
     qtbot.waitUntil(lambda: _ready(window, "second"), timeout=WAIT)
     assert window.switch_wiring.combined
     assert window.switch_wiring.switches.names == ["first", "second"]
+
+
+def test_demo_switches_connect_in_their_own_order_whatever_order_they_start() -> None:
+    from fsmonitor.ui.window.switch_profiles import InOrder
+
+    delivered: list[str] = []
+    in_order: InOrder[str] = InOrder(delivered.append)
+    in_order.add(2, "demo-3")
+    assert delivered == []  # demo-1 is not up yet: nothing may connect ahead of it
+    in_order.add(0, "demo-1")
+    assert delivered == ["demo-1"]
+    in_order.add(1, "demo-2")
+    assert delivered == ["demo-1", "demo-2", "demo-3"]

@@ -3,10 +3,13 @@ or the set connected together last time."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from fsmonitor.ui.window.settings import Profile, Settings
+
+T = TypeVar("T")
 
 DEMO_CPS_FACTORS = (1.0, 0.5, 1.5, 0.75, 1.25)
 """Each demo switch's share of ``--demo-cps``: several switches with the same traffic would
@@ -91,3 +94,23 @@ __all__ = [
     "split_host",
     "unique",
 ]
+
+
+class InOrder(Generic[T]):
+    """Hands items on in index order (0, 1, 2, …) whatever order they arrive in.
+
+    Demo simulators report their ports in the order they happen to start; connecting them in
+    their own order keeps the window's switch, and the chips' order, the same at every start.
+    """
+
+    def __init__(self, deliver: Callable[[T], object]) -> None:
+        self._deliver = deliver
+        self._waiting: dict[int, T] = {}
+        self._next = 0
+
+    def add(self, index: int, item: T) -> None:
+        self._waiting[index] = item
+        while self._next in self._waiting:
+            item = self._waiting.pop(self._next)
+            self._next += 1
+            self._deliver(item)
