@@ -147,7 +147,15 @@ def test_monitor_store_matches_the_switch_after_traffic(qtbot, sims, monitors):
         store, switch = pairs[-1]
         if store == switch:
             break
-    assert pairs[-1][0] == pairs[-1][1]
+    store, switch = pairs[-1]
+    # On failure, say what the store knew of each leg it disagrees on (a leg ended by mistake
+    # is in history; one it never heard of is nowhere).
+    known = {
+        uuid: ("ended" if mon.store.is_ended(uuid) else "unknown")
+        + (", in history" if any(ch.uuid == uuid for ch in mon.store.history) else "")
+        for uuid in store ^ switch
+    }
+    assert store == switch, f"store lacks {switch - store}, has extra {store - switch}: {known}"
     assert pairs[-1][0]  # there was traffic to compare
 
 
