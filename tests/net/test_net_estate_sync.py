@@ -77,7 +77,10 @@ def test_a_channel_monitor_asks_nothing_of_the_estate(qtbot: Any, sims: Any, mon
     monitor = monitors(sim.port)
     monitor.open()
     wait_state(qtbot, monitor.connection, S.READY)
-    qtbot.wait(200)
+    # Replies come in order: once a later request is answered, anything sent at READY was too.
+    request = monitor.connection.api("status")
+    with qtbot.waitSignal(request.finished, timeout=WAIT_MS):
+        pass
     assert monitor.estate_sync.syncs == 0
     assert not monitor.estate.gateways
     assert m.SOFIA_GATEWAY_STATE not in monitor.connection._subscriptions.subclasses

@@ -168,7 +168,24 @@ def test_each_call_alerts_once_at_the_duration_the_table_shows(
         model.alertRaised.connect(on_alert)
         model.set_thresholds(AlertThresholds(long_call_minutes=2 / 60))  # 2 s
         qtbot.waitUntil(lambda: len(raised) >= 5, timeout=WAIT_MS)  # the 5 preloaded pairs
-        qtbot.wait(2500)
+
+        first = [legs for legs, _kind, _duration in raised[:5]]
+
+        def alerted_legs_past(seconds: int) -> bool:
+            shown = [
+                str(model.index(model.row_of(uuid), ChannelTableModel.COL_DURATION).data())
+                for legs in first
+                for uuid in legs
+                if model.row_of(uuid) >= 0
+            ]
+            return bool(shown) and all(
+                int(text.split(":")[0]) * 60 + int(text.split(":")[1]) >= seconds
+                for text in shown
+            )
+
+        # Let the alerted calls run two seconds past the threshold: a second alert for one of
+        # them would have come by then.
+        qtbot.waitUntil(lambda: alerted_legs_past(4), timeout=WAIT_MS)
         alerted = [row for row in range(model.rowCount()) if model.index(row, 0).data(AlertRole)]
     finally:
         sim.stop()
@@ -195,5 +212,11 @@ def test_figures_freeze_at_the_last_live_reading_while_not_live(
         sim.stop()
     qtbot.waitUntil(lambda: not window.figures_status.isEnabled(), timeout=WAIT_MS)
     frozen = label.text()
-    qtbot.wait(2500)  # the uptime of a switch we cannot see does not tick on
+    # The uptime of a switch we cannot see does not tick on: five figure ticks (2.5 s) later,
+    # the same text.
+    tick = window.figures_tick
+    assert tick is not None
+    for _ in range(5):
+        with qtbot.waitSignal(tick.ticked, timeout=WAIT_MS):
+            pass
     assert label.text() == frozen

@@ -18,7 +18,6 @@ from PySide6.QtCore import QTimer
 from fsmonitor.net import ConnectionState
 from fsmonitor.sim import SimThread
 from fsmonitor.ui.common.figures_text import parse_count
-from fsmonitor.ui.common.figures_tick import TICK_MS
 from fsmonitor.ui.docks.dashboard import DashboardWidget
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.window.main_window import MainWindow
@@ -144,7 +143,12 @@ def test_calls_per_second_counts_calls_not_legs(qtbot: Any, window: MainWindow) 
         connect(qtbot, window, sim.port)
         board = dashboard(window)
         assert board.cps.caption.text() == "Calls/s"
-        qtbot.wait(11_500)  # the 10 s average needs ten complete seconds of traffic
+        # The 10 s average needs ten complete seconds of traffic: 23 figure ticks of 0.5 s.
+        tick = window.figures_tick
+        assert tick is not None
+        for _ in range(23):
+            with qtbot.waitSignal(tick.ticked, timeout=WAIT):
+                pass
         calls_per_second = number(board.cps.value.text())
         legs_per_second = number(board.cps.detail.text().split("legs/s")[1])
         status_rate = float(window.figures_status.counts.text().split(" calls/s")[0].split()[-1])
@@ -164,7 +168,11 @@ def test_channels_up_at_connect_are_not_new_calls(qtbot: Any, window: MainWindow
         board = dashboard(window)
         qtbot.waitUntil(lambda: board.channels.value.text() == "400", timeout=WAIT)
         # a few ticks later still nothing new: 0 calls/s, 0 since start
-        qtbot.wait(3 * TICK_MS)
+        tick = window.figures_tick
+        assert tick is not None
+        for _ in range(3):
+            with qtbot.waitSignal(tick.ticked, timeout=WAIT):
+                pass
         assert board.channels.value.text() == "400"
         assert number(board.cps.value.text()) == 0.0
         assert "legs/s 0.0" in board.cps.detail.text()
