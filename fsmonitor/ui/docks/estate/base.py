@@ -77,6 +77,21 @@ def since_sort(since: float | None, now: float) -> float:
     return -1.0 if since is None else now - since
 
 
+def since_column(
+    title: str,
+    since: Callable[[T], float | None],
+    tooltip: Callable[[T], str] | None = None,
+) -> EstateColumn[T]:
+    """A ticking "time since" column (in state, waiting, in conference), sorted by elapsed time."""
+    return EstateColumn(
+        title,
+        lambda x, now: since_text(since(x), now),
+        sort=lambda x, now: since_sort(since(x), now),
+        ticks=True,
+        tooltip=tooltip,
+    )
+
+
 class EstateTableModel(ColumnTableModel, Generic[T]):
     """Rows of items keyed by a string; :meth:`set_rows` updates them in place."""
 

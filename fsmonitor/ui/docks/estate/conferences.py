@@ -24,8 +24,7 @@ from fsmonitor.ui.docks.estate.base import (
     EstateTableModel,
     EstateView,
     selected_key,
-    since_sort,
-    since_text,
+    since_column,
 )
 
 RECORD_TEMPLATE = "/tmp/conference-{conference}-{time}.wav"
@@ -76,12 +75,7 @@ MEMBER_COLUMNS: list[EstateColumn[ConferenceMember]] = [
     EstateColumn("Number", lambda x, _: x.caller_id_number),
     EstateColumn("Talking", lambda x, _: "talking" if x.talking else "", colour=talking_colour),
     EstateColumn("Marks", lambda x, _: marks(x), colour=marks_colour),
-    EstateColumn(
-        "In conference",
-        lambda x, now: since_text(x.joined_at, now),
-        sort=lambda x, now: since_sort(x.joined_at, now),
-        ticks=True,
-    ),
+    since_column("In conference", lambda x: x.joined_at),
 ]
 
 

@@ -11,8 +11,7 @@ from fsmonitor.ui.docks.estate.base import (
     EstateTableModel,
     EstateView,
     selected_key,
-    since_sort,
-    since_text,
+    since_column,
 )
 
 
@@ -44,12 +43,7 @@ CALLER_COLUMNS: list[EstateColumn[FifoCaller]] = [
     EstateColumn("Position", lambda c, _: str(c.position), sort=lambda c, _: c.position),
     EstateColumn("Caller", lambda c, _: c.caller_id_name),
     EstateColumn("Number", lambda c, _: c.caller_id_number),
-    EstateColumn(
-        "Waiting",
-        lambda c, now: since_text(c.since, now),
-        sort=lambda c, now: since_sort(c.since, now),
-        ticks=True,
-    ),
+    since_column("Waiting", lambda c: c.since),
     EstateColumn("Channel", lambda c, _: c.uuid),
 ]
 

@@ -21,8 +21,7 @@ from fsmonitor.ui.docks.estate.base import (
     EstateColumn,
     EstateTableModel,
     EstateView,
-    since_sort,
-    since_text,
+    since_column,
 )
 from fsmonitor.ui.docks.estate.gateway_figures import GatewayFiguresWidget
 
@@ -61,11 +60,9 @@ GATEWAY_COLUMNS: list[EstateColumn[Gateway]] = [
     EstateColumn("State", lambda g, _: g.state or "–", colour=state_colour),
     EstateColumn("Ping", lambda g, _: g.ping_status or "–", colour=ping_colour),
     EstateColumn("Last status", lambda g, _: status_text(g)),
-    EstateColumn(
+    since_column(
         "In state",
-        lambda g, now: since_text(g.since, now),
-        sort=lambda g, now: since_sort(g.since, now),
-        ticks=True,
+        lambda g: g.since,
         tooltip=lambda g: "" if g.since else "In this state since before fsmonitor connected",
     ),
 ]

@@ -25,8 +25,7 @@ from fsmonitor.ui.docks.estate.base import (
     EstateTableModel,
     EstateView,
     selected_key,
-    since_sort,
-    since_text,
+    since_column,
 )
 
 _AVAILABLE, _ON_DEMAND = ec.AGENT_AVAILABLE, ec.AGENT_AVAILABLE_ON_DEMAND
@@ -95,12 +94,7 @@ CALLER_COLUMNS: list[EstateColumn[QueueMember]] = [
     EstateColumn("Caller", lambda x, _: x.caller_id_name),
     EstateColumn("Number", lambda x, _: x.caller_id_number),
     EstateColumn("State", lambda x, _: x.state, colour=member_colour),
-    EstateColumn(
-        "In queue",
-        lambda x, now: since_text(x.joined_at, now),
-        sort=lambda x, now: since_sort(x.joined_at, now),
-        ticks=True,
-    ),
+    since_column("In queue", lambda x: x.joined_at),
     EstateColumn("Agent", lambda x, _: x.serving_agent),
 ]
 
@@ -108,12 +102,7 @@ AGENT_COLUMNS: list[EstateColumn[Agent]] = [
     EstateColumn("Agent", lambda a, _: a.name),
     EstateColumn("Status", lambda a, _: a.status, colour=status_colour),
     EstateColumn("State", lambda a, _: a.state),
-    EstateColumn(
-        "In state",
-        lambda a, now: since_text(a.since, now),
-        sort=lambda a, now: since_sort(a.since, now),
-        ticks=True,
-    ),
+    since_column("In state", lambda a: a.since),
 ]
 
 
