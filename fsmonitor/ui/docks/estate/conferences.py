@@ -8,6 +8,7 @@ refused with the field named, before anything is sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QPoint, Qt
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton
 from fsmonitor.core.estate_model import Conference, ConferenceMember
 from fsmonitor.esl import estate_commands as ec
 from fsmonitor.esl import modules
+from fsmonitor.esl.commands import Command
 from fsmonitor.ui.docks.estate.base import (
     BAD,
     LIT,
@@ -159,21 +161,28 @@ class ConferencesView(EstateView):
     # --- actions ---------------------------------------------------------------------------
 
     def toggle_mute(self) -> None:
-        conference, member = self.conference(), self.member()
-        if conference is None or member is None:
-            return
-        build = ec.conference_unmute if member.muted else ec.conference_mute
-        word = "Unmute" if member.muted else "Mute"
-        self.send(
-            lambda: build(conference.name, member.member_id), f"{word} member {member.member_id}"
-        )
+        member = self.member()
+        if member is not None:
+            self._toggle(member.muted, ec.conference_mute, ec.conference_unmute, "Mute", "Unmute")
 
     def toggle_deaf(self) -> None:
+        member = self.member()
+        if member is not None:
+            self._toggle(member.deaf, ec.conference_deaf, ec.conference_undeaf, "Deaf", "Undeaf")
+
+    def _toggle(
+        self,
+        is_on: bool,
+        turn_on: Callable[[str, int], Command],
+        turn_off: Callable[[str, int], Command],
+        on_word: str,
+        off_word: str,
+    ) -> None:
+        """Send the selected member's flag the other way (mute/unmute, deaf/undeaf)."""
         conference, member = self.conference(), self.member()
         if conference is None or member is None:
             return
-        build = ec.conference_undeaf if member.deaf else ec.conference_deaf
-        word = "Undeaf" if member.deaf else "Deaf"
+        build, word = (turn_off, off_word) if is_on else (turn_on, on_word)
         self.send(
             lambda: build(conference.name, member.member_id), f"{word} member {member.member_id}"
         )
