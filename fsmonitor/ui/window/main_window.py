@@ -488,6 +488,14 @@ class MainWindow(QMainWindow):
         # One reading per tick for the table's count, the dashboard and the status bar.
         self.figures_tick = FiguresTick.for_monitor(monitor)
         self.figures_tick.ticked.connect(self.figures_status.show_figures)
+        # The event lag of this switch (with several, each chip shows its own instead).
+        self.figures_tick.ticked.connect(
+            lambda *_: self.figures_status.show_lag(
+                None
+                if self.switch_wiring.combined
+                else self.switch_wiring.switches.lag(monitor.switch_name)
+            )
+        )
         self.table.follow_figures(self.figures_tick)
         for spec in PANELS:
             dock = self._docks[spec.key]
