@@ -91,3 +91,16 @@ def test_the_toolbar_keeps_the_reason_through_the_retries_until_ready(qtbot: Any
     assert bar.state_label.toolTip() == REFUSED
     monitor.stateChanged.emit(S.READY)
     assert bar.state_label.text() == "ready"
+
+
+def test_a_saved_profile_without_a_host_is_refused_when_connecting(qtbot, tmp_settings) -> None:
+    from fsmonitor.ui.window.main_window import MainWindow
+    from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
+
+    window = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
+    window.persist = False
+    qtbot.addWidget(window)
+    window.connect_profile(Profile("old", "  ", 8021), password="ClueCon")
+    assert window.monitor is None  # nothing was sent anywhere
+    message = window.statusBar().currentMessage()
+    assert "'old'" in message and "host is required" in message

@@ -39,6 +39,7 @@ from fsmonitor.ui.actions.channel_actions import STATUS_TIMEOUT_MS, ChannelActio
 from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.dialogs.alerts import AlertNotifier, AlertsDialog, describe_alert
 from fsmonitor.ui.dialogs.originate import OriginateDialog
+from fsmonitor.ui.dialogs.profile import HOST_REQUIRED
 from fsmonitor.ui.docks.channel_detail import ChannelDetail
 from fsmonitor.ui.docks.estate import GatewaysView
 from fsmonitor.ui.docks.panels import PANELS, DockPanel
@@ -389,6 +390,13 @@ class MainWindow(QMainWindow):
         password_env: str | None = None,
     ) -> None:
         """Connect to ``profile``; asks for the password (without blocking) if none is known."""
+        if not profile.host.strip():
+            # A profile saved before empty hosts were refused at the field: say so, send nothing.
+            self.statusBar().showMessage(
+                f"Profile {profile.name!r}: {HOST_REQUIRED} Edit it (Connection → Edit profile).",
+                15000,
+            )
+            return
         self._password_env = password_env or self._password_env
         if self.profile_box.findText(profile.name) < 0:
             self.profile_box.addItem(qta.icon("mdi6.server"), profile.name, profile)
