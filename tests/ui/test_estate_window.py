@@ -14,7 +14,7 @@ from fsmonitor.sim import SimThread
 from fsmonitor.sim.server import SimServer
 from fsmonitor.ui.docks.estate import GatewaysView
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.window.settings import Profile
 
 WAIT = 15_000
 
@@ -25,16 +25,6 @@ def sim() -> Iterator[SimThread]:
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_settings: Any) -> Iterator[MainWindow]:
-    win = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
-    win.persist = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.disconnect_monitor()
 
 
 def test_gateway_alert_reaches_the_alert_path(

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from fsmonitor.core.event_lag import EventLag, LagReading
 from fsmonitor.net import ConnectionState
 from fsmonitor.sim import SimThread
 from fsmonitor.ui.common.theme import ERROR, readable_hex
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.window.settings import Profile
 from fsmonitor.ui.window.status_bar import FiguresStatus
 
 PASSWORD = "ClueCon"
@@ -43,16 +40,6 @@ def test_falling_behind_is_a_warning_that_says_why(qtbot: Any) -> None:
     status.show_lag(None)
     assert status.lag.text() == ""
     assert status.lag.styleSheet() == ""
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_settings: Any) -> Iterator[MainWindow]:
-    win = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
-    win.persist = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.disconnect_monitor()
 
 
 def test_the_window_shows_the_lag_of_its_switch(qtbot: Any, window: MainWindow) -> None:

@@ -4,10 +4,8 @@ alerts come once per call, at the Duration the table shows."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from helpers.ui_panes import WAIT_MS, FakeMonitor, channel_event
 
 from fsmonitor.core.alerts import AlertThresholds
@@ -21,20 +19,10 @@ from fsmonitor.ui.docks.dashboard import DashboardWidget
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.tables.keyed_model import AlertRole
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.window.settings import Profile
 
 PASSWORD = "ClueCon"
 SWITCH_TEXT = re.compile(r"^up (\d\d):(\d\d):(\d\d) · sessions 6/[\d,]+ · idle CPU \d+ % · (.+)$")
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_settings: Any) -> Iterator[MainWindow]:
-    win = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
-    win.persist = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.disconnect_monitor()
 
 
 def connect(qtbot: Any, window: MainWindow, sim: SimThread) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +22,6 @@ WAIT = 10_000
 @pytest.fixture
 def sim(sim_server: SimServers) -> SimThread:
     return sim_server(cps=2, hold=120, preload=6, seed=7)
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_settings: Any) -> Iterator[MainWindow]:
-    win = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
-    win.persist = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.disconnect_monitor()
 
 
 def connect(window: MainWindow, port: int, password: str = PASSWORD) -> None:

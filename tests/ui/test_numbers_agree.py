@@ -8,11 +8,9 @@ the widgets show, as an operator would.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QTimer
 
 from fsmonitor.net import ConnectionState
@@ -21,20 +19,10 @@ from fsmonitor.ui.common.figures_text import parse_count
 from fsmonitor.ui.docks.dashboard import DashboardWidget
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.window.settings import Profile
 
 PASSWORD = "ClueCon"
 WAIT = 15_000
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_settings: Any) -> Iterator[MainWindow]:
-    win = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
-    win.persist = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.disconnect_monitor()
 
 
 def run_sim(**options: Any) -> SimThread:

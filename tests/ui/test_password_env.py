@@ -11,7 +11,7 @@ import pytest
 from fsmonitor.net import ConnectionState
 from fsmonitor.sim import SimThread
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import PASSWORD_ENV, PasswordStore, Profile, Settings
+from fsmonitor.ui.window.settings import PASSWORD_ENV, PasswordStore, Profile
 
 WAIT = 10_000
 GIVEN_FOR = Profile("pbx1", "10.0.0.1", 8021)
@@ -50,16 +50,6 @@ def sim() -> Iterator[SimThread]:
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_settings: Any) -> Iterator[MainWindow]:
-    win = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
-    win.persist = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.disconnect_monitor()
 
 
 def test_connect_after_a_rejected_env_password_asks_instead_of_resending(

@@ -6,7 +6,6 @@ commands are what the window makes of real Event Socket traffic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,22 +18,12 @@ from fsmonitor.net import ConnectionState
 from fsmonitor.sim import SimThread
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import PasswordStore, Profile, Settings
+from fsmonitor.ui.window.settings import Profile, Settings
 from fsmonitor.ui.window.switch_profiles import demo_switches, split_host
 from fsmonitor.ui.window.switch_wiring import SWITCHES_KEY
 
 PASSWORD = "ClueCon"
 WAIT = 15_000
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_settings: Any) -> Iterator[MainWindow]:
-    win = MainWindow(Settings(tmp_settings), PasswordStore(use_keyring=False))
-    win.persist = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.disconnect_monitor()
 
 
 def _profile(name: str, sim: SimThread) -> Profile:
