@@ -125,8 +125,12 @@ def test_a_filtered_count_is_of_the_same_instant(qtbot: Any, window: MainWindow)
 
 
 def test_calls_per_second_counts_calls_not_legs(qtbot: Any, window: MainWindow) -> None:
-    """``--demo-cps 4``: about 4 calls/s, while about twice as many legs are created."""
-    sim = run_sim(cps=4, hold=3)
+    """``--demo-cps 4``: about 4 calls/s, while about twice as many legs are created.
+
+    Every generated call is answered and bridged out, so each makes exactly two legs: the ratio
+    the test checks is the simulator's, not a coin toss over its random mix of outcomes.
+    """
+    sim = run_sim(cps=4, hold=3, answer_ratio=1.0, bridged_share=1.0)
     try:
         connect(qtbot, window, sim.port)
         board = dashboard(window)
@@ -145,7 +149,7 @@ def test_calls_per_second_counts_calls_not_legs(qtbot: Any, window: MainWindow) 
     # about 4: the simulator paces inbound calls exactly; its own originates (loopback legs to
     # queues and extensions) are call attempts too and add about a tenth
     assert 3.0 <= calls_per_second <= 6.0, calls_per_second
-    assert legs_per_second >= 1.5 * calls_per_second, (legs_per_second, calls_per_second)
+    assert legs_per_second >= 1.8 * calls_per_second, (legs_per_second, calls_per_second)
     assert abs(status_rate - calls_per_second) < 1.0
 
 
