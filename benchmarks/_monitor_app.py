@@ -1,22 +1,29 @@
 """The measured side of ``bench_monitor.py``: the real main window, offscreen, instrumented.
 
 Started by ``bench_monitor.py`` as its own process, so the figures (RSS, CPU) are the app's
-alone: not the simulator's, not the parent's. It connects the app's ``MainWindow`` (the
-same object ``fsmonitor`` shows, with its docks, dashboard and table) to the simulator and,
-without touching the app's code, listens alongside it:
+alone: not the simulators', not the parent's. It connects the app's ``MainWindow`` (the
+same object ``fsmonitor`` shows, with its docks, dashboard and table) to the simulator, or
+with ``--port`` repeated to every simulator (the path ``fsmonitor --host A --host B`` takes:
+the first is the window's own switch, the others are added to it), and, without touching the
+app's code, listens alongside it:
 
 - event-loop stall: a 10 ms ``PreciseTimer``; each tick's lateness past 10 ms is time
   the GUI thread was busy elsewhere;
-- event→store latency: a slot on ``EslConnection.eventsReceived`` connected after the
-  ``Monitor``'s, so it runs once the store has applied the batch; each event's
+- event→store latency: a slot on each switch's ``EslConnection.eventsReceived`` connected
+  after its ``Monitor``'s, so it runs once the store has applied the batch; each event's
   ``Event-Date-Timestamp`` (stamped by the simulator, same clock) against that moment;
 - CPU (``time.process_time``, all threads) and peak RSS (``ru_maxrss``) of this process;
-- at the end, consistency: ``show channels as json`` on the app's own connection. The reply
-  is resolved in stream order, so the events the connection dispatched after it are known
-  exactly; the snapshot advanced by those events must equal the store's channels.
+- at the end, consistency, switch by switch: ``show channels as json`` on that switch's own
+  connection. The reply is resolved in stream order, so the events the connection dispatched
+  after it are known exactly; the snapshot advanced by those events must equal that switch's
+  store. The run is consistent when every switch is.
+
+The measured window opens ``--warmup`` seconds after the last switch is READY; any switch
+leaving READY after that ends the run with an error.
 
 Prints ``measuring`` when the measured window opens and one ``RESULT {json}`` line at the
-end, then exits.
+end (with several switches it also holds ``per_switch``: each switch's events, live channels,
+latency and consistency), then exits.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Run from the repository root::
 
     python3 benchmarks/bench_monitor.py [--cps 200 --channels 10000] [--duration 25] [--json]
-    python3 benchmarks/bench_monitor.py --find-limit
+    python3 benchmarks/bench_monitor.py --switches 4      # four simulators, one window
+    python3 benchmarks/bench_monitor.py --find-limit [--switches 4]
     python3 benchmarks/bench_monitor.py --scaling
 
 Three processes: the simulator (``--cps`` calls per second, held long enough that about
@@ -12,10 +13,22 @@ main window offscreen in ``_monitor_app.py`` (measured, and measuring itself: se
 and this script, which only starts them, watches the simulator's CPU and reports. After
 ``--warmup`` seconds in READY, ``--duration`` seconds are measured.
 
-Targets at 200 CPS with ~10,000 live channels: stall p99 < 50 ms, max < 200 ms, latency
-p99 < 100 ms, RSS < 500 MB, and the store equal to ``show channels as json`` at the end.
-``--find-limit`` raises the CPS (live channels held at ``--channels``) until a target
-breaks; ``--scaling`` measures ~1,000 to 20,000 live channels at the same CPS.
+``--switches N`` starts N simulators instead, each in its own process with its own seed
+(``--seed``, ``--seed`` + 1, …), sharing ``--cps`` and ``--channels`` evenly; the window
+watches all of them, as ``fsmonitor --host A --host B …`` does. Stalls, latency, CPU and RSS
+are the one window's, over every switch; each switch's store must equal its own simulator's
+``show channels as json``, and the figures are also given per switch. The simulators' CPU
+is their sum.
+
+Targets at 200 CPS with ~10,000 live channels, on one switch and on four (the CPS and the
+channels then totals): stall p99 < 50 ms, max < 200 ms, latency p99 < 100 ms, RSS < 500 MB,
+and every switch's store equal to its ``show channels as json`` at the end.
+``--find-limit`` raises the CPS (the total, with ``--switches``; live channels held at
+``--channels``) until a target breaks: goal ≥ 500 CPS on 2 cores with the simulators on
+them. ``--scaling`` measures ~1,000 to 20,000 live channels at the same CPS.
+
+``--json`` prints :data:`JSON_KEYS` (``switches`` is 1 without ``--switches``); with
+several switches also ``per_switch``, one object of :data:`PER_SWITCH_KEYS` per switch.
 """
 
 from __future__ import annotations
@@ -343,7 +356,9 @@ def _mark(met: dict[str, bool], key: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cps", type=float, default=200.0)
+    parser.add_argument(
+        "--cps", type=float, default=200.0, help="calls per second (with --switches: in all)"
+    )
     parser.add_argument("--channels", type=int, default=10_000, help="live channels to hold")
     parser.add_argument("--duration", type=float, default=25.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=8.0, help="seconds in READY first")
