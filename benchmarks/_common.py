@@ -131,6 +131,7 @@ class SimulatorProcess:
         extra: Sequence[str] = (),
     ) -> None:
         self.password = password
+        self.seed = seed
         self.host = "127.0.0.1"
         self.args = [
             sys.executable,
@@ -162,6 +163,11 @@ class SimulatorProcess:
 
     def start(self, timeout: float = 120.0) -> int:
         """Start and return the port once the simulator says where it listens."""
+        self.launch()
+        return self.wait_listening(timeout)
+
+    def launch(self) -> None:
+        """Start the process without waiting: several simulators preload side by side."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
@@ -174,7 +180,10 @@ class SimulatorProcess:
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        assert self.process.stdout is not None
+
+    def wait_listening(self, timeout: float = 120.0) -> int:
+        """The port, once the launched simulator says where it listens (it may first preload)."""
+        assert self.process is not None and self.process.stdout is not None
         ready = select.select([self.process.stdout], [], [], timeout)[0]
         line = self.process.stdout.readline() if ready else ""
         use_repo_package()
@@ -232,3 +241,9 @@ def json_safe(value: object) -> object:
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     return value
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    """``total`` in ``parts`` shares differing by at most one (the first ones larger)."""
+    base, rest = divmod(total, parts)
+    return [base + (1 if index < rest else 0) for index in range(parts)]

@@ -3,7 +3,8 @@
 Run from the repository root::
 
     python3 benchmarks/bench_monitor.py [--cps 200 --channels 10000] [--duration 25] [--json]
-    python3 benchmarks/bench_monitor.py --find-limit
+    python3 benchmarks/bench_monitor.py --switches 4      # four simulators, one window
+    python3 benchmarks/bench_monitor.py --find-limit [--switches 4]
     python3 benchmarks/bench_monitor.py --scaling
 
 Three processes: the simulator (``--cps`` calls per second, held long enough that about
@@ -12,10 +13,22 @@ main window offscreen in ``_monitor_app.py`` (measured, and measuring itself: se
 and this script, which only starts them, watches the simulator's CPU and reports. After
 ``--warmup`` seconds in READY, ``--duration`` seconds are measured.
 
-Targets at 200 CPS with ~10,000 live channels: stall p99 < 50 ms, max < 200 ms, latency
-p99 < 100 ms, RSS < 500 MB, and the store equal to ``show channels as json`` at the end.
-``--find-limit`` raises the CPS (live channels held at ``--channels``) until a target
-breaks; ``--scaling`` measures ~1,000 to 20,000 live channels at the same CPS.
+``--switches N`` starts N simulators instead, each in its own process with its own seed
+(``--seed``, ``--seed`` + 1, …), sharing ``--cps`` and ``--channels`` evenly; the window
+watches all of them, as ``fsmonitor --host A --host B …`` does. Stalls, latency, CPU and RSS
+are the one window's, over every switch; each switch's store must equal its own simulator's
+``show channels as json``, and the figures are also given per switch. The simulators' CPU
+is their sum.
+
+Targets at 200 CPS with ~10,000 live channels, on one switch and on four (the CPS and the
+channels then totals): stall p99 < 50 ms, max < 200 ms, latency p99 < 100 ms, RSS < 500 MB,
+and every switch's store equal to its ``show channels as json`` at the end.
+``--find-limit`` raises the CPS (the total, with ``--switches``; live channels held at
+``--channels``) until a target breaks: goal ≥ 500 CPS on 2 cores with the simulators on
+them. ``--scaling`` measures ~1,000 to 20,000 live channels at the same CPS.
+
+``--json`` prints :data:`JSON_KEYS` (``switches`` is 1 without ``--switches``); with
+several switches also ``per_switch``, one object of :data:`PER_SWITCH_KEYS` per switch.
 """
 
 from __future__ import annotations
@@ -40,6 +53,7 @@ from _common import (
     hold_for,
     json_safe,
     machine_summary,
+    split_evenly,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -54,7 +68,10 @@ JSON_KEYS = (
     "cpu_pct",
     "consistent",
     "cpu_ms_per_1000_events",
+    "switches",
 )
+PER_SWITCH_KEYS = ("switch", "cps", "channels", "events_per_s", "latency_p99_ms", "consistent")
+"""Each switch's share in the JSON's ``per_switch`` list (only with ``--switches`` > 1)."""
 TARGETS = {
     "stall_p99_ms": 50.0,
     "stall_max_ms": 200.0,
@@ -64,6 +81,7 @@ TARGETS = {
 CPU_TARGET_MS = 75.0
 """App CPU per 1,000 events at 200 CPS on one switch: reported, not one of the load targets
 (it is a cost, not a limit: ``--find-limit`` does not stop on it)."""
+MAX_SWITCHES = 8
 LIMIT_STEPS = (10, 25, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000)
 SCALING_CHANNELS = (1_000, 5_000, 10_000, 20_000)
 
@@ -86,15 +104,37 @@ def run_once(
     duration: float,
     seed: int,
     timeout: float,
+    switches: int = 1,
     profile: str | None = None,
     hide_docks: bool = False,
 ) -> dict[str, Any]:
-    """One simulator + one app process; returns the app's figures plus the simulator's CPU."""
+    """``switches`` simulators + one app process watching them all; returns the app's
+    figures plus the simulators' CPU (summed, % of one core).
+
+    The load is shared evenly: each simulator makes ``cps / switches`` calls per second and
+    holds its share of ``channels``, with its own seed (``seed``, ``seed + 1``, …).
+    """
     import psutil
 
-    hold = hold_for(channels, cps)
-    sim = SimulatorProcess(cps=cps, hold=hold, preload=channels, seed=seed)
-    sim.start()
+    shares = split_evenly(channels, switches)
+    sims = [
+        SimulatorProcess(
+            cps=cps / switches,
+            hold=hold_for(share, cps / switches),
+            preload=share,
+            seed=seed + index,
+        )
+        for index, share in enumerate(shares)
+    ]
+    try:
+        for sim in sims:  # side by side: each preloads its channels before it listens
+            sim.launch()
+        for sim in sims:
+            sim.wait_listening()
+    except RuntimeError:
+        for sim in sims:
+            sim.stop()
+        raise
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
     with tempfile.TemporaryFile("w+") as errors:
@@ -102,10 +142,9 @@ def run_once(
             [
                 sys.executable,
                 str(HERE / "_monitor_app.py"),
-                "--port",
-                str(sim.port),
+                *(arg for sim in sims for arg in ("--port", str(sim.port))),
                 "--password",
-                sim.password,
+                sims[0].password,
                 "--warmup",
                 str(warmup),
                 "--duration",
@@ -122,7 +161,7 @@ def run_once(
             text=True,
         )
         result: dict[str, Any] | None = None
-        sim_process = psutil.Process(sim.pid)
+        sim_processes = [psutil.Process(sim.pid) for sim in sims]
         sim_cpu0 = sim_wall0 = 0.0
         sim_cpu_pct = math.nan
         deadline = time.monotonic() + timeout + 30
@@ -137,15 +176,13 @@ def run_once(
                 if not line:
                     break
                 if line.startswith("measuring"):
-                    times = sim_process.cpu_times()
-                    sim_cpu0, sim_wall0 = times.user + times.system, time.monotonic()
+                    sim_cpu0, sim_wall0 = _cpu_seconds(sim_processes), time.monotonic()
                 elif line.startswith("RESULT "):
                     result = json.loads(line[len("RESULT ") :])
                     if sim_wall0:
-                        times = sim_process.cpu_times()
                         sim_cpu_pct = (
                             100.0
-                            * (times.user + times.system - sim_cpu0)
+                            * (_cpu_seconds(sim_processes) - sim_cpu0)
                             / (time.monotonic() - sim_wall0)
                         )
             child.wait(30)
@@ -156,19 +193,29 @@ def run_once(
             if child.poll() is None:
                 child.kill()
                 child.wait()
-            sim.stop()
+            for sim in sims:
+                sim.stop()
         if result is None:
             errors.seek(0)
             tail = errors.read()[-3000:]
             raise RuntimeError(f"the app process gave no result (exit {child.returncode}):\n{tail}")
     result.update(
         cps=cps,
-        hold=hold,
+        switches=switches,
+        hold=hold_for(shares[0], cps / switches),
         target_channels=channels,
         sim_cpu_pct=sim_cpu_pct,
         cpu_pressure_pct=cpu_pressure(),
     )
+    for figures, sim in zip(result.get("per_switch", []), sims, strict=False):
+        figures["cps"] = cps / switches
+        figures["seed"] = sim.seed
     return result
+
+
+def _cpu_seconds(processes: list[Any]) -> float:
+    """User + system CPU seconds of ``processes`` (psutil), together."""
+    return sum(t.user + t.system for t in (p.cpu_times() for p in processes))
 
 
 def cpu_per_kevent(result: dict[str, Any]) -> float:
@@ -177,12 +224,13 @@ def cpu_per_kevent(result: dict[str, Any]) -> float:
     return 10.0 * _num(result.get("cpu_pct")) / (rate / 1000) if 0 < rate < math.inf else math.nan
 
 
-def failed_run(cps: float, channels: int, error: str) -> dict[str, Any]:
+def failed_run(cps: float, channels: int, error: str, switches: int = 1) -> dict[str, Any]:
     """A run that produced no figures: every measure unknown, nothing met."""
     nan = math.nan
     return {
         "cps": cps,
         "channels": channels,
+        "switches": switches,
         "events_per_s": 0.0,
         "stall_p50_ms": nan,
         "stall_p99_ms": nan,
@@ -201,15 +249,24 @@ def failed_run(cps: float, channels: int, error: str) -> dict[str, Any]:
 
 
 def public(result: dict[str, Any]) -> dict[str, Any]:
-    """The documented JSON object: exactly :data:`JSON_KEYS`."""
+    """The documented JSON object: exactly :data:`JSON_KEYS`, and with several switches
+    ``per_switch`` (:data:`PER_SWITCH_KEYS` for each, in connection order)."""
     figures = {**result, "cpu_ms_per_1000_events": cpu_per_kevent(result)}
-    return json_safe({key: figures.get(key) for key in JSON_KEYS})  # type: ignore[return-value]
+    figures.setdefault("switches", 1)
+    shown: dict[str, Any] = {key: figures.get(key) for key in JSON_KEYS}
+    if figures["switches"] > 1:
+        shown["per_switch"] = [
+            {key: one.get(key) for key in PER_SWITCH_KEYS} for one in figures.get("per_switch", [])
+        ]
+    return json_safe(shown)  # type: ignore[return-value]
 
 
 def print_run(result: dict[str, Any]) -> None:
     met = targets_met(result)
+    several = result.get("switches", 1) > 1
     rows = [
-        ("calls per second", result["cps"], ""),
+        *([("switches (one simulator each)", result["switches"], "")] if several else []),
+        ("calls per second" + (" (all switches)" if several else ""), result["cps"], ""),
         ("live channels (mean)", result["channels"], "~10,000 at 200 cps"),
         ("events/s received", result["events_per_s"], ""),
         ("stall p50 ms", result["stall_p50_ms"], ""),
@@ -249,6 +306,44 @@ def print_run(result: dict[str, Any]) -> None:
             if result.get(k) not in (None, [], 0)
         }
         print(f"consistency detail: {json.dumps(detail)}")
+    if several:
+        print()
+        print(_per_switch_table(result))
+
+
+def _per_switch_table(result: dict[str, Any]) -> str:
+    """Each switch's share: its load, its latency and its rows against its own snapshot."""
+    return format_table(
+        [
+            "switch",
+            "cps",
+            "live channels",
+            "events/s",
+            "lat p50 ms",
+            "lat p99 ms",
+            "snapshot rows",
+            "store rows",
+            "consistent",
+        ],
+        [
+            (
+                one["switch"],
+                one.get("cps", math.nan),
+                one["channels"],
+                one["events_per_s"],
+                _num_or_nan(one.get("latency_p50_ms")),
+                _num_or_nan(one.get("latency_p99_ms")),
+                one.get("snapshot_rows", "-"),
+                one.get("store_channels", "-"),
+                bool(one.get("consistent")),
+            )
+            for one in result.get("per_switch", [])
+        ],
+    )
+
+
+def _num_or_nan(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else math.nan
 
 
 def _mark(met: dict[str, bool], key: str) -> str:
@@ -261,11 +356,20 @@ def _mark(met: dict[str, bool], key: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cps", type=float, default=200.0)
+    parser.add_argument(
+        "--cps", type=float, default=200.0, help="calls per second (with --switches: in all)"
+    )
     parser.add_argument("--channels", type=int, default=10_000, help="live channels to hold")
     parser.add_argument("--duration", type=float, default=25.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=8.0, help="seconds in READY first")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="the first simulator's (then +1 …)")
+    parser.add_argument(
+        "--switches",
+        type=int,
+        default=1,
+        help="simulators (own processes) sharing --cps and --channels evenly, all watched "
+        "by the one window",
+    )
     parser.add_argument("--timeout", type=float, default=180.0, help="per run, in the app")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--find-limit", action="store_true", help="raise CPS until a target breaks")
@@ -280,14 +384,23 @@ def main(argv: list[str] | None = None) -> int:
         help="diagnosis: run the window with its docks hidden, to see what they cost",
     )
     args = parser.parse_args(argv)
+    if not 1 <= args.switches <= MAX_SWITCHES:
+        parser.error(f"--switches must be 1 to {MAX_SWITCHES}")
 
     profile_path = None
     if args.profile:
         profile_path = str(Path(tempfile.gettempdir()) / f"fsmonitor-bench-{os.getpid()}.txt")
 
+    several = args.switches > 1
+    on_switches = f" on {args.switches} switches" if several else ""
+
     def run(cps: float, channels: int) -> dict[str, Any]:
         if not args.json:
-            print(f"running {cps:g} cps, {channels:,} channels ...", file=sys.stderr, flush=True)
+            print(
+                f"running {cps:g} cps, {channels:,} channels{on_switches} ...",
+                file=sys.stderr,
+                flush=True,
+            )
         try:
             return run_once(
                 cps,
@@ -296,15 +409,21 @@ def main(argv: list[str] | None = None) -> int:
                 duration=args.duration,
                 seed=args.seed,
                 timeout=args.timeout,
+                switches=args.switches,
                 profile=profile_path,
                 hide_docks=args.hide_docks,
             )
         except RuntimeError as error:  # one failed run must not lose the others
             print(error, file=sys.stderr)
-            return failed_run(cps, channels, str(error))
+            return failed_run(cps, channels, str(error), args.switches)
 
     if not args.json:
         print(f"machine: {machine_summary()}\n")
+        if several:
+            print(
+                f"{args.switches} switches, one simulator each: calls per second and live "
+                "channels are totals, shared evenly\n"
+            )
 
     if args.find_limit:
         runs, limit = [], None
@@ -320,7 +439,8 @@ def main(argv: list[str] | None = None) -> int:
         print(_summary_table(runs))
         broken = [k for k, ok in targets_met(runs[-1]).items() if not ok]
         print(
-            f"\nlast CPS meeting every target with ~{args.channels:,} channels: {limit}"
+            f"\nlast {'total ' if several else ''}CPS meeting every target with "
+            f"~{args.channels:,} channels{on_switches}: {limit}"
             + (f" (at {runs[-1]['cps']:g} cps: {', '.join(broken)} broke)" if broken else "")
         )
         return 0
