@@ -214,11 +214,11 @@ class PasswordStore:
 
     def __init__(self, keyring_module: Keyring | None = None, use_keyring: bool = True) -> None:
         self._session: dict[str, str] = {}
-        # An environment password belongs to the connection it was given for (the first
-        # account it is used for): it is never sent to another server, and once that server
-        # rejected it, never sent again.
-        self._env_account: str | None = None
-        self._env_rejected = False
+        # An environment password belongs to the connections it was given for (the accounts
+        # the command line named with it, else the first account it is used for): it is never
+        # sent to another server, and once a server rejected it, never sent to that one again.
+        self._env_accounts: set[str] = set()
+        self._env_rejected: set[str] = set()
         self._keyring: Keyring | None = None
         if use_keyring:
             self._keyring = keyring_module if keyring_module is not None else _real_keyring()
@@ -231,14 +231,16 @@ class PasswordStore:
         """The password from (in order) the named env var, FSMONITOR_PASSWORD, this session,
         the keyring; ``None`` means the user must be asked.
 
-        The environment password is offered only for the account it was first used for, and
-        not after `forget` (a rejection) for that account.
+        The environment password is offered only for the accounts it was given for (see
+        `give_env_to`; by default the first it is used for), and not after `forget` (a
+        rejection) for that account.
         """
         env = self._env_password(env_var)
         if env is not None:
-            if self._env_account is None:
-                self._env_account = profile.account
-            if self._env_account == profile.account and not self._env_rejected:
+            account = profile.account
+            if not self._env_accounts:
+                self._env_accounts.add(account)
+            if account in self._env_accounts and account not in self._env_rejected:
                 return env
         if profile.account in self._session:
             return self._session[profile.account]
@@ -252,6 +254,11 @@ class PasswordStore:
                 self._session[profile.account] = value
                 return str(value)
         return None
+
+    def give_env_to(self, profiles: Iterable[Profile]) -> None:
+        """The environment password was given for these switches together (``--host a --host b
+        --password-env X``): offer it to each of them, and still to no other server."""
+        self._env_accounts.update(profile.account for profile in profiles)
 
     @staticmethod
     def _env_password(env_var: str | None) -> str | None:
@@ -279,8 +286,8 @@ class PasswordStore:
         """Drop a password that turned out wrong, so the next attempt asks again (an
         environment password too: it is not resent)."""
         self._session.pop(profile.account, None)
-        if profile.account == self._env_account:
-            self._env_rejected = True
+        if profile.account in self._env_accounts:
+            self._env_rejected.add(profile.account)
         if self._keyring is not None:
             try:
                 self._keyring.delete_password(KEYRING_SERVICE, profile.account)

@@ -127,6 +127,9 @@ class SwitchWiring(QObject):
             return
         w = self._window
         first, rest = profiles[0], profiles[1:]
+        if password_env is not None:
+            # `--password-env` names the password of every switch started with it
+            w.passwords.give_env_to(profiles)
         w.connect_profile(first, password_env=password_env)
         if not rest:
             return
