@@ -84,8 +84,8 @@ def test_two_switches_same_gateway_names_are_two_rows_each_and_filter_by_switch(
     gateways: GatewaysView = _panel(window, "gateways")
     qtbot.waitUntil(lambda: gateways.model.rowCount() == 6, timeout=WAIT)
     assert _by_switch(gateways.model) == {"east": GATEWAYS, "west": GATEWAYS}
-    assert estate_key("east", "carrier1") in gateways.model.keys()
-    assert estate_key("west", "carrier1") in gateways.model.keys()
+    keys = set(gateways.model.keys())
+    assert {estate_key("east", "carrier1"), estate_key("west", "carrier1")} <= keys
     # The Switch column is shown, first; the filter lists both switches.
     column = gateways.model.switch_column
     assert column is not None and not gateways.table.isColumnHidden(column)
