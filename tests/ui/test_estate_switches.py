@@ -213,6 +213,7 @@ def test_a_switch_down_greys_its_rows_and_coming_back_restores_them(
     assert "b" in gateways.message.text() and "Not connected" in gateways.message.text()
     queues: QueuesView = _panel(window, "queues")
     assert queues.model.down_switches == frozenset({"b"})
+    assert gateways.figures.model.down_switches == frozenset({"b"})
 
     # The others stay live: a gateway of c going bad still shows (and raises its alert).
     def fail(server: SimServer) -> None:

@@ -281,6 +281,10 @@ class EstateSortProxy(QSortFilterProxyModel):
 
     def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(SortRole), right.data(SortRole)
+        if a == b:  # the same name on several switches: in switch order, not at random
+            model = self.sourceModel()
+            if isinstance(model, EstateTableModel):
+                return model.switch_at(left.row()) < model.switch_at(right.row())
         if isinstance(a, int | float) and isinstance(b, int | float):
             return a < b
         return str(a) < str(b)
@@ -539,14 +543,15 @@ class EstateView(QWidget):
 
     def _unfollow(self, name: str) -> None:
         monitor, (changed, error, state) = self._extra_slots.pop(name)
-        for signal, slot in (
-            (lambda: monitor.estateChanged, changed),
-            (lambda: monitor.estate_sync.error, error),
-            (lambda: monitor.estate_sync.synced, self._on_synced),
-            (lambda: monitor.stateChanged, state),
-        ):
-            with contextlib.suppress(RuntimeError, TypeError):  # the monitor is already gone
-                signal().disconnect(slot)
+        # The monitor may already be gone (closed and deleted): each disconnect on its own.
+        with contextlib.suppress(RuntimeError, TypeError):
+            monitor.estateChanged.disconnect(changed)
+        with contextlib.suppress(RuntimeError, TypeError):
+            monitor.estate_sync.error.disconnect(error)
+        with contextlib.suppress(RuntimeError, TypeError):
+            monitor.estate_sync.synced.disconnect(self._on_synced)
+        with contextlib.suppress(RuntimeError, TypeError):
+            monitor.stateChanged.disconnect(state)
 
     def _fill_switch_filter(self) -> None:
         names = self.estates.names if self.several else []

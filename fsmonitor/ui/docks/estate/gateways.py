@@ -86,6 +86,7 @@ class GatewaysView(EstateView):
         # The gateway figures (also meant for the dashboard) under the states they explain.
         self.figures = GatewayFiguresWidget(self.monitor, self)
         self.add_stack((self.table, self.figures), (3, 2))
+        self.models.append(self.figures.model)  # greyed with the gateways of a switch down
         self.watch = GatewayWatch()
         """The view's own switch's gateways (each other switch has its own watch)."""
         self.watches: dict[str, GatewayWatch] = {}
