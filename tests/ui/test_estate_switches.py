@@ -185,6 +185,10 @@ def test_a_module_missing_on_one_switch_is_said_for_that_switch_only(
     assert _by_switch(queues.model) == {"full": {"support@default"}}
     assert _panel(window, "gateways").message.text() == ""
     assert _panel(window, "fifo").message.text() == ""
+    # With a switch down both are said: which switch is not live, which lacks the module.
+    sims["full"].stop()
+    qtbot.waitUntil(lambda: "Not connected: full" in queues.message.text(), timeout=WAIT)
+    assert "mod_callcenter is not loaded on lean" in queues.message.text()
 
 
 def test_a_switch_down_greys_its_rows_and_coming_back_restores_them(

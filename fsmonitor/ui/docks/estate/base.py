@@ -596,13 +596,14 @@ class EstateView(QWidget):
         for model in self.models:
             model.set_down_switches(down)
         self.message.setStyleSheet("")
+        lines = [self.missing_module_text()]
         if down:
-            self.message.setText(
+            lines.insert(
+                0,
                 f"Not connected: {', '.join(sorted(down))}: its rows as last seen (greyed); "
-                "brought up to date on reconnect"
+                "brought up to date on reconnect",
             )
-        else:
-            self.message.setText(self.missing_module_text())
+        self.message.setText("\n".join(line for line in lines if line))
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -618,8 +619,11 @@ class EstateView(QWidget):
         self.show_error(f"{self.own_switch()}: {text}" if self.several else text)
 
     def _on_synced(self) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(self.missing_module_text())
+        if self.several:  # a switch still down keeps saying so
+            self._show_down()
+        else:
+            self.message.setStyleSheet("")
+            self.message.setText(self.missing_module_text())
         self.refresh()
 
     def missing_module_text(self) -> str:
