@@ -32,6 +32,8 @@ class GatewayAlert:
     state: str
     ping_status: str
     text: str
+    switch: str = ""
+    """The switch the gateway is on, when several are watched (``""`` with one)."""
 
 
 def _status_text(gateway: Gateway) -> str:
@@ -46,9 +48,13 @@ class GatewayWatch:
     def __init__(self) -> None:
         self._last: dict[str, tuple[str, str]] = {}  # name → (state, ping status)
 
-    def observe(self, estate: Estate, changes: Iterable[EstateChange]) -> list[GatewayAlert]:
-        """The alerts ``changes`` (just applied to ``estate``) raise."""
+    def observe(
+        self, estate: Estate, changes: Iterable[EstateChange], switch: str = ""
+    ) -> list[GatewayAlert]:
+        """The alerts ``changes`` (just applied to ``estate``) raise. With ``switch`` (several
+        switches watched) the alert names it: the same trunk name may exist on every switch."""
         alerts: list[GatewayAlert] = []
+        where = f" on {switch}" if switch else ""
         for change in changes:
             if change.kind is not EstateKind.GATEWAY:
                 continue
@@ -69,8 +75,9 @@ class GatewayWatch:
                         GatewayAlertKind.LEFT_REGED,
                         gateway.state,
                         gateway.ping_status,
-                        f"Gateway {name} is no longer registered: {gateway.state}"
+                        f"Gateway {name}{where} is no longer registered: {gateway.state}"
                         + _status_text(gateway),
+                        switch,
                     )
                 )
             if ping == m.PING_UP and gateway.ping_status == m.PING_DOWN:
@@ -80,7 +87,9 @@ class GatewayWatch:
                         GatewayAlertKind.PING_DOWN,
                         gateway.state,
                         gateway.ping_status,
-                        f"Gateway {name} stopped answering its pings" + _status_text(gateway),
+                        f"Gateway {name}{where} stopped answering its pings"
+                        + _status_text(gateway),
+                        switch,
                     )
                 )
         return alerts

@@ -26,6 +26,7 @@ from fsmonitor.core.figures import Figures
 from fsmonitor.core.switches import switch_key
 from fsmonitor.net import ConnectionState, Monitor
 from fsmonitor.ui.common.settings_values import list_value
+from fsmonitor.ui.docks.estate.base import EstateView
 from fsmonitor.ui.window.settings import Profile
 from fsmonitor.ui.window.switch_chips import SwitchChips
 from fsmonitor.ui.window.switch_figures import SwitchBreakdown, SwitchesTick, TotalTick
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from fsmonitor.ui.window.main_window import MainWindow
 
 log = logging.getLogger("fsmonitor.ui")
+
+ESTATE_PANELS = ("registrations", "gateways", "conferences", "queues", "fifo")
+"""The docks that follow every switch's estate."""
 
 SWITCHES_KEY = "connection/switches"
 """QSettings key: the saved profiles connected together when the window closed."""
@@ -85,6 +89,7 @@ class SwitchWiring(QObject):
         if self.combined:
             self._leave_combined()
         primary = w.monitor
+        self._follow_estate({})  # the estate docks let go of the switches about to close
         self._closing = True
         try:
             monitors = self.switches.clear()
@@ -215,6 +220,7 @@ class SwitchWiring(QObject):
             self._enter_combined()
         w.table.set_switch_names(names)
         w.calls.set_switch_names(names)
+        self._follow_estate(self.switches.monitors())
         self.chips.set_switches(self.switches.monitors(), self.switches.lag)
         self.chips.setVisible(several)
         bar = w.connection_bar
@@ -274,6 +280,13 @@ class SwitchWiring(QObject):
         bar = w.connection_bar
         for label in (bar.state_icon, bar.state_label, bar.server_label):
             label.show()
+
+    def _follow_estate(self, monitors: dict[str, Monitor]) -> None:
+        """The estate docks show every switch's rows (see EstateView.set_switches)."""
+        for key in ESTATE_PANELS:
+            panel = self._window.panel(key)
+            if isinstance(panel, EstateView):
+                panel.set_switches(monitors)
 
     def _show_breakdown_dock(self, shown: bool) -> None:
         w = self._window

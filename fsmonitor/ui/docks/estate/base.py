@@ -9,8 +9,9 @@ survives the traffic; the sorting proxy orders them.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -18,6 +19,8 @@ from PySide6.QtCore import QModelIndex, QObject, QSettings, QSortFilterProxyMode
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core.estate import Estate
+from fsmonitor.core.estate_switches import EstateSet, missing_module_text, split_estate_key
 from fsmonitor.esl import EslCommandError
 from fsmonitor.esl.commands import Command
 from fsmonitor.net import ConnectionState, Monitor
@@ -38,6 +42,7 @@ from fsmonitor.ui.common.settings_values import str_value
 from fsmonitor.ui.common.theme import error_text_hex
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.base import ColumnTableModel, Index
+from fsmonitor.ui.tables.cells import LOST_BRUSH, NOT_LIVE_BRUSH
 
 T = TypeVar("T")
 
@@ -93,13 +98,27 @@ def since_column(
 
 
 class EstateTableModel(ColumnTableModel, Generic[T]):
-    """Rows of items keyed by a string; :meth:`set_rows` updates them in place."""
+    """Rows of items keyed by a string; :meth:`set_rows` updates them in place.
 
-    def __init__(self, columns: Sequence[EstateColumn[T]], parent: QObject | None = None) -> None:
-        super().__init__([c.title for c in columns], parent)
+    With ``switch_column`` the model has one more column, last, naming each row's switch (the
+    view shows it first, and only when several switches are watched). Rows of a switch that
+    is down (:meth:`set_down_switches`) are greyed with a tooltip saying why.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[EstateColumn[T]],
+        parent: QObject | None = None,
+        switch_column: bool = False,
+    ) -> None:
+        super().__init__([c.title for c in columns] + (["Switch"] if switch_column else []), parent)
         self.columns = list(columns)
+        self.switch_column: int | None = len(self.columns) if switch_column else None
+        """The Switch column's index (``None`` when the model has none)."""
         self._keys: list[str] = []
         self._items: list[T] = []
+        self._switch_of: dict[str, str] = {}
+        self._down: frozenset[str] = frozenset()
         self.now: Callable[[], float] = time.time
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -117,8 +136,16 @@ class EstateTableModel(ColumnTableModel, Generic[T]):
     def item_at(self, row: int) -> T:
         return self._items[row]
 
-    def set_rows(self, rows: Sequence[tuple[str, T]]) -> None:
-        """Make the rows ``rows``: gone keys removed, new ones appended, the rest repainted."""
+    def switch_at(self, row: int) -> str:
+        """The switch of row ``row`` (``""`` when rows are not tagged with one)."""
+        return self._switch_of.get(self._keys[row], "") if 0 <= row < len(self._keys) else ""
+
+    def set_rows(
+        self, rows: Sequence[tuple[str, T]], switch_of: Mapping[str, str] | None = None
+    ) -> None:
+        """Make the rows ``rows``: gone keys removed, new ones appended, the rest repainted.
+        ``switch_of`` names each key's switch (several switches watched)."""
+        self._switch_of = dict(switch_of) if switch_of else {}
         new = dict(rows)
         for row in range(len(self._keys) - 1, -1, -1):
             if self._keys[row] not in new:
@@ -129,7 +156,7 @@ class EstateTableModel(ColumnTableModel, Generic[T]):
             self._items[row] = new.pop(key)
         if self._keys:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._keys) - 1, len(self.columns) - 1)
+                self.index(0, 0), self.index(len(self._keys) - 1, self.columnCount() - 1)
             )
         if new:
             first = len(self._keys)
@@ -137,6 +164,20 @@ class EstateTableModel(ColumnTableModel, Generic[T]):
             self._keys.extend(new)
             self._items.extend(new.values())
             self.endInsertRows()
+
+    def set_down_switches(self, names: frozenset[str]) -> None:
+        """Switches whose connection is not READY: their rows are shown as not live."""
+        if names == self._down:
+            return
+        self._down = names
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._items) - 1, self.columnCount() - 1)
+            )
+
+    @property
+    def down_switches(self) -> frozenset[str]:
+        return self._down
 
     def tick(self) -> None:
         """Repaint the columns that count time."""
@@ -148,18 +189,27 @@ class EstateTableModel(ColumnTableModel, Generic[T]):
                 self.dataChanged.emit(self.index(0, col), self.index(last, col))
 
     def _cell(self, row: int, col: int, roles: Sequence[int]) -> list[object] | None:
-        if not (0 <= row < len(self._items) and 0 <= col < len(self.columns)):
+        if not 0 <= row < len(self._items):
+            return None
+        key = self._keys[row]
+        switch = self._switch_of.get(key, "")
+        if col == self.switch_column:
+            return [self._switch_cell(key, switch, role) for role in roles]
+        if not 0 <= col < len(self.columns):
             return None
         item, column, now = self._items[row], self.columns[col], self.now()
+        down = bool(switch) and switch in self._down
         values: list[object] = []
         for role in roles:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if down and role in _NOT_LIVE_ROLES:
+                values.append(_not_live(switch, role))
+            elif role == Qt.ItemDataRole.DisplayRole:
                 values.append(column.display(item, now))
             elif role == SortRole:
                 sort = column.sort
                 values.append(sort(item, now) if sort else column.display(item, now).lower())
             elif role == KeyRole:
-                values.append(self._keys[row])
+                values.append(key)
             elif role == Qt.ItemDataRole.BackgroundRole:
                 values.append(column.colour(item) if column.colour else None)
             elif role == Qt.ItemDataRole.ForegroundRole:
@@ -169,6 +219,31 @@ class EstateTableModel(ColumnTableModel, Generic[T]):
             else:
                 values.append(None)
         return values
+
+    def _switch_cell(self, key: str, switch: str, role: int) -> object:
+        if switch in self._down and role in _NOT_LIVE_ROLES:
+            return _not_live(switch, role)
+        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+            return switch
+        return key if role == KeyRole else None
+
+
+_NOT_LIVE_ROLES = (
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ToolTipRole,
+)
+
+
+def _not_live(switch: str, role: int) -> object:
+    """A cell of a switch that is down: grey on grey, and the tooltip says why."""
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return NOT_LIVE_BRUSH
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return LOST_BRUSH
+    return (
+        f"Not live: switch {switch} is not connected; as last seen, brought up to date on reconnect"
+    )
 
 
 class EstateSortProxy(QSortFilterProxyModel):
@@ -181,8 +256,35 @@ class EstateSortProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(-1)
         self.setDynamicSortFilter(True)
 
+        self._switch: str | None = None
+
+    def set_switch(self, switch: str | None) -> None:
+        """Show only the rows of ``switch`` (``None``: every switch)."""
+        if switch != self._switch:
+            self.beginFilterChange()
+            self._switch = switch
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    @property
+    def switch(self) -> str | None:
+        return self._switch
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if (
+            self._switch is not None
+            and isinstance(model, EstateTableModel)
+            and model.switch_at(source_row) != self._switch
+        ):
+            return False
+        return super().filterAcceptsRow(source_row, source_parent)
+
     def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(SortRole), right.data(SortRole)
+        if a == b:  # the same name on several switches: in switch order, not at random
+            model = self.sourceModel()
+            if isinstance(model, EstateTableModel):
+                return model.switch_at(left.row()) < model.switch_at(right.row())
         if isinstance(a, int | float) and isinstance(b, int | float):
             return a < b
         return str(a) < str(b)
@@ -232,14 +334,16 @@ class EstateView(QWidget):
     """The base of the estate docks: follows the estate, ticks, filters, reports, acts.
 
     Subclasses build their tables in :meth:`build` and fill them in :meth:`refresh` from
-    :attr:`estate`. Creating a view turns on ``Monitor.follow_estate``: a window with no
-    estate dock asks the switch for nothing more than channels.
+    :meth:`rows` (one switch's :attr:`estate`, or every watched switch's under (switch, key)
+    keys once :meth:`set_switches` gave it several). Creating a view turns on
+    ``Monitor.follow_estate``: a window with no estate dock asks the switch for nothing more
+    than channels.
     """
 
     settings_group = "estate"
     module: str | None = None
-    """The FreeSWITCH module this view shows (``mod_callcenter``…): when the switch has not
-    loaded it the view says so, rather than sitting empty with no explanation."""
+    """The FreeSWITCH module this view shows (``mod_callcenter``…): when a switch has not
+    loaded it the view says so (naming that switch), rather than sitting empty."""
     actionSent = Signal(str)
     """The text of each api command an action sent (tests and the status line read it)."""
     status = Signal(str)
@@ -249,13 +353,25 @@ class EstateView(QWidget):
         super().__init__(parent)
         self.monitor = monitor
         self.estate: Estate = monitor.estate
+        self.estates = EstateSet()
+        """Every watched switch's estate; more than one once :meth:`set_switches` says so."""
+        self._monitors: dict[str, Monitor] = {}
+        self._extra_slots: dict[str, tuple[Monitor, tuple[Callable[..., None], ...]]] = {}
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
+        self.switch_filter = QComboBox()
+        self.switch_filter.setObjectName("estateSwitchFilter")
+        self.switch_filter.setToolTip("Show the rows of one switch, or of every switch")
+        self.switch_filter.addItem("All switches", None)
+        self.switch_filter.hide()  # shown once several switches are watched
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(4, 4, 4, 4)
-        self.layout_.addWidget(self.filter)
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.switch_filter)
+        self.layout_.addLayout(top)
         self.models: list[EstateTableModel[Any]] = []
         self.tables: list[QTableView] = []
         self.build()
@@ -264,10 +380,11 @@ class EstateView(QWidget):
             proxy = table.model()
             if isinstance(proxy, QSortFilterProxyModel) and table is self.tables[0]:
                 self.filter.textChanged.connect(proxy.setFilterFixedString)
+        self.switch_filter.currentIndexChanged.connect(self._on_switch_filter)
         self._clock = named_timer(self, f"{self.settings_group}Clock", TICK_MS, self.tick)
         self._clock.start()
         monitor.estateChanged.connect(self._on_changed)
-        monitor.estate_sync.error.connect(self.show_error)
+        monitor.estate_sync.error.connect(self._on_sync_error)
         monitor.estate_sync.synced.connect(self._on_synced)
         monitor.stateChanged.connect(self._on_state)
         monitor.follow_estate()
@@ -280,6 +397,43 @@ class EstateView(QWidget):
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    def estate_changed(self, switch: str, estate: Estate, changes: list[object]) -> None:
+        """``changes`` were just applied to ``estate``, the estate of ``switch``: redraw."""
+        self.refresh()
+
+    def switches_changed(self) -> None:
+        """The watched switches changed (:meth:`set_switches`); the tables are redrawn after."""
+
+    @property
+    def several(self) -> bool:
+        """Rows come from more than one switch (keys are then (switch, key) keys)."""
+        return len(self.estates) > 1
+
+    def rows(self, table: str) -> tuple[list[tuple[str, Any]], dict[str, str]]:
+        """The rows of estate ``table`` (``"gateways"``, ``"queues"``…) and each key's switch:
+        bare keys with one switch (as always), combined keys with several."""
+        if self.several:
+            combined = self.estates.rows(table)
+            return combined.rows, combined.switch_of
+        items: dict[str, Any] = getattr(self.estate, table)
+        return list(items.items()), {}
+
+    def item(self, table: str, key: str | None) -> Any:
+        """The item of ``table`` a row key names (``None`` when it is gone)."""
+        if key is None:
+            return None
+        if self.several:
+            return self.estates.item(table, key)
+        items: dict[str, Any] = getattr(self.estate, table)
+        return items.get(key)
+
+    def monitor_of_key(self, key: str | None) -> Monitor:
+        """The switch a row key belongs to: actions on that row go there, never elsewhere."""
+        if key is not None and self.several:
+            switch, _name = split_estate_key(key)
+            return self._monitors.get(switch, self.monitor)
+        return self.monitor
 
     def follow_busiest(self, table: QTableView, sizes: dict[str, int]) -> None:
         """Until the operator picks a row of ``table``, keep the busiest (largest size) selected,
@@ -305,17 +459,22 @@ class EstateView(QWidget):
     def add_table(self, model: EstateTableModel[Any], widths: Sequence[int] = ()) -> QTableView:
         table = estate_table(model, widths)
         table.clicked.connect(lambda _index: table.setProperty("picked", True))
+        show_switch_column(table, False)
         self.models.append(model)
         self.tables.append(table)
         return table
 
-    def send(self, build: Callable[[], Command], what: str) -> None:
-        """Build a command with an esl builder and send it; refusals and failures are shown."""
+    def send(self, build: Callable[[], Command], what: str, monitor: Monitor | None = None) -> None:
+        """Build a command with an esl builder and send it (to ``monitor``, the switch of the
+        row acted on; the view's own by default); refusals and failures are shown."""
         try:
             command = build()
         except EslCommandError as exc:
             self.show_error(f"{what}: {exc}")
             return
+        target = monitor or self.monitor
+        if self.several:
+            what = f"{what} on {target.switch_name}"
         text = command.args
         self.actionSent.emit(text)
 
@@ -327,7 +486,124 @@ class EstateView(QWidget):
                 self.show_error(line)
             self.status.emit(line)
 
-        run_bgapi(self.monitor, text, done, context=self)
+        run_bgapi(target, text, done, context=self)
+
+    # --- several switches ----------------------------------------------------------------------
+
+    def set_switches(self, monitors: Mapping[str, Monitor]) -> None:
+        """Follow every switch of ``monitors`` (name → monitor, the view's own among them).
+        With one (or none) the view is the one-switch view it always was; a switch no longer
+        listed takes its rows away."""
+        own = self.monitor
+        wanted = {n: m for n, m in monitors.items() if m is not own}
+        for name in list(self._extra_slots):
+            if wanted.get(name) is not self._extra_slots[name][0]:
+                self._unfollow(name)
+        for name, monitor in wanted.items():
+            if name not in self._extra_slots:
+                self._follow(name, monitor)
+        ordered = dict(monitors) if own in monitors.values() else {self.own_switch(): own}
+        self._monitors = ordered
+        self.estates = EstateSet()
+        for name, monitor in ordered.items():
+            self.estates.add(name, monitor.estate)
+        self._fill_switch_filter()
+        self.show_switch_column()
+        self.switches_changed()
+        self._show_down()
+        self.refresh()
+
+    def own_switch(self) -> str:
+        """The name the view's own monitor goes by among the switches."""
+        for name, monitor in self._monitors.items():
+            if monitor is self.monitor:
+                return name
+        return str(getattr(self.monitor, "switch_name", ""))  # stand-in monitors may have none
+
+    def switch_monitors(self) -> dict[str, Monitor]:
+        """Every followed switch's monitor (just the view's own with one switch)."""
+        return dict(self._monitors) if self._monitors else {self.own_switch(): self.monitor}
+
+    def _follow(self, name: str, monitor: Monitor) -> None:
+        def changed(changes: list[object]) -> None:
+            self.estate_changed(name, monitor.estate, changes)
+
+        def error(text: str) -> None:
+            self.show_error(f"{name}: {text}")
+
+        def state(_state: object) -> None:
+            self._show_down()
+
+        monitor.estateChanged.connect(changed)
+        monitor.estate_sync.error.connect(error)
+        monitor.estate_sync.synced.connect(self._on_synced)
+        monitor.stateChanged.connect(state)
+        self._extra_slots[name] = (monitor, (changed, error, state))
+        monitor.follow_estate()
+
+    def _unfollow(self, name: str) -> None:
+        monitor, (changed, error, state) = self._extra_slots.pop(name)
+        # The monitor may already be gone (closed and deleted): each disconnect on its own.
+        with contextlib.suppress(RuntimeError, TypeError):
+            monitor.estateChanged.disconnect(changed)
+        with contextlib.suppress(RuntimeError, TypeError):
+            monitor.estate_sync.error.disconnect(error)
+        with contextlib.suppress(RuntimeError, TypeError):
+            monitor.estate_sync.synced.disconnect(self._on_synced)
+        with contextlib.suppress(RuntimeError, TypeError):
+            monitor.stateChanged.disconnect(state)
+
+    def _fill_switch_filter(self) -> None:
+        names = self.estates.names if self.several else []
+        current = self.switch_filter.currentData()
+        self.switch_filter.blockSignals(True)
+        self.switch_filter.clear()
+        self.switch_filter.addItem("All switches", None)
+        for name in names:
+            self.switch_filter.addItem(name, name)
+        index = self.switch_filter.findData(current) if current in names else 0
+        self.switch_filter.setCurrentIndex(max(0, index))
+        self.switch_filter.blockSignals(False)
+        self.switch_filter.setVisible(bool(names))
+        self._on_switch_filter(self.switch_filter.currentIndex())
+
+    def _on_switch_filter(self, index: int) -> None:
+        name = self.switch_filter.itemData(index)
+        for table in self.tables:
+            proxy = table.model()
+            if isinstance(proxy, EstateSortProxy):
+                proxy.set_switch(name if isinstance(name, str) else None)
+        self.switch_filter_changed()
+
+    def switch_filter_changed(self) -> None:
+        """The switch filter changed (the Gateways view narrows its figures too)."""
+
+    def show_switch_column(self) -> None:
+        """The Switch column, first, only with several switches (one name on every row is
+        noise)."""
+        for table in self.tables:
+            show_switch_column(table, self.several)
+
+    def _show_down(self) -> None:
+        """Grey the rows of the switches that are down; the others stay live."""
+        if not self.several:
+            for model in self.models:
+                model.set_down_switches(frozenset())
+            return
+        down = frozenset(
+            name for name, m in self._monitors.items() if m.state is not ConnectionState.READY
+        )
+        for model in self.models:
+            model.set_down_switches(down)
+        self.message.setStyleSheet("")
+        lines = [self.missing_module_text()]
+        if down:
+            lines.insert(
+                0,
+                f"Not connected: {', '.join(sorted(down))}: its rows as last seen (greyed); "
+                "brought up to date on reconnect",
+            )
+        self.message.setText("\n".join(line for line in lines if line))
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -339,24 +615,39 @@ class EstateView(QWidget):
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {error_text_hex()};")  # readable in dark too
 
+    def _on_sync_error(self, text: str) -> None:
+        self.show_error(f"{self.own_switch()}: {text}" if self.several else text)
+
     def _on_synced(self) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(self.missing_module_text())
+        if self.several:  # a switch still down keeps saying so
+            self._show_down()
+        else:
+            self.message.setStyleSheet("")
+            self.message.setText(self.missing_module_text())
         self.refresh()
 
     def missing_module_text(self) -> str:
-        """What to say when the switch has not loaded :attr:`module` (empty when it has)."""
-        if self.module is None or self.module in self.monitor.estate_sync.loaded_modules:
+        """What to say when a switch has not loaded :attr:`module` (empty when all have)."""
+        if self.module is None:
             return ""
-        return f"{self.module} is not loaded on this switch: nothing to show here"
+        loaded: dict[str, list[str] | None] = {
+            name: (m.estate_sync.loaded_modules if m.estate_sync.syncs else None)
+            for name, m in self.switch_monitors().items()
+        }
+        if not self.several:  # as before: the latest snapshot decides
+            loaded = dict.fromkeys(loaded, self.monitor.estate_sync.loaded_modules)
+        return missing_module_text(self.module, loaded)
 
     def _on_state(self, state: ConnectionState) -> None:
+        if self.several:
+            self._show_down()
+            return
         if state is not ConnectionState.READY and self.monitor.estate_sync.syncs:
             self.message.setStyleSheet("")
             self.message.setText("Not connected: as last seen; brought up to date on reconnect")
 
-    def _on_changed(self, _changes: list[object]) -> None:
-        self.refresh()
+    def _on_changed(self, changes: list[object]) -> None:
+        self.estate_changed(self.own_switch(), self.estate, changes)
 
     def save_state(self, settings: QSettings) -> None:
         """Persist the filter text and each table's column layout."""
@@ -377,3 +668,27 @@ class EstateView(QWidget):
                     table.horizontalHeader().restoreState(state)
         finally:
             settings.endGroup()
+        self.show_switch_column()  # a layout saved with several switches shows it; now?
+
+
+def show_switch_column(table: QTableView, shown: bool) -> None:
+    """Show ``table``'s Switch column first (several switches) or hide it (one)."""
+    proxy = table.model()
+    model = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
+    column = model.switch_column if isinstance(model, EstateTableModel) else None
+    if column is None:
+        return
+    hidden = table.isColumnHidden(column)
+    table.setColumnHidden(column, not shown)
+    if shown and hidden:
+        header = table.horizontalHeader()
+        header.moveSection(header.visualIndex(column), 0)
+        header.resizeSection(column, max(90, header.sectionSizeHint(column)))
+
+
+def detail_switches(table: QTableView, rows: Sequence[tuple[str, object]]) -> dict[str, str]:
+    """The switch of a detail table's rows: the switch of the row selected in ``table`` (so
+    members of a conference on a switch that is down are greyed with it)."""
+    key = selected_key(table)
+    switch = split_estate_key(key)[0] if key is not None else ""
+    return {k: switch for k, _ in rows} if switch else {}

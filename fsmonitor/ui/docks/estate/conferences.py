@@ -19,12 +19,14 @@ from fsmonitor.core.estate_model import Conference, ConferenceMember
 from fsmonitor.esl import estate_commands as ec
 from fsmonitor.esl import modules
 from fsmonitor.esl.commands import Command
+from fsmonitor.net import Monitor
 from fsmonitor.ui.docks.estate.base import (
     BAD,
     LIT,
     EstateColumn,
     EstateTableModel,
     EstateView,
+    detail_switches,
     selected_key,
     since_column,
 )
@@ -89,7 +91,9 @@ class ConferencesView(EstateView):
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter conferences…")
-        self.model: EstateTableModel[Conference] = EstateTableModel(CONFERENCE_COLUMNS, self)
+        self.model: EstateTableModel[Conference] = EstateTableModel(
+            CONFERENCE_COLUMNS, self, switch_column=True
+        )
         self.members: EstateTableModel[ConferenceMember] = EstateTableModel(MEMBER_COLUMNS, self)
         self.table = self.add_table(self.model, (140, 70, 70, 70))
         self.member_table = self.add_table(self.members, (50, 150, 110, 70, 170))
@@ -124,8 +128,8 @@ class ConferencesView(EstateView):
     # --- reading ---------------------------------------------------------------------------
 
     def conference(self) -> Conference | None:
-        key = selected_key(self.table)
-        return self.estate.conferences.get(key) if key is not None else None
+        conference: Conference | None = self.item("conferences", selected_key(self.table))
+        return conference
 
     def member(self) -> ConferenceMember | None:
         conference, key = self.conference(), selected_key(self.member_table)
@@ -134,16 +138,16 @@ class ConferencesView(EstateView):
         return conference.members.get(int(key))
 
     def refresh(self) -> None:
-        self.model.set_rows(list(self.estate.conferences.items()))
-        self.follow_busiest(
-            self.table, {k: len(c.members) for k, c in self.estate.conferences.items()}
-        )
+        rows, switch_of = self.rows("conferences")
+        self.model.set_rows(rows, switch_of)
+        self.follow_busiest(self.table, {k: len(c.members) for k, c in rows})
         self._refresh_members()
 
     def _refresh_members(self) -> None:
         conference = self.conference()
         members = conference.members if conference is not None else {}
-        self.members.set_rows([(str(k), v) for k, v in members.items()])
+        rows = [(str(k), v) for k, v in members.items()]
+        self.members.set_rows(rows, detail_switches(self.table, rows))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -159,6 +163,10 @@ class ConferencesView(EstateView):
             self.buttons[key].setEnabled(conference is not None)
 
     # --- actions ---------------------------------------------------------------------------
+
+    def send(self, build: Callable[[], Command], what: str, monitor: Monitor | None = None) -> None:
+        """Every conference action goes to the selected conference's switch."""
+        super().send(build, what, monitor or self.monitor_of_key(selected_key(self.table)))
 
     def toggle_mute(self) -> None:
         member = self.member()

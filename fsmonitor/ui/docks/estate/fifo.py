@@ -10,6 +10,7 @@ from fsmonitor.ui.docks.estate.base import (
     EstateColumn,
     EstateTableModel,
     EstateView,
+    detail_switches,
     selected_key,
     since_column,
 )
@@ -56,7 +57,9 @@ class FifoView(EstateView):
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter FIFOs…")
-        self.model: EstateTableModel[Fifo] = EstateTableModel(FIFO_COLUMNS, self)
+        self.model: EstateTableModel[Fifo] = EstateTableModel(
+            FIFO_COLUMNS, self, switch_column=True
+        )
         self.callers: EstateTableModel[FifoCaller] = EstateTableModel(CALLER_COLUMNS, self)
         self.table = self.add_table(self.model, (180, 70, 100))
         self.caller_table = self.add_table(self.callers, (70, 150, 110, 80))
@@ -64,14 +67,16 @@ class FifoView(EstateView):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._refresh_callers())
 
     def fifo(self) -> Fifo | None:
-        key = selected_key(self.table)
-        return self.estate.fifos.get(key) if key is not None else None
+        fifo: Fifo | None = self.item("fifos", selected_key(self.table))
+        return fifo
 
     def refresh(self) -> None:
-        self.model.set_rows(list(self.estate.fifos.items()))
-        self.follow_busiest(self.table, {k: len(f.callers) for k, f in self.estate.fifos.items()})
+        rows, switch_of = self.rows("fifos")
+        self.model.set_rows(rows, switch_of)
+        self.follow_busiest(self.table, {k: len(f.callers) for k, f in rows})
         self._refresh_callers()
 
     def _refresh_callers(self) -> None:
         fifo = self.fifo()
-        self.callers.set_rows(list(fifo.callers.items()) if fifo else [])
+        rows = list(fifo.callers.items()) if fifo else []
+        self.callers.set_rows(rows, detail_switches(self.table, rows))

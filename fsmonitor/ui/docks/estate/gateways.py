@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 
+from fsmonitor.core.estate import Estate
 from fsmonitor.core.estate_alerts import GatewayAlert, GatewayWatch
 from fsmonitor.core.estate_model import EstateAction, EstateChange, EstateKind, Gateway
 from fsmonitor.esl import modules as m
@@ -78,26 +79,52 @@ class GatewaysView(EstateView):
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter gateways…")
-        self.model: EstateTableModel[Gateway] = EstateTableModel(GATEWAY_COLUMNS, self)
+        self.model: EstateTableModel[Gateway] = EstateTableModel(
+            GATEWAY_COLUMNS, self, switch_column=True
+        )
         self.table = self.add_table(self.model, (140, 90, 100, 70, 200))
         # The gateway figures (also meant for the dashboard) under the states they explain.
         self.figures = GatewayFiguresWidget(self.monitor, self)
         self.add_stack((self.table, self.figures), (3, 2))
+        self.models.append(self.figures.model)  # greyed with the gateways of a switch down
         self.watch = GatewayWatch()
+        """The view's own switch's gateways (each other switch has its own watch)."""
+        self.watches: dict[str, GatewayWatch] = {}
         self.alerts: list[GatewayAlert] = []
-        # Gateways already known are the baseline: only later transitions are news.
-        self.watch.observe(
-            self.estate,
-            [EstateChange(EstateKind.GATEWAY, EstateAction.ADDED, n) for n in self.estate.gateways],
-        )
+        _baseline(self.watch, self.estate)
 
     def refresh(self) -> None:
-        self.model.set_rows(list(self.estate.gateways.items()))
+        self.model.set_rows(*self.rows("gateways"))
 
-    def _on_changed(self, changes: list[object]) -> None:
+    def switches_changed(self) -> None:
+        monitors = self.switch_monitors()
+        for name in list(self.watches):
+            if name not in monitors:
+                del self.watches[name]
+        for name, monitor in monitors.items():
+            if monitor is not self.monitor and name not in self.watches:
+                self.watches[name] = _baseline(GatewayWatch(), monitor.estate)
+        self.figures.set_switches(monitors if self.several else {})
+
+    def switch_filter_changed(self) -> None:
+        name = self.switch_filter.currentData()
+        self.figures.set_switch_filter(name if isinstance(name, str) else None)
+
+    def estate_changed(self, switch: str, estate: Estate, changes: list[object]) -> None:
         estate_changes = [c for c in changes if isinstance(c, EstateChange)]
-        for alert in self.watch.observe(self.estate, estate_changes):
-            self.alerts.append(alert)
-            self.alertRaised.emit(alert.gateway, alert.text)
+        watch = self.watch if estate is self.estate else self.watches.get(switch)
+        if watch is not None:
+            for alert in watch.observe(estate, estate_changes, switch if self.several else ""):
+                self.alerts.append(alert)
+                self.alertRaised.emit(alert.gateway, alert.text)
         if any(c.kind is EstateKind.GATEWAY for c in estate_changes):
             self.refresh()
+
+
+def _baseline(watch: GatewayWatch, estate: Estate) -> GatewayWatch:
+    """Gateways already known are the baseline: only later transitions are news."""
+    watch.observe(
+        estate,
+        [EstateChange(EstateKind.GATEWAY, EstateAction.ADDED, n) for n in estate.gateways],
+    )
+    return watch

@@ -24,6 +24,7 @@ from fsmonitor.ui.docks.estate.base import (
     EstateColumn,
     EstateTableModel,
     EstateView,
+    detail_switches,
     selected_key,
     since_column,
 )
@@ -114,7 +115,9 @@ class QueuesView(EstateView):
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter queues…")
-        self.model: EstateTableModel[Queue] = EstateTableModel(QUEUE_COLUMNS, self)
+        self.model: EstateTableModel[Queue] = EstateTableModel(
+            QUEUE_COLUMNS, self, switch_column=True
+        )
         self.callers: EstateTableModel[QueueMember] = EstateTableModel(CALLER_COLUMNS, self)
         self.agents: EstateTableModel[Agent] = EstateTableModel(AGENT_COLUMNS, self)
         self.table = self.add_table(self.model, (160, 70, 100, 80))
@@ -139,8 +142,8 @@ class QueuesView(EstateView):
         self.agent_table.selectionModel().selectionChanged.connect(lambda *_: self._update_bar())
 
     def queue(self) -> Queue | None:
-        key = selected_key(self.table)
-        return self.estate.queues.get(key) if key is not None else None
+        queue: Queue | None = self.item("queues", selected_key(self.table))
+        return queue
 
     def agent(self) -> Agent | None:
         queue, key = self.queue(), selected_key(self.agent_table)
@@ -149,14 +152,17 @@ class QueuesView(EstateView):
         return queue.agents.get(key)
 
     def refresh(self) -> None:
-        self.model.set_rows(list(self.estate.queues.items()))
-        self.follow_busiest(self.table, {k: len(c.members) for k, c in self.estate.queues.items()})
+        rows, switch_of = self.rows("queues")
+        self.model.set_rows(rows, switch_of)
+        self.follow_busiest(self.table, {k: len(c.members) for k, c in rows})
         self._refresh_queue()
 
     def _refresh_queue(self) -> None:
         queue = self.queue()
-        self.callers.set_rows(list(queue.members.items()) if queue else [])
-        self.agents.set_rows(list(queue.agents.items()) if queue else [])
+        callers = list(queue.members.items()) if queue else []
+        agents = list(queue.agents.items()) if queue else []
+        self.callers.set_rows(callers, detail_switches(self.table, callers))
+        self.agents.set_rows(agents, detail_switches(self.table, agents))
         self._update_bar()
 
     def _update_bar(self) -> None:
@@ -170,7 +176,11 @@ class QueuesView(EstateView):
         if agent is None:
             return
         name = agent.name
-        self.send(lambda: ec.callcenter_agent_status(name, status), f"{name} → {status}")
+        self.send(
+            lambda: ec.callcenter_agent_status(name, status),
+            f"{name} → {status}",
+            self.monitor_of_key(selected_key(self.table)),
+        )
 
     def _agent_menu(self, pos: QPoint) -> None:
         agent = self.agent()

@@ -10,6 +10,7 @@ import time
 
 from PySide6.QtGui import QColor
 
+from fsmonitor.core.estate import Estate
 from fsmonitor.core.estate_model import EstateChange, EstateKind, Registration
 from fsmonitor.esl import modules
 from fsmonitor.ui.common.durations import format_duration
@@ -67,14 +68,16 @@ class EstateRegistrationsView(EstateView):
 
     def build(self) -> None:
         self.filter.setPlaceholderText("Filter by user, contact, user agent, IP…")
-        self.model: EstateTableModel[Registration] = EstateTableModel(REGISTRATION_COLUMNS, self)
+        self.model: EstateTableModel[Registration] = EstateTableModel(
+            REGISTRATION_COLUMNS, self, switch_column=True
+        )
         # Narrow enough that Expires (is it about to drop?) is in view in the default layout.
         self.table = self.add_table(self.model, (130, 190, 110, 130, 80))
         self.layout_.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        self.model.set_rows(list(self.estate.registrations.items()))
+        self.model.set_rows(*self.rows("registrations"))
 
-    def _on_changed(self, changes: list[object]) -> None:
+    def estate_changed(self, switch: str, estate: Estate, changes: list[object]) -> None:
         if any(isinstance(c, EstateChange) and c.kind is EstateKind.REGISTRATION for c in changes):
             self.refresh()
