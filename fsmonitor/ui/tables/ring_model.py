@@ -53,11 +53,17 @@ class RingTableModel(ColumnTableModel, Generic[T]):
         *,
         foreground: Callable[[T], QColor | None] | None = None,
         tooltip: Callable[[T], str] | None = None,
+        source: Callable[[], list[T]] | None = None,
+        backlog: Callable[[], int] | None = None,
     ) -> None:
         super().__init__([c.title for c in columns], parent)
         self._columns = list(columns)
         self._foreground = foreground
         self._tooltip = tooltip
+        self._source = source
+        """Called at each flush for the items that arrived since (see :meth:`schedule`)."""
+        self._backlog = backlog
+        """How many items wait in the source (counted as pending)."""
         self._capacity = capacity
         self._seq = 0
         self._all: deque[tuple[int, T]] = deque(maxlen=capacity)
@@ -94,8 +100,20 @@ class RingTableModel(ColumnTableModel, Generic[T]):
         if not self._timer.isActive():
             self._timer.start()
 
+    def schedule(self) -> None:
+        """Items wait in the ``source``: pull them at the next flush. One timer check per
+        batch; the source turns raw input into items there, once per flush, and only for
+        what the buffer can still hold."""
+        if not self._timer.isActive():
+            self._timer.start()
+
     def flush(self) -> None:
         """Move pending items into the buffer and tell the view, in at most two signals."""
+        if self._source is not None:
+            pulled = self._source()
+            if pulled:
+                self.extend(pulled)
+                self._timer.stop()
         if not self._pending:
             return
         if self._paused:
@@ -139,7 +157,8 @@ class RingTableModel(ColumnTableModel, Generic[T]):
     @property
     def pending_count(self) -> int:
         """Items received but not shown yet (e.g. while paused)."""
-        return len(self._pending)
+        waiting = self._backlog() if self._backlog is not None else 0
+        return len(self._pending) + waiting
 
     def set_filter(self, predicate: Callable[[T], bool] | None) -> None:
         """Show only items for which ``predicate`` is true (None shows everything)."""
