@@ -435,13 +435,12 @@ class EventLogView(QWidget):
         brief_count = kept - RAW_KEEP  # how many of the kept are past the newest RAW_KEEP
         rows: list[LoggedEvent] = []
         brief_of = LoggedEvent.brief_of
-        for switch, events in batches:
-            if skip >= len(events):
-                skip -= len(events)
+        for switch, batch in batches:
+            if skip >= len(batch):
+                skip -= len(batch)
                 continue
-            if skip > 0:
-                events = events[skip:]
-                skip = 0
+            events = batch[skip:] if skip > 0 else batch
+            skip = 0
             if brief_count > 0:
                 head = events[:brief_count]
                 rows.extend([brief_of(e, switch) for e in head])
