@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt
+from PySide6.QtCore import QItemSelection, QObject, QSettings, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -264,6 +264,18 @@ def make_event_filter(
     return keep
 
 
+class _SwitchFeed(QObject):
+    """Hands one switch's events to the view, named."""
+
+    def __init__(self, view: EventLogView, switch: str) -> None:
+        super().__init__(view)
+        self._view = view
+        self._switch = switch
+
+    def feed(self, events: list[Event]) -> None:
+        self._view.add_events(events, self._switch)
+
+
 class EventLogView(QWidget):
     """The raw event stream of the watched switches (one, or several: see :meth:`set_switches`)."""
 
@@ -272,6 +284,8 @@ class EventLogView(QWidget):
         self._monitor = monitor
         self._monitors: dict[str, Monitor] = {}
         self._slots: dict[str, Callable[[list[Event]], None]] = {}
+        """Per switch: the slot feeding its events here (a child's method, so Qt drops the
+        connection when this view is deleted)."""
         self._received = 0
         self._incoming: deque[tuple[str, list[Event]]] = deque()
         """Batches received and not made into rows yet (see :meth:`_take_incoming`)."""
@@ -376,13 +390,14 @@ class EventLogView(QWidget):
                 slot = self._slots.pop(name)
                 with contextlib.suppress(RuntimeError, TypeError):
                     monitor.eventsReceived.disconnect(slot)
+                feeder = getattr(slot, "__self__", None)
+                if isinstance(feeder, QObject):
+                    feeder.deleteLater()
         for name, monitor in monitors.items():
             if name in self._monitors:
                 continue
 
-            def slot(events: list[Event], switch: str = name) -> None:
-                self.add_events(events, switch)
-
+            slot = _SwitchFeed(self, name).feed
             monitor.eventsReceived.connect(slot)
             self._monitors[name] = monitor
             self._slots[name] = slot
