@@ -113,7 +113,7 @@ def test_console_sends_to_the_picked_switch_and_says_which_answered(
     assert command == "hostname"
     assert reply.ok and reply.text.strip() == "host-beta"
     assert "beta api> hostname" in console.output_text()
-    assert "answered by beta" in console.output_text()
+    assert "answered by beta: hostname" in console.output_text()
 
     assert console.set_target("alpha")
     with qtbot.waitSignal(console.commandFinished, timeout=WAIT) as answered:
@@ -167,8 +167,10 @@ def test_disconnecting_one_of_three_keeps_the_others_and_the_saved_set(
     assert all(_ready(window, n) for n in ("alpha", "gamma"))
     gamma_uuids = sims["gamma"].call(lambda server: set(server.channels))
     qtbot.waitUntil(
-        lambda: {c.uuid for c in window.model.items() if c.switch == "gamma"}
-        == sims["gamma"].call(lambda server: set(server.channels)),
+        lambda: (
+            {c.uuid for c in window.model.items() if c.switch == "gamma"}
+            == sims["gamma"].call(lambda server: set(server.channels))
+        ),
         timeout=WAIT,
     )
     assert gamma_uuids

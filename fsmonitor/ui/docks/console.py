@@ -267,11 +267,11 @@ class ApiConsole(QWidget):
         def done(reply: Reply) -> None:
             self._set_running(-1)
             elapsed = time.monotonic() - started
-            answered = f"  (answered by {switch})" if switch else ""
-            self._append(
-                f"{prompt}{command}  ({elapsed * 1000:.0f} ms){answered}\n",
-                _MUTED,
-            )
+            took = f"({elapsed * 1000:.0f} ms)"
+            if switch:  # which switch answered: answers of several may interleave
+                self._append(f"answered by {switch}: {command}  {took}\n", _MUTED)
+            else:
+                self._append(f"api> {command}  {took}\n", _MUTED)
             if reply.ok:
                 body = (
                     reply.text if reply.text.endswith("\n") or not reply.text else reply.text + "\n"
