@@ -82,13 +82,18 @@ def test_event_log_shows_every_switch_with_its_name_and_filters_by_switch(
     view = _event_log(window)
     assert view.switch_names == ["alpha", "beta"]
     assert not view.table.isColumnHidden(0) and view.switch_filter.isVisibleTo(view)
-    qtbot.waitUntil(lambda: set(_logged_switches(view)) == {"alpha", "beta"}, timeout=WAIT)
-    # Each row names the switch whose simulator made that channel.
-    alpha_uuids = sims["alpha"].call(lambda server: set(server.channels))
-    beta_uuids = sims["beta"].call(lambda server: set(server.channels))
+    made: dict[str, set[str]] = {name: set() for name in sims}
+
+    def each_switch_logged_its_channels() -> bool:
+        for name, sim in sims.items():
+            made[name] |= sim.call(lambda server: set(server.channels))
+        logged = _logged_switches(view)
+        return all(logged.get(name, set()) & made[name] for name in sims)
+
+    qtbot.waitUntil(each_switch_logged_its_channels, timeout=WAIT)
+    # Each row names the switch whose simulator made that channel, never the other one.
     logged = _logged_switches(view)
-    assert logged["alpha"] & alpha_uuids and not logged["alpha"] & beta_uuids
-    assert logged["beta"] & beta_uuids and not logged["beta"] & alpha_uuids
+    assert not logged["alpha"] & made["beta"] and not logged["beta"] & made["alpha"]
     assert view.model.index(0, 0).data() in {"alpha", "beta"}
 
     view.switch_filter.setCurrentIndex(view.switch_filter.findData("beta"))

@@ -281,7 +281,6 @@ class EventLogView(QWidget):
 
     def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._monitor = monitor
         self._monitors: dict[str, Monitor] = {}
         self._slots: dict[str, Callable[[list[Event]], None]] = {}
         """Per switch: the slot feeding its events here (a child's method, so Qt drops the
