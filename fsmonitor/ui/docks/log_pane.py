@@ -312,7 +312,8 @@ class LogPane(QWidget):
             if self.model.paused and self.model.pending_count:
                 text += f" · {self.model.pending_count:,} waiting"
         if len(self._monitors) > 1:
-            text = f"{self._note}{self.switch}: {text}"
+            text = f"{self.switch}: {text}"
+        text = self._note + text
         self.status.setText(text)
 
     # -------------------------------------------------------------------------- settings

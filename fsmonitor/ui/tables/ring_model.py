@@ -8,9 +8,11 @@ and one ``rowsInserted`` for what matched the filter, never one signal per item.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
@@ -26,6 +28,10 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+def _seq_of(entry: tuple[int, object]) -> int:
+    return entry[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,18 +129,18 @@ class RingTableModel(ColumnTableModel, Generic[T]):
         self._pending.clear()
         self._all.extend(batch)
         oldest = self._all[0][0] if self._all else self._seq + 1
-        dropped = 0
-        for seq, _item in self._visible:
-            if seq >= oldest:
-                break
-            dropped += 1
+        # Rows are in arrival order: what fell off the front is found by bisection, not by
+        # walking every row (a busy stream drops hundreds per flush).
+        dropped = bisect_left(self._visible, oldest, key=_seq_of)
         if dropped:
             self.beginRemoveRows(QModelIndex(), 0, dropped - 1)
-            for _ in range(dropped):
-                self._visible.popleft()
+            self._visible = deque(islice(self._visible, dropped, None))
             self.endRemoveRows()
         keep = self._filter
-        new = [entry for entry in batch if entry[0] >= oldest and (keep is None or keep(entry[1]))]
+        if keep is None and batch[0][0] >= oldest:
+            new = batch  # the usual case: no filter, the whole batch fits
+        else:
+            new = [e for e in batch if e[0] >= oldest and (keep is None or keep(e[1]))]
         if new:
             first = len(self._visible)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
