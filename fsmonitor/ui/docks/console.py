@@ -5,12 +5,17 @@ never holds up the event stream or the window; several may run at once and each 
 printed under its own command line when it arrives. History is kept across sessions, except
 lines that carry a password, and not at all with "Save history" off (see
 :mod:`.console_history`).
+
+With several switches a box beside the prompt chooses which switch commands go to, and every
+command and answer printed names its switch. The choice moves only when the chosen switch stops
+being watched, and the output says so: a command never goes silently to another switch.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QTextCharFormat, QTextCursor
@@ -33,6 +38,7 @@ from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.theme import ThemeColour
 from fsmonitor.ui.docks import console_history
+from fsmonitor.ui.docks.switch_picker import SwitchPicker
 
 HISTORY_LIMIT = 500
 OUTPUT_LINE_LIMIT = 20_000
@@ -142,6 +148,7 @@ class ApiConsole(QWidget):
     def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._monitor = monitor
+        self._monitors: dict[str, Monitor] = {getattr(monitor, "switch_name", "") or "": monitor}
         self._running = 0
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
@@ -167,6 +174,9 @@ class ApiConsole(QWidget):
 
         prompt = QLabel("api>")
         prompt.setFont(mono)
+        self.switch_picker = SwitchPicker("The switch api commands are sent to")
+        self.switch_picker.set_switches(self._monitors)
+        self.switch_picker.picked.connect(self._on_switch_picked)
         self.run_button = QPushButton("Run")
         self.run_button.clicked.connect(self.run_input)
         clear = QPushButton("Clear")
@@ -182,6 +192,7 @@ class ApiConsole(QWidget):
         self.activity.setStyleSheet(f"color: {_MUTED};")
 
         row = QHBoxLayout()
+        row.addWidget(self.switch_picker)
         row.addWidget(prompt)
         row.addWidget(self.input, 1)
         row.addWidget(self.run_button)
@@ -194,6 +205,35 @@ class ApiConsole(QWidget):
         layout.addWidget(self.activity)
         self.setFocusProxy(self.input)
         self.input.installEventFilter(self)
+
+    # -------------------------------------------------------------------------- switches
+    def set_switches(self, monitors: Mapping[str, Monitor]) -> None:
+        """The watched switches (name → monitor); with several, a box chooses the target."""
+        if not monitors:
+            return
+        self._monitors = dict(monitors)
+        self.switch_picker.set_switches(self._monitors)
+        self._monitor = self._monitors.get(self.switch_picker.current, self._monitor)
+
+    @property
+    def target(self) -> str:
+        """The name of the switch commands go to."""
+        return self.switch_picker.current
+
+    def set_target(self, name: str) -> bool:
+        """Send the next commands to switch ``name``; False if it is not watched."""
+        return self.switch_picker.pick(name)
+
+    def _on_switch_picked(self, name: str, forced: bool) -> None:
+        monitor = self._monitors.get(name)
+        if monitor is None:
+            return
+        self._monitor = monitor
+        if forced:
+            self._append(
+                f"The switch chosen before is no longer watched: commands now go to {name}\n",
+                _ERROR,
+            )
 
     # -------------------------------------------------------------------------- running
     def run_input(self) -> bool:
@@ -216,13 +256,22 @@ class ApiConsole(QWidget):
         if not command:
             return False
         started = time.monotonic()
-        self._append(f"api> {command}\n", _ECHO, bold=True)
+        monitor = self._monitor
+        # With several switches every line names the switch: answers of two switches can be
+        # interleaved, and each must say where it came from.
+        switch = self.target if len(self._monitors) > 1 else ""
+        prompt = f"{switch} api> " if switch else "api> "
+        self._append(f"{prompt}{command}\n", _ECHO, bold=True)
         self._set_running(+1)
 
         def done(reply: Reply) -> None:
             self._set_running(-1)
             elapsed = time.monotonic() - started
-            self._append(f"api> {command}  ({elapsed * 1000:.0f} ms)\n", _MUTED)
+            took = f"({elapsed * 1000:.0f} ms)"
+            if switch:  # which switch answered: answers of several may interleave
+                self._append(f"answered by {switch}: {command}  {took}\n", _MUTED)
+            else:
+                self._append(f"api> {command}  {took}\n", _MUTED)
             if reply.ok:
                 body = (
                     reply.text if reply.text.endswith("\n") or not reply.text else reply.text + "\n"
@@ -234,7 +283,7 @@ class ApiConsole(QWidget):
                 self._append(f"error: {reply.message}{detail}\n", _ERROR)
             self.commandFinished.emit(command, reply)
 
-        run_bgapi(self._monitor, command, done, context=self)
+        run_bgapi(monitor, command, done, context=self)
         return True
 
     @property

@@ -1,22 +1,29 @@
-"""The raw event stream, as it arrives: pausable, filterable by event name and uuid, bounded.
+"""The raw event stream, as it arrives: pausable, filterable by event name, uuid and switch,
+bounded.
 
-Only the last :data:`DEFAULT_CAPACITY` events are kept and rows are added in batches (see
-:mod:`fsmonitor.ui.tables.ring_model`), so thousands of events a second cost a few model
-signals per second, not one per event. Selecting a row shows every header of that event.
+Receiving a batch of events only queues it (one append per batch, whatever its size). Rows are
+made at the model's flush, a few times a second (see :mod:`fsmonitor.ui.tables.ring_model`):
+only for the newest :data:`DEFAULT_CAPACITY` events (older ones of a burst are dropped without
+being looked at), with every header kept for the newest :data:`RAW_KEEP` only. Cells and the
+detail text are made when painted or selected, so a busy stream costs per flush and per row
+shown, not per header of every event. With several switches every switch's events are shown,
+with a Switch column and filter (both hidden with one switch).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt
+from PySide6.QtCore import QItemSelection, QObject, QSettings, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,7 +52,11 @@ RAW_KEEP = 300
 the table shows (a full event is ~10 KB: 5,000 of them would be ~60 MB)."""
 FILTER_DELAY_MS = 250
 _SETTINGS_GROUP = "event_log"
+_HEADER_KEY = "columns"
+"""Column widths (not "header": that state was saved before the Switch column existed)."""
 ALL_EVENTS = "ALL"
+ALL_SWITCHES = ""
+"""The switch filter's "All switches" entry."""
 
 
 #: What a module's event (``CUSTOM callcenter::info``, ``conference::maintenance``…) shows in
@@ -92,12 +103,24 @@ class LoggedEvent:
     which of the two it holds.
     """
 
-    __slots__ = ("_body", "_brief", "_event")
+    __slots__ = ("_body", "_brief", "_event", "switch")
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, switch: str = "") -> None:
         self._event: Event | None = event
         self._brief: tuple[str | None, ...] = ()
         self._body = ""
+        self.switch = switch
+        """The switch the event came from (``""`` when only one is watched)."""
+
+    @classmethod
+    def brief_of(cls, event: Event, switch: str = "") -> LoggedEvent:
+        """A row that keeps only the brief from the start (an event already past the newest
+        :data:`RAW_KEEP` when its row is made): one pass, no whole event held meanwhile."""
+        record = cls.__new__(cls)
+        record._event = event
+        record.switch = switch
+        record.forget_headers()
+        return record
 
     def forget_headers(self) -> None:
         """Keep only :data:`_BRIEF_HEADERS` and the body's first line; drop the event."""
@@ -203,24 +226,31 @@ def event_text(event: LoggedEvent) -> str:
 
 
 EVENT_COLUMNS: tuple[Column[LoggedEvent], ...] = (
+    Column("Switch", lambda e: e.switch),
     Column("Time", event_time),
     Column("Event", event_label),
     Column("Unique-ID", lambda e: e.unique_id or ""),
     Column("Details", event_summary),
 )
-_UUID_COLUMN = 2
+_SWITCH_COLUMN = 0
+_UUID_COLUMN = 3
 
 
-def make_event_filter(names: str, uuid: str) -> Callable[[LoggedEvent], bool] | None:
+def make_event_filter(
+    names: str, uuid: str, switch: str = ALL_SWITCHES
+) -> Callable[[LoggedEvent], bool] | None:
     """A predicate for events whose name matches any of ``names`` (comma/space separated,
-    case-insensitive substrings) and which concern ``uuid`` (its own or its other leg's).
-    None when both are empty, so the model can skip filtering entirely."""
+    case-insensitive substrings), which concern ``uuid`` (its own or its other leg's) and, if
+    ``switch`` is given, come from that switch. None when all are empty, so the model can
+    skip filtering entirely."""
     wanted = [w.upper() for w in names.replace(",", " ").split()]
     uuid = uuid.strip().lower()
-    if not wanted and not uuid:
+    if not wanted and not uuid and not switch:
         return None
 
     def keep(event: LoggedEvent) -> bool:
+        if switch and event.switch != switch:
+            return False
         if wanted:
             label = event_label(event).upper()
             if not any(w in label for w in wanted):
@@ -234,16 +264,39 @@ def make_event_filter(names: str, uuid: str) -> Callable[[LoggedEvent], bool] | 
     return keep
 
 
+class _SwitchFeed(QObject):
+    """Hands one switch's events to the view, named."""
+
+    def __init__(self, view: EventLogView, switch: str) -> None:
+        super().__init__(view)
+        self._view = view
+        self._switch = switch
+
+    def feed(self, events: list[Event]) -> None:
+        self._view.add_events(events, self._switch)
+
+
 class EventLogView(QWidget):
-    """The raw event stream of one monitor."""
+    """The raw event stream of the watched switches (one, or several: see :meth:`set_switches`)."""
 
     def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._monitor = monitor
+        self._monitors: dict[str, Monitor] = {}
+        self._slots: dict[str, Callable[[list[Event]], None]] = {}
+        """Per switch: the slot feeding its events here (a child's method, so Qt drops the
+        connection when this view is deleted)."""
         self._received = 0
+        self._incoming: deque[tuple[str, list[Event]]] = deque()
+        """Batches received and not made into rows yet (see :meth:`_take_incoming`)."""
+        self._incoming_count = 0
         self._recent: deque[LoggedEvent] = deque()  # rows still holding their whole event
         self.model: RingTableModel[LoggedEvent] = RingTableModel(
-            EVENT_COLUMNS, DEFAULT_CAPACITY, self, tooltip=event_summary
+            EVENT_COLUMNS,
+            DEFAULT_CAPACITY,
+            self,
+            tooltip=event_summary,
+            source=self._take_incoming,
+            backlog=lambda: self._incoming_count,
         )
 
         self.pause = QPushButton("Pause")
@@ -264,6 +317,12 @@ class EventLogView(QWidget):
             "Also subscribe to every other event (event json ALL); more traffic for the app"
         )
         self.all_events.toggled.connect(self._on_all_events)
+        self.switch_filter = QComboBox()
+        self.switch_filter.setObjectName("eventSwitchFilter")
+        self.switch_filter.setToolTip("Show the events of every switch, or of one")
+        self.switch_filter.addItem("All switches", ALL_SWITCHES)
+        self.switch_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.switch_filter.hide()
         clear = QPushButton("Clear")
         clear.clicked.connect(self.clear)
         self.counter = QLabel()
@@ -286,8 +345,9 @@ class EventLogView(QWidget):
         # The UUID as in the channel table (both ends, elided in the middle, whole on hover):
         # a full-width UUID column left Details, the column that says what happened, a sliver.
         self.table.setItemDelegateForColumn(_UUID_COLUMN, UuidDelegate(self.table))
-        for column, width in enumerate((95, 230, UUID_COLUMN_WIDTH)):
+        for column, width in enumerate((90, 95, 230, UUID_COLUMN_WIDTH)):
             header.resizeSection(column, width)
+        self.table.setColumnHidden(_SWITCH_COLUMN, True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
@@ -298,6 +358,7 @@ class EventLogView(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.pause)
+        bar.addWidget(self.switch_filter)
         bar.addWidget(self.name_filter, 2)
         bar.addWidget(self.uuid_filter, 2)
         bar.addWidget(self.all_events)
@@ -315,22 +376,101 @@ class EventLogView(QWidget):
         layout.addWidget(splitter, 1)
 
         self.model.flushed.connect(self._after_flush)
-        monitor.eventsReceived.connect(self.add_events)
+        self.set_switches({getattr(monitor, "switch_name", "") or "": monitor})
         self._update_counter()
 
+    # -------------------------------------------------------------------------- switches
+    def set_switches(self, monitors: Mapping[str, Monitor]) -> None:
+        """Follow the events of every switch in ``monitors`` (name → monitor); with more than
+        one, rows say which switch sent them and the Switch column and filter show."""
+        for name in list(self._monitors):
+            if monitors.get(name) is not self._monitors[name]:
+                monitor = self._monitors.pop(name)
+                slot = self._slots.pop(name)
+                with contextlib.suppress(RuntimeError, TypeError):
+                    monitor.eventsReceived.disconnect(slot)
+                feeder = getattr(slot, "__self__", None)
+                if isinstance(feeder, QObject):
+                    feeder.deleteLater()
+        for name, monitor in monitors.items():
+            if name in self._monitors:
+                continue
+
+            slot = _SwitchFeed(self, name).feed
+            monitor.eventsReceived.connect(slot)
+            self._monitors[name] = monitor
+            self._slots[name] = slot
+            if self.all_events.isChecked():
+                monitor.subscribe([ALL_EVENTS])
+        several = len(self._monitors) > 1
+        self.table.setColumnHidden(_SWITCH_COLUMN, not several)
+        self.switch_filter.setVisible(several)
+        chosen = self.switch_filter.currentData() or ALL_SWITCHES
+        self.switch_filter.blockSignals(True)
+        self.switch_filter.clear()
+        self.switch_filter.addItem("All switches", ALL_SWITCHES)
+        for name in self._monitors:
+            self.switch_filter.addItem(name, name)
+        found = self.switch_filter.findData(chosen)
+        self.switch_filter.setCurrentIndex(max(found, 0))
+        self.switch_filter.blockSignals(False)
+        if found < 0:  # the filtered switch is gone: show every switch again
+            self.apply_filter()
+
+    @property
+    def switch_names(self) -> list[str]:
+        """The switches whose events are shown."""
+        return list(self._monitors)
+
     # -------------------------------------------------------------------------- feeding
-    def add_events(self, events: list[Event]) -> None:
-        """Queue a batch of events (one slice of the connection's work)."""
+    def add_events(self, events: list[Event], switch: str = "") -> None:
+        """Queue a batch of events from ``switch`` (one slice of its connection's work).
+
+        Only queued: the rows are made at the next flush, see :meth:`_take_incoming`."""
+        if not events:
+            return
         self._received += len(events)
-        records = list(map(LoggedEvent, events))
+        self._incoming.append((switch, events))
+        self._incoming_count += len(events)
+        self.model.schedule()
+
+    def _take_incoming(self) -> list[LoggedEvent]:
+        """The rows of the batches queued since the last flush (the model's source).
+
+        Only the newest ``capacity`` events can be kept, so older ones of a burst are skipped
+        unread; of the rest, only the newest :data:`RAW_KEEP` keep their whole event."""
+        if not self._incoming:
+            return []
+        batches = list(self._incoming)
+        self._incoming.clear()
+        count, self._incoming_count = self._incoming_count, 0
+        skip = count - self.model.capacity
+        kept = count - max(skip, 0)
+        brief_count = kept - RAW_KEEP  # how many of the kept are past the newest RAW_KEEP
+        rows: list[LoggedEvent] = []
+        brief_of = LoggedEvent.brief_of
+        for switch, batch in batches:
+            if skip >= len(batch):
+                skip -= len(batch)
+                continue
+            events = batch[skip:] if skip > 0 else batch
+            skip = 0
+            if brief_count > 0:
+                head = events[:brief_count]
+                rows.extend([brief_of(e, switch) for e in head])
+                brief_count -= len(head)
+                events = events[len(head) :]
+            if events:
+                rows.extend([LoggedEvent(e, switch) for e in events])
         recent = self._recent
-        recent.extend(records)
+        whole = rows[-RAW_KEEP:] if len(rows) > RAW_KEEP else rows
+        recent.extend(whole)
         excess = len(recent) - RAW_KEEP
         if excess > 0:
             popleft = recent.popleft
             for _ in range(excess):
                 popleft().forget_headers()
-        self.model.extend(records)
+        return rows
 
     @property
     def received(self) -> int:
@@ -364,12 +504,17 @@ class EventLogView(QWidget):
     def apply_filter(self) -> None:
         """Apply the name and uuid boxes now (normally done shortly after typing stops)."""
         self._filter_timer.stop()
-        self.model.set_filter(make_event_filter(self.name_filter.text(), self.uuid_filter.text()))
+        switch = self.switch_filter.currentData() or ALL_SWITCHES
+        self.model.set_filter(
+            make_event_filter(self.name_filter.text(), self.uuid_filter.text(), switch)
+        )
         self._update_counter()
 
     def clear(self) -> None:
         """Forget every event shown or waiting."""
         self._received = 0
+        self._incoming.clear()
+        self._incoming_count = 0
         self._recent.clear()
         self.model.clear()
         self.details.clear()
@@ -379,7 +524,8 @@ class EventLogView(QWidget):
         # Subscriptions add up in FreeSWITCH and the connection re-sends them after a reconnect;
         # there is no way to take ALL back short of reconnecting, hence a one-way switch.
         if enabled:
-            self._monitor.subscribe([ALL_EVENTS])
+            for monitor in self._monitors.values():
+                monitor.subscribe([ALL_EVENTS])
             self.all_events.setEnabled(False)
             self.all_events.setToolTip("Subscribed to every event until the next connect")
 
@@ -395,7 +541,7 @@ class EventLogView(QWidget):
         settings.beginGroup(_SETTINGS_GROUP)
         settings.setValue("names", self.name_filter.text())
         settings.setValue("uuid", self.uuid_filter.text())
-        settings.setValue("header", self.table.horizontalHeader().saveState())
+        settings.setValue(_HEADER_KEY, self.table.horizontalHeader().saveState())
         settings.endGroup()
 
     def restore_state(self, settings: QSettings) -> None:
@@ -404,9 +550,11 @@ class EventLogView(QWidget):
         try:
             self.name_filter.setText(str_value(settings, "names"))
             self.uuid_filter.setText(str_value(settings, "uuid"))
-            state = settings.value("header")
+            state = settings.value(_HEADER_KEY)
             if state is not None:
                 self.table.horizontalHeader().restoreState(state)
         finally:
             settings.endGroup()
+        # The Switch column shows with several switches only, whatever was saved.
+        self.table.setColumnHidden(_SWITCH_COLUMN, len(self._monitors) < 2)
         self.apply_filter()

@@ -4,9 +4,16 @@ Choosing a level sends ``log <N>`` on the connection (``nolog`` for Off) and re-
 every reconnect, since the switch forgets it with the socket. Like fs_cli's ``/uuid``, the uuid
 box keeps only lines logged for one session. Only the last :data:`DEFAULT_CAPACITY` lines are
 kept, added in batches (see :mod:`fsmonitor.ui.tables.ring_model`).
+
+With several switches a box chooses whose log is shown: the level is asked of that switch only
+(``nolog`` goes to the one left), and the lines start over. The choice moves only when the
+chosen switch stops being watched, and the status line says so.
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
 
 from PySide6.QtCore import QModelIndex, QSettings
 from PySide6.QtGui import QColor, QFontDatabase, QPalette
@@ -29,6 +36,7 @@ from fsmonitor.ui.common.reply import failure_text
 from fsmonitor.ui.common.settings_values import int_value, str_value
 from fsmonitor.ui.common.theme import readable
 from fsmonitor.ui.common.timers import named_timer
+from fsmonitor.ui.docks.switch_picker import SwitchPicker
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 
 DEFAULT_CAPACITY = 5000
@@ -96,6 +104,9 @@ class LogPane(QWidget):
     def __init__(self, monitor: Monitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._monitor = monitor
+        self._monitors: dict[str, Monitor] = {getattr(monitor, "switch_name", "") or "": monitor}
+        self._note = ""
+        """Said once in the status line (the chosen switch went away)."""
         self._level = LOG_OFF
         self.model: RingTableModel[LogRecord] = RingTableModel(
             LOG_COLUMNS,
@@ -122,6 +133,9 @@ class LogPane(QWidget):
         clear = QPushButton("Clear")
         clear.clicked.connect(self.model.clear)
         self.status = QLabel()
+        self.switch_picker = SwitchPicker("Whose log is shown (the level is asked of it only)")
+        self.switch_picker.set_switches(self._monitors)
+        self.switch_picker.picked.connect(self._on_switch_picked)
 
         self._filter_timer = named_timer(
             self, "logFilterTimer", FILTER_DELAY_MS, self.apply_filter, single_shot=True
@@ -145,6 +159,7 @@ class LogPane(QWidget):
         self.table.doubleClicked.connect(self._follow_session)
 
         bar = QHBoxLayout()
+        bar.addWidget(self.switch_picker)
         bar.addWidget(QLabel("Level"))
         bar.addWidget(self.level)
         bar.addWidget(self.uuid_filter, 2)
@@ -158,8 +173,56 @@ class LogPane(QWidget):
         layout.addWidget(self.status)
 
         self.model.flushed.connect(self._after_flush)
+        self._follow(monitor)
+        self._show_status()
+
+    # -------------------------------------------------------------------------- switches
+    def set_switches(self, monitors: Mapping[str, Monitor]) -> None:
+        """The watched switches (name → monitor); with several, a box chooses whose log."""
+        if not monitors:
+            return
+        self._monitors = dict(monitors)
+        self.switch_picker.set_switches(self._monitors)
+
+    @property
+    def switch(self) -> str:
+        """The name of the switch whose log is shown."""
+        return self.switch_picker.current
+
+    def set_switch(self, name: str) -> bool:
+        """Show switch ``name``'s log; False if it is not watched."""
+        return self.switch_picker.pick(name)
+
+    def _follow(self, monitor: Monitor) -> None:
         monitor.logReceived.connect(self.model.append)
         monitor.stateChanged.connect(self._on_state)
+
+    def _unfollow(self, monitor: Monitor) -> None:
+        for signal, slot in (
+            (monitor.logReceived, self.model.append),
+            (monitor.stateChanged, self._on_state),
+        ):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+
+    def _on_switch_picked(self, name: str, forced: bool) -> None:
+        monitor = self._monitors.get(name)
+        if monitor is None or monitor is self._monitor:
+            return
+        old = self._monitor
+        if self._level != LOG_OFF and not forced and old.state is ConnectionState.READY:
+            old.command(Command.nolog())  # the switch left keeps no listener logging for nothing
+        self._unfollow(old)
+        self._monitor = monitor
+        self._follow(monitor)
+        self.model.clear()
+        self._note = (
+            f"The switch shown before is no longer watched: showing {name}'s log · "
+            if forced
+            else ""
+        )
+        if self._connected() and self._level != LOG_OFF:
+            self._send_level(LOG_OFF)
         self._show_status()
 
     # -------------------------------------------------------------------------- level
@@ -248,6 +311,9 @@ class LogPane(QWidget):
             text = f"{self.model.rowCount():,} lines shown"
             if self.model.paused and self.model.pending_count:
                 text += f" · {self.model.pending_count:,} waiting"
+        if len(self._monitors) > 1:
+            text = f"{self.switch}: {text}"
+        text = self._note + text
         self.status.setText(text)
 
     # -------------------------------------------------------------------------- settings

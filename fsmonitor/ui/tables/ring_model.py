@@ -8,9 +8,11 @@ and one ``rowsInserted`` for what matched the filter, never one signal per item.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
@@ -26,6 +28,10 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+def _seq_of(entry: tuple[int, object]) -> int:
+    return entry[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +59,17 @@ class RingTableModel(ColumnTableModel, Generic[T]):
         *,
         foreground: Callable[[T], QColor | None] | None = None,
         tooltip: Callable[[T], str] | None = None,
+        source: Callable[[], list[T]] | None = None,
+        backlog: Callable[[], int] | None = None,
     ) -> None:
         super().__init__([c.title for c in columns], parent)
         self._columns = list(columns)
         self._foreground = foreground
         self._tooltip = tooltip
+        self._source = source
+        """Called at each flush for the items that arrived since (see :meth:`schedule`)."""
+        self._backlog = backlog
+        """How many items wait in the source (counted as pending)."""
         self._capacity = capacity
         self._seq = 0
         self._all: deque[tuple[int, T]] = deque(maxlen=capacity)
@@ -94,8 +106,20 @@ class RingTableModel(ColumnTableModel, Generic[T]):
         if not self._timer.isActive():
             self._timer.start()
 
+    def schedule(self) -> None:
+        """Items wait in the ``source``: pull them at the next flush. One timer check per
+        batch; the source turns raw input into items there, once per flush, and only for
+        what the buffer can still hold."""
+        if not self._timer.isActive():
+            self._timer.start()
+
     def flush(self) -> None:
         """Move pending items into the buffer and tell the view, in at most two signals."""
+        if self._source is not None:
+            pulled = self._source()
+            if pulled:
+                self.extend(pulled)
+                self._timer.stop()
         if not self._pending:
             return
         if self._paused:
@@ -105,18 +129,18 @@ class RingTableModel(ColumnTableModel, Generic[T]):
         self._pending.clear()
         self._all.extend(batch)
         oldest = self._all[0][0] if self._all else self._seq + 1
-        dropped = 0
-        for seq, _item in self._visible:
-            if seq >= oldest:
-                break
-            dropped += 1
+        # Rows are in arrival order: what fell off the front is found by bisection, not by
+        # walking every row (a busy stream drops hundreds per flush).
+        dropped = bisect_left(self._visible, oldest, key=_seq_of)
         if dropped:
             self.beginRemoveRows(QModelIndex(), 0, dropped - 1)
-            for _ in range(dropped):
-                self._visible.popleft()
+            self._visible = deque(islice(self._visible, dropped, None))
             self.endRemoveRows()
         keep = self._filter
-        new = [entry for entry in batch if entry[0] >= oldest and (keep is None or keep(entry[1]))]
+        if keep is None and batch[0][0] >= oldest:
+            new = batch  # the usual case: no filter, the whole batch fits
+        else:
+            new = [e for e in batch if e[0] >= oldest and (keep is None or keep(e[1]))]
         if new:
             first = len(self._visible)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -139,7 +163,8 @@ class RingTableModel(ColumnTableModel, Generic[T]):
     @property
     def pending_count(self) -> int:
         """Items received but not shown yet (e.g. while paused)."""
-        return len(self._pending)
+        waiting = self._backlog() if self._backlog is not None else 0
+        return len(self._pending) + waiting
 
     def set_filter(self, predicate: Callable[[T], bool] | None) -> None:
         """Show only items for which ``predicate`` is true (None shows everything)."""

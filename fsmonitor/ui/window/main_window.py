@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.switch_wiring = SwitchWiring(self)
         """Several switches at once ("Connect also…"): see switch_wiring."""
         self.connection_menu.insertMenu(self.act_disconnect, self.switch_wiring.menu)
+        self.switch_wiring.add_disconnect_menu(self.connection_menu, self.act_disconnect)
 
         self.table.selectionChanged.connect(self._on_selection)
         self.table.contextMenuRequested.connect(self._show_context_menu)

@@ -11,8 +11,9 @@ import contextlib
 from collections.abc import Callable, Mapping
 
 import qtawesome as qta
-from PySide6.QtCore import QSize, Qt, SignalInstance
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QWidget
 
 from fsmonitor.core.event_lag import PEAK_SECONDS, LagReading, lag_words
 from fsmonitor.net import ConnectionState, Monitor
@@ -22,14 +23,20 @@ from fsmonitor.ui.window.connection_bar import FS_VERSION, STATE_STYLE, state_te
 
 BEHIND_WHY = (
     "This monitor is falling behind the switch: its events wait in FreeSWITCH's queue for this "
-    "connection, and FreeSWITCH disconnects a listener whose queue fills (\"killed listener "
-    "because of lost events\"). Close costly views (the Calls tab, a busy event log) or watch "
+    'connection, and FreeSWITCH disconnects a listener whose queue fills ("killed listener '
+    'because of lost events"). Close costly views (the Calls tab, a busy event log) or watch '
     "fewer switches from this machine."
 )
 
 
 class SwitchChip(QFrame):
-    """One switch: icon and name in its state's colour, then state words and version."""
+    """One switch: icon and name in its state's colour, then state words and version.
+
+    Signals:
+        disconnectRequested(str): its context menu's "Disconnect <name>" was chosen.
+    """
+
+    disconnectRequested = Signal(str)
 
     def __init__(
         self,
@@ -64,6 +71,20 @@ class SwitchChip(QFrame):
             (m.error, self._on_error),
             (m.serverInfo, self._on_info),
         ]
+
+    def context_menu(self) -> QMenu:
+        """What a right click on the chip offers (a menu made for each click)."""
+        menu = QMenu(self)
+        action = menu.addAction(qta.icon("mdi6.lan-disconnect"), f"Disconnect {self.name}")
+        action.setObjectName("disconnectThisSwitch")
+        action.setToolTip("Stop watching this switch; the others keep running")
+        action.triggered.connect(lambda: self.disconnectRequested.emit(self.name))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
 
     def detach(self) -> None:
         for signal, slot in self._connections():
@@ -124,7 +145,13 @@ class SwitchChip(QFrame):
 
 
 class SwitchChips(QWidget):
-    """The chips of every watched switch, in connection order."""
+    """The chips of every watched switch, in connection order.
+
+    Signals:
+        disconnectRequested(str): a chip's "Disconnect <name>" was chosen.
+    """
+
+    disconnectRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,6 +181,7 @@ class SwitchChips(QWidget):
             if name not in self.chips:
                 lag = (lambda n=name: lag_of(n)) if lag_of is not None else None
                 chip = SwitchChip(name, monitor, self, lag)
+                chip.disconnectRequested.connect(self.disconnectRequested)
                 self.chips[name] = chip
                 self._layout.addWidget(chip)
 

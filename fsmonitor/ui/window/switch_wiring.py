@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import qtawesome as qta
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QBoxLayout, QDockWidget, QInputDialog, QLineEdit, QMenu
 
 from fsmonitor.core import Change, Channel
@@ -59,8 +60,19 @@ class SwitchWiring(QObject):
         self.menu.setIcon(qta.icon("mdi6.server-network"))
         self.menu.aboutToShow.connect(self._fill_menu)
         self._fill_menu()
+        self.disconnect_menu = QMenu("Disconnect &one", window)
+        """Connection → Disconnect one ▸ each watched switch (shown with several)."""
+        self.disconnect_menu.setObjectName("disconnectOneMenu")
+        self.disconnect_menu.setIcon(qta.icon("mdi6.lan-disconnect"))
+        self.disconnect_menu.aboutToShow.connect(self._fill_disconnect_menu)
+        self.disconnect_menu.menuAction().setVisible(False)
+        self._names: list[str] = []
+        """The switches at the last membership change (to tell which one left)."""
+        self._profiles: dict[str, Profile] = {}
+        """The profiles of the switches added here (one may become the window's own)."""
         self.chips = SwitchChips(window)
         self.chips.hide()
+        self.chips.disconnectRequested.connect(self.disconnect_switch)
         self._password_dialog: QInputDialog | None = None
         self._closing = False
         # The chips take the single state label's place at the left of the connection bar.
@@ -95,6 +107,8 @@ class SwitchWiring(QObject):
             monitors = self.switches.clear()
         finally:
             self._closing = False
+        self._names = []
+        self.disconnect_menu.menuAction().setVisible(False)
         for monitor in monitors:
             if monitor is not primary:
                 monitor.close()
@@ -194,6 +208,7 @@ class SwitchWiring(QObject):
         if w.monitor is None or profile.name in self.switches:
             return
         monitor = w.monitor_factory(profile, password)
+        self._profiles[profile.name] = profile
         monitor.setParent(self)
         monitor.switch_name = profile.name
         if w.history_keeper is not None:
@@ -210,14 +225,95 @@ class SwitchWiring(QObject):
             if monitor.last_error_kind is ErrorKind.AUTH:
                 self._window.passwords.forget(profile)
 
+    # --- removing one switch ------------------------------------------------------------
+    def add_disconnect_menu(self, menu: QMenu, after: QAction) -> None:
+        """Put Disconnect one ▸ right after ``after`` (the Connection menu's Disconnect)."""
+        actions = menu.actions()
+        index = actions.index(after) if after in actions else len(actions) - 1
+        following = actions[index + 1] if index + 1 < len(actions) else None
+        if following is None:
+            menu.addMenu(self.disconnect_menu)
+        else:
+            menu.insertMenu(following, self.disconnect_menu)
+
+    def _fill_disconnect_menu(self) -> None:
+        menu = self.disconnect_menu
+        menu.clear()
+        for name in self.switches.names:
+            action = menu.addAction(qta.icon("mdi6.server-off"), name)
+            action.setObjectName(f"disconnectOne_{name}")
+            action.setToolTip(f"Stop watching {name}; the other switches keep running")
+            action.triggered.connect(lambda _checked=False, n=name: self.disconnect_switch(n))
+
+    def disconnect_switch(self, name: str) -> None:
+        """Stop watching switch ``name`` only: its monitor closes and its rows leave the
+        tables; the others keep running. The last switch left is the plain Disconnect."""
+        w = self._window
+        monitor = self.switches.monitor(name)
+        if monitor is None:
+            return
+        if len(self.switches) == 1:
+            w.disconnect_monitor()
+            return
+        if monitor is w.monitor:
+            self._hand_over(name)
+        else:
+            self.switches.remove(name)  # → _on_membership: rows, chips, saved set
+            monitor.close()
+            monitor.deleteLater()
+        self._profiles.pop(name, None)
+        rest = ", ".join(self.switches.names)
+        w.statusBar().showMessage(f"Disconnected from {name}; still watching {rest}", 8000)
+        log.info("disconnected from %s only", name)
+
+    def _hand_over(self, name: str) -> None:
+        """The window's own switch leaves: the next switch becomes the window's own (the docks,
+        the dashboard and the actions are rebuilt for it) without its connection being touched."""
+        w = self._window
+        survivors = [(n, m) for n, m in self.switches.monitors().items() if n != name]
+        self._closing = True
+        try:
+            for survivor, _monitor in survivors:
+                self.switches.remove(survivor)
+        finally:
+            self._closing = False
+        first_name, first = survivors[0]
+        # The history keeper already keeps every survivor's calls: attaching it again would
+        # record each ended call twice.
+        keeper, w.history_keeper = w.history_keeper, None
+        try:
+            w._teardown_monitor()  # the leaving switch: closed, its docks saved and dropped
+            profile = self._profiles.get(first_name) or w.settings.profile(first_name)
+            if profile is not None:
+                w.profile = profile
+            w._install_monitor(first)
+        finally:
+            w.history_keeper = keeper
+        for survivor, monitor in survivors[1:]:
+            self.switches.add(survivor, monitor)
+
     # --- the combined view --------------------------------------------------------------
     def _on_membership(self, names: list[str]) -> None:
         if self._closing:
             return
         w = self._window
         several = len(names) > 1
+        removed = set(self._names) - set(names)
+        self._names = list(names)
         if several and not self.combined:
             self._enter_combined()
+        elif not several and self.combined:
+            self._leave_combined()  # down to one switch: the one-switch look again
+        elif removed and self.combined:
+            # The switch that left takes its rows with it: the tables re-read the set.
+            w.model.set_store(self.switches.set)
+            w.calls.set_store(self.switches.set)
+        self.disconnect_menu.menuAction().setVisible(several)
+        for spec_key in ("events", "log", "console"):
+            panel = w.panel(spec_key)
+            set_switches = getattr(panel, "set_switches", None)
+            if set_switches is not None:
+                set_switches(self.switches.monitors())
         w.table.set_switch_names(names)
         w.calls.set_switch_names(names)
         self._follow_estate(self.switches.monitors())
