@@ -344,9 +344,11 @@ def bench_window_share(chunks: list[tuple[float, bytes]], timeout: float = 180.0
         replay_cpu = _task_cpu(replay_id) - replay0
         window.disconnect_monitor()
         replay.stop()
-        stored = sqlite3.connect(folder / "h.sqlite3").execute(
-            "SELECT count(*) FROM calls"
-        ).fetchone()[0]
+        stored = (
+            sqlite3.connect(folder / "h.sqlite3")
+            .execute("SELECT count(*) FROM calls")
+            .fetchone()[0]
+        )
         window.deleteLater()
         app.processEvents()
     history_cpu = writer_cpu + on_gui[0]

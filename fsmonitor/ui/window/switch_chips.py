@@ -22,8 +22,8 @@ from fsmonitor.ui.window.connection_bar import FS_VERSION, STATE_STYLE, state_te
 
 BEHIND_WHY = (
     "This monitor is falling behind the switch: its events wait in FreeSWITCH's queue for this "
-    "connection, and FreeSWITCH disconnects a listener whose queue fills (\"killed listener "
-    "because of lost events\"). Close costly views (the Calls tab, a busy event log) or watch "
+    'connection, and FreeSWITCH disconnects a listener whose queue fills ("killed listener '
+    'because of lost events"). Close costly views (the Calls tab, a busy event log) or watch '
     "fewer switches from this machine."
 )
 

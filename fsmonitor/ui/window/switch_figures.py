@@ -182,9 +182,7 @@ class SwitchBreakdown(QWidget):
                 self.table.setItem(row, col, item)
             item.setText(text)
             if col >= 2:
-                item.setTextAlignment(
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             font = QFont(item.font())
             font.setBold(bold)
             item.setFont(font)
