@@ -48,12 +48,14 @@ class SwitchStrip(QWidget):
             self._layout.removeWidget(label)
             label.deleteLater()
         for index, (name, (shown, live)) in enumerate(readings.items()):
-            label = self.labels.get(name)
-            if label is None:
+            found = self.labels.get(name)
+            if found is None:
                 label = self.labels[name] = QLabel()
                 label.setObjectName(f"switchStrip_{name}")
                 label.setTextFormat(Qt.TextFormat.RichText)
                 self._layout.insertWidget(index, label)
+            else:
+                label = found
             lag = self.lag_of(name)
             label.setText(_line(name, shown, live, lag))
             label.setToolTip(_tooltip(name, shown, live, lag))

@@ -21,7 +21,7 @@ from fsmonitor.core.events import us_to_seconds
 from fsmonitor.core.switches import SwitchSet
 from fsmonitor.esl import Event
 from fsmonitor.esl.headers import EVENT_DATE_TIMESTAMP
-from fsmonitor.net import ConnectionState, EslError, EslRequest, Monitor
+from fsmonitor.net import ConnectionState, EslRequest, Monitor
 
 CLOCK_COMMAND = "strmicroepoch"
 """The switch's clock in microseconds (mod_dptools): what the clock offset is measured with."""
@@ -120,19 +120,16 @@ class Switches(QObject):
         ):
             return
         sent = time.time()
-        try:
-            request: EslRequest = monitor.api(CLOCK_COMMAND, timeout=CLOCK_TIMEOUT)
-        except EslError:
-            return
+        # Never raises: a request that cannot be sent fails later, and a failure (timeout,
+        # connection lost) leaves the minimum delay in use.
+        request: EslRequest = monitor.api(CLOCK_COMMAND, timeout=CLOCK_TIMEOUT)
         generation = lag.generation
 
         def answered(text: object) -> None:
             received = time.time()
             switch = parse_switch_clock(str(text))
-            if (
-                switch is None or lag.generation != generation
-            ):  # not supported, or reconnected since
-                return
+            if switch is None or lag.generation != generation:
+                return  # not supported (an older switch), or reconnected since
             lag.measured(ClockProbe(sent, switch, received))
             self._probe_clock(monitor, lag, left - 1)
 
