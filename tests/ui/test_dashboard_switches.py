@@ -71,9 +71,10 @@ def test_one_switch_shows_the_dashboard_as_before(
 def test_the_tiles_show_the_total_of_the_tick_the_status_bar_shows(
     qtbot: Any, window: MainWindow, sim_server: SimServers, count: int
 ) -> None:
+    names = ["west", "east", "lab"][:count]  # not alphabetical: shown in the order added
     sims = {
-        f"sw{i}": sim_server(cps=1 + i, hold=120, preload=3 + 2 * i, seed=40 + i)
-        for i in range(count)
+        name: sim_server(cps=1 + i, hold=120, preload=3 + 2 * i, seed=40 + i)
+        for i, name in enumerate(names)
     }
     _connect(window, sims)
     qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
@@ -84,12 +85,16 @@ def test_the_tiles_show_the_total_of_the_tick_the_status_bar_shows(
     assert dashboard.switch_strip.isVisible()
 
     readings, total, live = _one_tick(window)
-    assert live and set(readings) == set(sims)
+    assert live and list(readings) == names
+    strip = dashboard.switch_strip
+    in_layout = [strip.layout().itemAt(i).widget() for i in range(len(names))]
+    assert in_layout == [strip.labels[name] for name in names]
+    assert [window.switch_wiring.breakdown.value(r, "Switch") for r in range(count)] == names
     # The tiles show this very reading's total (the same object), which is the sum of parts.
     assert dashboard.shown is total
     assert total.live_channels == sum(f.live_channels for f, _ok in readings.values())
     assert total.live_calls == sum(f.live_calls for f, _ok in readings.values())
-    assert total.live_channels > readings["sw0"][0].live_channels  # not the first switch's
+    assert total.live_channels > readings["west"][0].live_channels  # not the first switch's
     assert dashboard.channels.value.text() == format_count(total.live_channels)
     assert dashboard.calls.value.text() == format_count(total.live_calls)
     assert dashboard.peak.value.text() == format_count(
@@ -111,7 +116,7 @@ def test_the_tiles_show_the_total_of_the_tick_the_status_bar_shows(
     dashboard.sample()
     assert dashboard.concurrency_chart.values()[-1] == float(dashboard.shown.live_channels)
     # Gateways stay the first switch's, and say so.
-    assert "sw0" in dashboard.gateways.toolTip()
+    assert "west" in dashboard.gateways.toolTip()
 
 
 def test_a_switch_dropping_is_shown_not_live_and_comes_back(

@@ -47,15 +47,20 @@ class SwitchStrip(QWidget):
             label = self.labels.pop(gone)
             self._layout.removeWidget(label)
             label.deleteLater()
-        for index, (name, (shown, live)) in enumerate(readings.items()):
-            found = self.labels.get(name)
-            if found is None:
+        for name in readings:
+            if name not in self.labels:
                 label = self.labels[name] = QLabel()
                 label.setObjectName(f"switchStrip_{name}")
                 label.setTextFormat(Qt.TextFormat.RichText)
+        if list(self.labels) != list(readings):  # a switch that came back, or a new one
+            self.labels = {name: self.labels[name] for name in readings}
+        for index, name in enumerate(readings):  # the switches' order, whatever came first
+            label = self.labels[name]
+            if self._layout.indexOf(label) != index:
+                self._layout.removeWidget(label)
                 self._layout.insertWidget(index, label)
-            else:
-                label = found
+        for name, (shown, live) in readings.items():
+            label = self.labels[name]
             lag = self.lag_of(name)
             label.setText(_line(name, shown, live, lag))
             label.setToolTip(_tooltip(name, shown, live, lag))

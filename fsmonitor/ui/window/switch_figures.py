@@ -38,7 +38,9 @@ class SwitchesTick(QObject):
     (`combine_figures`); ``live`` is whether every switch is live.
     """
 
-    ticked = Signal(dict, object, bool)
+    ticked = Signal(object, object, bool)
+    # ``object``, not ``dict``: a ``dict`` signal goes through a QVariantMap, which sorts its
+    # keys, so every view would list the switches alphabetically instead of as added.
 
     def __init__(
         self,
