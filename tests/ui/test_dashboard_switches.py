@@ -112,9 +112,11 @@ def test_the_tiles_show_the_total_of_the_tick_the_status_bar_shows(
         assert text.startswith(name)
         assert f"{format_count(shown.live_channels)} ch" in text
         assert f"{format_count(shown.live_calls)} calls" in text
-    # The charts plot the total.
+    # The charts plot the total (started over: the first switch's line is not continued).
     dashboard.sample()
     assert dashboard.concurrency_chart.values()[-1] == float(dashboard.shown.live_channels)
+    for chart in (dashboard.concurrency_chart, dashboard.cps_chart):
+        assert chart._curve in chart.getPlotItem().listDataItems()  # still drawn
     # Gateways stay the first switch's, and say so.
     assert "west" in dashboard.gateways.toolTip()
 
@@ -216,3 +218,28 @@ def test_a_switch_without_the_clock_command_keeps_the_smallest_delay(
     _one_tick(window)
     tip = _dashboard(window).switch_strip.labels["old"].toolTip()
     assert "smallest delay" in tip
+
+
+def test_a_switch_falling_behind_is_red_in_its_line_with_the_reason(qtbot: Any) -> None:
+    from fsmonitor.core.event_lag import LAG_WARNING_SECONDS, LagReading
+    from fsmonitor.ui.docks.switch_strip import SwitchStrip
+
+    strip = SwitchStrip()
+    qtbot.addWidget(strip)
+    lags = {
+        "east": LagReading(current=0.1, peak=0.2, samples=50, offset=0.004, measured=True),
+        "west": LagReading(current=3.2, peak=3.2, samples=50, offset=-1.5, measured=False),
+    }
+    strip.lag_of = lags.get
+    shown = Figures(at=0.0, live_channels=12, live_calls=6)
+    strip.show_readings({"east": (shown, True), "west": (shown, True)})
+    assert strip.text_of("east").endswith("lag 0.1 s")
+    assert strip.text_of("west").endswith("behind 3.2 s")
+    assert "color:" in strip.labels["west"].text().split("behind")[0].rsplit("<span", 1)[1]
+    tip = strip.labels["west"].toolTip()
+    assert f"over {LAG_WARNING_SECONDS:.0f} s" in tip and "queueing in FreeSWITCH" in tip
+    assert "smallest delay" in tip
+    assert "measured from the switch" in strip.labels["east"].toolTip()
+    # A switch that left the set leaves the strip.
+    strip.show_readings({"east": (shown, True)})
+    assert list(strip.labels) == ["east"]

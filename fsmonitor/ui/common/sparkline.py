@@ -70,8 +70,9 @@ class Sparkline(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type
             self._times.popleft()
             self._values.popleft()
 
-    def clear(self) -> None:
-        """Forget every sample (what is plotted changed meaning, e.g. one switch → total)."""
+    def forget(self) -> None:
+        """Forget every sample (what is plotted changed meaning, e.g. one switch → total).
+        Not ``clear``: that is pyqtgraph's, which would remove the curve itself."""
         self._times.clear()
         self._values.clear()
 

@@ -269,8 +269,8 @@ class DashboardWidget(QWidget):
             f"Per gateway on {first}: ASR · avg talk" if where else "Per gateway: ASR · avg talk"
         )
         self.gateways.setToolTip(GATEWAYS_TIP + where)
-        self.concurrency_chart.clear()
-        self.cps_chart.clear()
+        self.concurrency_chart.forget()
+        self.cps_chart.forget()
         self._last_sample = 0.0
         self.refresh()
 
