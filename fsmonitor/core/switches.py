@@ -204,9 +204,7 @@ def combine_figures(parts: Sequence[Figures], top_causes: int = 5) -> Figures:
         answered_calls=answered,
         asr=answered / ended if ended else None,
         asr_reliable=ended >= ASR_MIN_SAMPLE,
-        average_duration=(
-            sum((d or 0.0) * n for d, n in timed) / weight if weight else None
-        ),
+        average_duration=(sum((d or 0.0) * n for d, n in timed) / weight if weight else None),
         hangup_causes=tuple(causes.most_common(top_causes)),
         window_seconds=max(f.window_seconds for f in parts),
     )

@@ -29,6 +29,7 @@ from .state import ConnectionState
 
 log = logging.getLogger("fsmonitor.net")
 
+
 class SwitchStatusReader(QObject):
     """Keeps the newest `SwitchStatus` of one connection; ``changed`` on every new reading.
 

@@ -271,6 +271,8 @@ class Api:
             "sofia": self.sofia,
             "fsctl": self.fsctl,
             "hostname": lambda _args: self.sw.hostname,
+            "strepoch": self.strepoch,
+            "strmicroepoch": self.strmicroepoch,
             "echo": lambda args: args,
         }
 
@@ -299,6 +301,17 @@ class Api:
             "min idle cpu 0.00/98.80\n"
             "Current Stack Size/Max 240K/8192K\n"
         )
+
+    def strepoch(self, args: str) -> str:
+        """mod_dptools' ``strepoch``: with no argument, the switch's clock in whole seconds
+        (no newline). Parsing a date argument is not simulated (answered with 0 here)."""
+        return str(self.sw.now_us() // 1_000_000) if not args else "0"
+
+    def strmicroepoch(self, args: str) -> str:
+        """mod_dptools' ``strmicroepoch`` (recent mod_dptools): the switch's clock in
+        microseconds, what a monitor needs to measure the clock offset to a fraction of a
+        second (``strepoch`` is truncated to whole seconds)."""
+        return str(self.sw.now_us()) if not args else "0"
 
     def fsctl(self, args: str) -> str:
         words = args.split()

@@ -22,7 +22,6 @@ from fsmonitor.sim.legs import (
     str2cause,
 )
 from fsmonitor.sim.scheduler import Script
-from fsmonitor.sim.switch import now_us
 
 __all__ = [
     "DEFAULT_CODEC",
@@ -247,12 +246,13 @@ class Calls(Legs):
             if ch.playing:
                 self.stop_playback(ch, "break")
             self.execute_complete(ch)
-        ch.set_time(hdr.CHANNEL_TRANSFER_TIME, now_us())
+        ch.set_time(hdr.CHANNEL_TRANSFER_TIME, self.sw.now_us())
         ch.profile.destination_number = dest
         ch.profile.context = context
         ch.profile_changed()
         ch.set_var(
-            "transfer_source", f"{now_us() // 1_000_000}:{ch.uuid}:bl_xfer:{dest}/{context}/XML"
+            "transfer_source",
+            f"{self.sw.now_us() // 1_000_000}:{ch.uuid}:bl_xfer:{dest}/{context}/XML",
         )
         self.state(ch, ev.CS_ROUTING)
         self.sched.call_later(self.step, self.run_dialplan, ch, dest)

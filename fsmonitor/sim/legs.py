@@ -14,7 +14,7 @@ from fsmonitor.esl import headers as hdr
 from fsmonitor.esl.causes import HANGUP_CAUSES
 from fsmonitor.sim.channel import CALLSTATE_NUMBERS, CallerProfile, SimChannel
 from fsmonitor.sim.scheduler import Script
-from fsmonitor.sim.switch import Switch, local_stamp, now_us
+from fsmonitor.sim.switch import Switch, local_stamp
 
 DEFAULT_CODEC = ("PCMU", 8000, 64000)
 LOOPBACK_CODEC = ("L16", 8000, 128000)
@@ -79,7 +79,7 @@ class Legs:
     ) -> SimChannel:
         sw = self.sw
         leg_uuid = uuid or sw.new_uuid()
-        created = now_us()
+        created = self.sw.now_us()
         profile = CallerProfile(
             direction=direction,
             logical_direction=direction,
@@ -300,7 +300,7 @@ class Legs:
     def ring(self, ch: SimChannel) -> None:
         if ch.profile.times.get(hdr.CHANNEL_PROGRESS_TIME):
             return
-        ch.set_time(hdr.CHANNEL_PROGRESS_TIME, now_us())
+        ch.set_time(hdr.CHANNEL_PROGRESS_TIME, self.sw.now_us())
         self.sw.fire_channel(ev.CHANNEL_PROGRESS, ch)
         self.callstate(ch, ev.CALLSTATE_RINGING)
         entry = self.waiting.get(ch)
@@ -310,7 +310,7 @@ class Legs:
     def pre_answer(self, ch: SimChannel) -> None:
         if ch.answer_state != ev.ANSWER_STATE_RINGING:
             return
-        ch.set_time(hdr.CHANNEL_PROGRESS_MEDIA_TIME, now_us())
+        ch.set_time(hdr.CHANNEL_PROGRESS_MEDIA_TIME, self.sw.now_us())
         ch.set_answer_state(ev.ANSWER_STATE_EARLY)
         ch.set_var("endpoint_disposition", "EARLY MEDIA")
         self.sw.fire_channel(ev.CHANNEL_PROGRESS_MEDIA, ch)
@@ -319,7 +319,7 @@ class Legs:
     def answer(self, ch: SimChannel) -> None:
         if ch.answer_state in (ev.ANSWER_STATE_ANSWERED, ev.ANSWER_STATE_HANGUP):
             return
-        ch.set_time(hdr.CHANNEL_ANSWERED_TIME, now_us())
+        ch.set_time(hdr.CHANNEL_ANSWERED_TIME, self.sw.now_us())
         ch.set_answer_state(ev.ANSWER_STATE_ANSWERED)
         ch.set_var("endpoint_disposition", "ANSWER")
         self.sw.fire_channel(ev.CHANNEL_ANSWER, ch)
@@ -340,7 +340,7 @@ class Legs:
     def hold(self, ch: SimChannel) -> None:
         """uuid_hold: CALLSTATE HELD comes before CHANNEL_HOLD, as sofia does it."""
         ch.held = True
-        ch.set_time(hdr.CHANNEL_LAST_HOLD, now_us())
+        ch.set_time(hdr.CHANNEL_LAST_HOLD, self.sw.now_us())
         self.callstate(ch, ev.CALLSTATE_HELD)
         self.sw.fire_channel(ev.CHANNEL_HOLD, ch)
 
@@ -349,7 +349,8 @@ class Legs:
         times = ch.profile.times
         accum = times.get(hdr.CHANNEL_HOLD_ACCUM, 0)
         ch.set_time(
-            hdr.CHANNEL_HOLD_ACCUM, accum + max(now_us() - times.get(hdr.CHANNEL_LAST_HOLD, 0), 0)
+            hdr.CHANNEL_HOLD_ACCUM,
+            accum + max(self.sw.now_us() - times.get(hdr.CHANNEL_LAST_HOLD, 0), 0),
         )
         self.callstate(ch, ev.CALLSTATE_UNHELD)
         self.sw.fire_channel(ev.CHANNEL_UNHOLD, ch)
@@ -372,7 +373,7 @@ class Legs:
 
     def bridge(self, a: SimChannel, b: SimChannel) -> None:
         """Audio bridge: CHANNEL_BRIDGE on A; B moves to CS_EXCHANGE_MEDIA."""
-        ts = now_us()
+        ts = self.sw.now_us()
         a.bridged_to, b.bridged_to = b, a
         a.set_time(hdr.CHANNEL_BRIDGED_TIME, ts)
         b.set_time(hdr.CHANNEL_BRIDGED_TIME, ts)
@@ -439,7 +440,7 @@ class Legs:
         ch.script_token += 1
         ch.set_hangup_cause(cause)
         ch.set_state_number(10)
-        ch.set_time(hdr.CHANNEL_HANGUP_TIME, now_us())
+        ch.set_time(hdr.CHANNEL_HANGUP_TIME, self.sw.now_us())
         self.sw.fire_channel(ev.CHANNEL_HANGUP, ch)
         self.sw.log(
             5,
@@ -505,8 +506,8 @@ class Legs:
 
     def stop_playback(self, ch: SimChannel, status: str) -> None:
         """PLAYBACK_STOP with the playback_* variables FreeSWITCH sets when a file ends."""
-        started = ch.profile.times.get(hdr.CHANNEL_ANSWERED_TIME, 0) or now_us()
-        ms = max((now_us() - started) // 1000, 0)
+        started = ch.profile.times.get(hdr.CHANNEL_ANSWERED_TIME, 0) or self.sw.now_us()
+        ms = max((self.sw.now_us() - started) // 1000, 0)
         ch.set_vars(
             {
                 "playback_last_offset_pos": str(ms * 8),
@@ -535,7 +536,7 @@ class Legs:
         progress = times.get(hdr.CHANNEL_PROGRESS_TIME, 0)
         media = times.get(hdr.CHANNEL_PROGRESS_MEDIA_TIME, 0)
         bridge = times.get(hdr.CHANNEL_BRIDGED_TIME, 0)
-        end = times.get(hdr.CHANNEL_HANGUP_TIME, 0) or now_us()
+        end = times.get(hdr.CHANNEL_HANGUP_TIME, 0) or self.sw.now_us()
         hold = times.get(hdr.CHANNEL_HOLD_ACCUM, 0)
 
         def stamp(us: int) -> str | None:

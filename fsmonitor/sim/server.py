@@ -59,7 +59,8 @@ class SimServer:
     ``preload`` creates that many established channels silently at start, ``seed`` makes
     everything random repeatable, ``heartbeat_interval`` spaces HEARTBEAT/RE_SCHEDULE.
     ``max_queue`` bounds each client's backlog of unsent events; ``max_missed`` consecutive
-    drops disconnect it.
+    drops disconnect it. ``clock_offset`` shifts the switch's clock (event and channel
+    times, ``strepoch``/``strmicroepoch``) by that many seconds: a switch not in sync.
     """
 
     def __init__(
@@ -82,8 +83,10 @@ class SimServer:
         auth_timeout: float = 25.0,
         hostname: str = "fsmonitor-sim",
         unloaded_modules: tuple[str, ...] = (),
+        clock_offset: float = 0.0,
     ) -> None:
         self.host = host
+        self.clock_offset = clock_offset  # seconds this switch's clock is ahead of the host's
         self._requested_port = port
         self.password = password
         self.seed = seed
@@ -120,7 +123,9 @@ class SimServer:
         self._loop = loop
         self._stopped = asyncio.Event()
         self.scheduler = Scheduler(loop)
-        self.switch = Switch(self.scheduler, self.seed, hostname=self.hostname)
+        self.switch = Switch(
+            self.scheduler, self.seed, hostname=self.hostname, clock_offset=self.clock_offset
+        )
         # A real switch loaded like this would have sessions-per-second raised to match.
         self.switch.sps_limit = max(30, int(self.profile.cps * 2.5))
         self.calls = Calls(self.switch, answer_delay=self.answer_delay)
@@ -322,7 +327,10 @@ class SimServer:
                 (hdr.TASK_ID, "1"),
                 (hdr.TASK_DESC, "heartbeat"),
                 (hdr.TASK_GROUP, "core"),
-                (hdr.TASK_RUNTIME, str(int(time.time() + self.heartbeat_interval))),
+                (
+                    hdr.TASK_RUNTIME,
+                    str(self.switch.now_us() // 1_000_000 + int(self.heartbeat_interval)),
+                ),
             ),
         )
         self.scheduler.call_later(self.heartbeat_interval, self._heartbeat)

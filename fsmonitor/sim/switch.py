@@ -178,8 +178,13 @@ class Switch:
         hostname: str = "fsmonitor-sim",
         ipv4: str = "127.0.0.1",
         ipv6: str = "::1",
+        *,
+        clock_offset: float = 0.0,
     ) -> None:
         self.scheduler = scheduler
+        self.clock_offset_us = int(clock_offset * 1_000_000)
+        """How far this switch's clock is ahead of the host's (negative: behind), as on a
+        machine whose clock is not synchronised: every time it stamps is shifted by it."""
         self.rng = random.Random(seed)
         self.hostname = hostname
         self.ipv4 = ipv4
@@ -231,7 +236,7 @@ class Switch:
         return old
 
     def list_channel(self, channel: SimChannel) -> None:
-        epoch = time.time()
+        epoch = self.now_us() / 1_000_000
         channel.created_epoch = int(epoch)
         channel.created_local = local_stamp(epoch)
         channel.listed = True
@@ -273,6 +278,11 @@ class Switch:
         """``Session-Per-Sec``: what is left of the per-second budget, as FreeSWITCH reports it."""
         self._roll_second()
         return max(self.sps_limit - self.sps_this_second, 0)
+
+    def now_us(self) -> int:
+        """This switch's clock in microseconds since the epoch (the host's, shifted by
+        ``clock_offset``): what it stamps events and channel times with."""
+        return now_us() + self.clock_offset_us
 
     def uptime_us(self) -> int:
         return int((time.monotonic() - self.started_mono) * 1_000_000)
@@ -322,7 +332,7 @@ class Switch:
     ) -> list[Block]:
         """The 13 standard headers (plus Event-Subclass for CUSTOM), as FreeSWITCH orders them."""
         self.sequence += 1
-        ts = now_us()
+        ts = self.now_us()
         where = calling or CALLING.get(name, _DEFAULT_CALLING)
         calling_block = self._callings.get(where)
         if calling_block is None:
@@ -421,7 +431,7 @@ class Switch:
         from fsmonitor.sim.wire import log_data
 
         names = {1: "ALERT", 2: "CRIT", 3: "ERR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG"}
-        ts = now_us()
+        ts = self.now_us()
         stamp = f"{local_stamp(ts // 1_000_000)}.{ts % 1_000_000:06d}"
         file, _, line = where
         line_text = f"{stamp} 98.00% [{names.get(level, 'CONSOLE')}] {file}:{line} {text}\n"

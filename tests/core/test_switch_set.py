@@ -81,14 +81,26 @@ def test_combined_figures_add_counts_and_weigh_averages() -> None:
     from fsmonitor.core.switches import combine_figures
 
     a = Figures(
-        at=10.0, live_channels=4, live_calls=2, calls_per_second=Rates(1.0, 2.0, 3.0),
-        ended_calls=10, answered_calls=5, average_duration=10.0,
-        hangup_causes=(("NORMAL_CLEARING", 4), ("NO_ANSWER", 1)), peak_channels=6,
+        at=10.0,
+        live_channels=4,
+        live_calls=2,
+        calls_per_second=Rates(1.0, 2.0, 3.0),
+        ended_calls=10,
+        answered_calls=5,
+        average_duration=10.0,
+        hangup_causes=(("NORMAL_CLEARING", 4), ("NO_ANSWER", 1)),
+        peak_channels=6,
     )
     b = Figures(
-        at=11.0, live_channels=6, live_calls=3, calls_per_second=Rates(0.5, 1.0, 1.5),
-        ended_calls=30, answered_calls=27, average_duration=30.0,
-        hangup_causes=(("NORMAL_CLEARING", 20),), peak_channels=9,
+        at=11.0,
+        live_channels=6,
+        live_calls=3,
+        calls_per_second=Rates(0.5, 1.0, 1.5),
+        ended_calls=30,
+        answered_calls=27,
+        average_duration=30.0,
+        hangup_causes=(("NORMAL_CLEARING", 20),),
+        peak_channels=9,
     )
     total = combine_figures([a, b])
     assert (total.live_channels, total.live_calls, total.peak_channels) == (10, 5, 15)

@@ -99,7 +99,10 @@ def test_snapshot_then_live_changes(qtbot: Any, sims: Any, monitors: Any) -> Non
     assert set(estate.queues["support@default"].agents) == {"agent1@default", "agent2@default"}
     assert "myq" in estate.fifos
     assert monitor.estate_sync.loaded_modules == [
-        m.MOD_SOFIA, m.MOD_CONFERENCE, m.MOD_CALLCENTER, m.MOD_FIFO
+        m.MOD_SOFIA,
+        m.MOD_CONFERENCE,
+        m.MOD_CALLCENTER,
+        m.MOD_FIFO,
     ]
     subclasses = monitor.connection._subscriptions.subclasses
     assert m.CONFERENCE_MAINTENANCE in subclasses and m.FIFO_INFO in subclasses
@@ -141,9 +144,7 @@ def test_snapshot_then_live_changes(qtbot: Any, sims: Any, monitors: Any) -> Non
     assert monitor.estate_sync.last_error is None
 
 
-def test_a_reconnect_resyncs_what_changed_while_away(
-    qtbot: Any, sims: Any, monitors: Any
-) -> None:
+def test_a_reconnect_resyncs_what_changed_while_away(qtbot: Any, sims: Any, monitors: Any) -> None:
     sim = sims()
     monitor = monitors(sim.port)
     _followed(qtbot, monitor)

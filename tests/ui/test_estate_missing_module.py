@@ -34,9 +34,11 @@ def test_queues_dock_says_mod_callcenter_is_not_loaded(
     window.show()
     window.connect_profile(Profile("sim", "127.0.0.1", sim.port), password="ClueCon")
     qtbot.waitUntil(
-        lambda: window.monitor is not None
-        and window.monitor.connection.state is ConnectionState.READY
-        and window.monitor.estate_sync.syncs > 0,
+        lambda: (
+            window.monitor is not None
+            and window.monitor.connection.state is ConnectionState.READY
+            and window.monitor.estate_sync.syncs > 0
+        ),
         timeout=WAIT,
     )
     queues = window.panel("queues")

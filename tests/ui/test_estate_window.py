@@ -34,8 +34,9 @@ def test_gateway_alert_reaches_the_alert_path(
     monkeypatch.setattr(window.notifier, "notify", lambda t, m, *_: notified.append((t, m)))
     window.connect_profile(Profile("sim", "127.0.0.1", sim.port), password="ClueCon")
     qtbot.waitUntil(
-        lambda: window.monitor is not None
-        and window.monitor.connection.state is ConnectionState.READY,
+        lambda: (
+            window.monitor is not None and window.monitor.connection.state is ConnectionState.READY
+        ),
         timeout=WAIT,
     )
     gateways = window.panel("gateways")

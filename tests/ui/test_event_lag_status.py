@@ -48,8 +48,7 @@ def test_the_window_shows_the_lag_of_its_switch(qtbot: Any, window: MainWindow) 
     try:
         window.connect_profile(Profile("sim", "127.0.0.1", sim.port), password=PASSWORD)
         qtbot.waitUntil(
-            lambda: window.monitor is not None
-            and window.monitor.state is ConnectionState.READY,
+            lambda: window.monitor is not None and window.monitor.state is ConnectionState.READY,
             timeout=WAIT,
         )
         label = window.figures_status.lag

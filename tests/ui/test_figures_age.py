@@ -72,8 +72,10 @@ def test_uptime_ticks_on_the_clock_and_the_sessions_say_how_old_they_are(
         first = SWITCH_TEXT.match(label.text())
         assert first is not None
         qtbot.waitUntil(
-            lambda: (m := SWITCH_TEXT.match(label.text())) is not None
-            and seconds(m) >= seconds(first) + 2,
+            lambda: (
+                (m := SWITCH_TEXT.match(label.text())) is not None
+                and seconds(m) >= seconds(first) + 2
+            ),
             timeout=WAIT_MS,
         )
         later = SWITCH_TEXT.match(label.text())
@@ -167,8 +169,7 @@ def test_each_call_alerts_once_at_the_duration_the_table_shows(
                 if model.row_of(uuid) >= 0
             ]
             return bool(shown) and all(
-                int(text.split(":")[0]) * 60 + int(text.split(":")[1]) >= seconds
-                for text in shown
+                int(text.split(":")[0]) * 60 + int(text.split(":")[1]) >= seconds for text in shown
             )
 
         # Let the alerted calls run two seconds past the threshold: a second alert for one of

@@ -102,9 +102,7 @@ def test_preloaded_calls_arrive_as_that_many_calls(qtbot: Any) -> None:
     monitor = Monitor("127.0.0.1", server.port, "ClueCon")
     try:
         monitor.open()
-        qtbot.waitUntil(
-            lambda: monitor.connection.state is ConnectionState.READY, timeout=10_000
-        )
+        qtbot.waitUntil(lambda: monitor.connection.state is ConnectionState.READY, timeout=10_000)
         qtbot.waitUntil(lambda: monitor.store.stats.active_channels == 2 * calls, timeout=10_000)
         assert monitor.store.stats.active_calls == calls
     finally:
@@ -127,8 +125,7 @@ def test_screenshot_never_writes_the_users_settings(tmp_path: Path) -> None:
     settings_file = config / "fsmonitor" / "fsmonitor.conf"
     settings_file.parent.mkdir(parents=True)
     settings_file.write_text(
-        "[General]\nlast_profile=office\n\n[profiles]\noffice\\host=10.9.8.7\n"
-        "office\\port=8021\n",
+        "[General]\nlast_profile=office\n\n[profiles]\noffice\\host=10.9.8.7\noffice\\port=8021\n",
         encoding="utf-8",
     )
     before = _tree(config)

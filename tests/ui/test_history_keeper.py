@@ -131,9 +131,7 @@ def test_a_locked_history_is_shown_and_monitoring_goes_on(
     assert cleared.args[0] == ""
     assert not label.isVisible()
     # nothing ended during the lock was lost: it was kept in memory and saved afterwards
-    qtbot.waitUntil(
-        lambda: during_lock <= {uuid for uuid, _, _ in stored(path)}, timeout=WAIT
-    )
+    qtbot.waitUntil(lambda: during_lock <= {uuid for uuid, _, _ in stored(path)}, timeout=WAIT)
 
 
 def test_a_file_that_cannot_be_a_history_leaves_the_window_working(

@@ -100,9 +100,7 @@ def ended_directly(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("path", RECORDINGS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_every_recording_replays_into_the_window(
-    qtbot: Any, windows: Windows, path: Path
-) -> None:
+def test_every_recording_replays_into_the_window(qtbot: Any, windows: Windows, path: Path) -> None:
     win = windows.window("replay")
     session = windows.replay(win, path)
     wait_ready(qtbot, win)
@@ -155,9 +153,7 @@ def test_a_recorded_session_replays_with_the_same_ended_calls(
         qtbot.waitUntil(lambda: len(live.monitor.store.history) >= 8, timeout=WAIT)
         ended_live = {c.uuid for c in live.monitor.store.history}
         live.disconnect_monitor()
-        qtbot.waitUntil(
-            lambda: live.monitor.state is ConnectionState.DISCONNECTED, timeout=WAIT
-        )
+        qtbot.waitUntil(lambda: live.monitor.state is ConnectionState.DISCONNECTED, timeout=WAIT)
     finally:
         sim.stop()
         recorder.close()

@@ -68,8 +68,9 @@ def test_two_switches_fill_one_table_with_a_switch_column(
 
     def rows_equal_each_switch() -> bool:
         rows = _rows_by_switch(window)
-        return all(rows.get(n, set()) == set(wiring.switches.monitor(n).store.channels)
-                   for n in sims) and all(rows.get(n) for n in sims)
+        return all(
+            rows.get(n, set()) == set(wiring.switches.monitor(n).store.channels) for n in sims
+        ) and all(rows.get(n) for n in sims)
 
     qtbot.waitUntil(rows_equal_each_switch, timeout=WAIT)
     assert not window.table.table.isColumnHidden(ChannelTableModel.COL_SWITCH)
@@ -102,8 +103,10 @@ def test_the_same_uuid_on_two_switches_is_two_rows_and_hangs_up_on_its_own_switc
     _connect(window, sims)
     qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
     qtbot.waitUntil(
-        lambda: all(shared <= rows for rows in _rows_by_switch(window).values())
-        and len(_rows_by_switch(window)) == 2,
+        lambda: (
+            all(shared <= rows for rows in _rows_by_switch(window).values())
+            and len(_rows_by_switch(window)) == 2
+        ),
         timeout=WAIT,
     )
     uuid = sorted(shared)[0]
@@ -170,8 +173,9 @@ def test_one_switch_down_leaves_the_others_live_and_it_comes_back(
     # The others keep updating while b is away.
     before = {n: set(wiring.switches.monitor(n).store.channels) for n in ("a", "c")}
     qtbot.waitUntil(
-        lambda: all(set(wiring.switches.monitor(n).store.channels) != before[n]
-                    for n in ("a", "c")),
+        lambda: all(
+            set(wiring.switches.monitor(n).store.channels) != before[n] for n in ("a", "c")
+        ),
         timeout=WAIT,
     )
     assert monitor_b.state is not ConnectionState.READY
@@ -181,8 +185,10 @@ def test_one_switch_down_leaves_the_others_live_and_it_comes_back(
     qtbot.waitUntil(lambda: monitor_b.state is ConnectionState.READY, timeout=WAIT)
     assert window.model.down_switches == frozenset()
     qtbot.waitUntil(
-        lambda: _rows_by_switch(window).get("b", set()) == set(monitor_b.store.channels)
-        and bool(monitor_b.store.channels),
+        lambda: (
+            _rows_by_switch(window).get("b", set()) == set(monitor_b.store.channels)
+            and bool(monitor_b.store.channels)
+        ),
         timeout=WAIT,
     )
     assert "ready" in wiring.chips.chips["b"].text
@@ -223,8 +229,10 @@ def test_the_connected_set_is_remembered_for_the_next_start(
     qtbot: Any, window: MainWindow, sim_server: SimServers, tmp_settings: Any
 ) -> None:
     settings = window.settings
-    sims = {"north": sim_server(cps=0.1, preload=0, seed=1),
-            "south": sim_server(cps=0.1, preload=0, seed=2)}
+    sims = {
+        "north": sim_server(cps=0.1, preload=0, seed=1),
+        "south": sim_server(cps=0.1, preload=0, seed=2),
+    }
     for name, sim in sims.items():
         settings.upsert_profile(_profile(name, sim))
     _connect(window, sims)
@@ -296,7 +304,7 @@ def test_the_breakdown_and_the_total_agree_at_one_tick(
     wiring = window.switch_wiring
     qtbot.waitUntil(lambda: wiring.figures.last is not None, timeout=WAIT)
     assert wiring.breakdown_dock is not None and wiring.breakdown_dock.isVisible()
-    assert window.dock("dashboard").windowTitle() == "Dashboard — p"
+    assert window.dock("dashboard").windowTitle() == "Dashboard — total of 2 switches"
     # Stop the traffic's effect on this reading: one tick, then compare what it showed.
     wiring.figures.tick()
     assert wiring.figures.last is not None

@@ -211,9 +211,7 @@ def test_window_text_contrast_on_both_palettes(
         status = window.statusBar()
         for label in status.findChildren(QLabel):
             if label.isVisible() and label.text():
-                measured[f"status {label.text()[:20]}"] = text_contrast(
-                    image, region(label)
-                )
+                measured[f"status {label.text()[:20]}"] = text_contrast(image, region(label))
         banner = window.table.stale_banner
         inside = banner.rect().adjusted(2, 2, -2, -2)  # the text, not the border
         measured["stale banner"] = text_contrast(image, region(banner, inside))

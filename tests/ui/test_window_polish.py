@@ -53,9 +53,11 @@ def window(qtbot: Any, tmp_settings: Any, tmp_path: Path, sim: SimThread) -> Ite
     win.show()
     win.connect_profile(Profile("sim", "127.0.0.1", sim.port), password="ClueCon")
     qtbot.waitUntil(
-        lambda: win.monitor is not None
-        and win.monitor.connection.state is ConnectionState.READY
-        and win.panel("history") is not None,
+        lambda: (
+            win.monitor is not None
+            and win.monitor.connection.state is ConnectionState.READY
+            and win.panel("history") is not None
+        ),
         timeout=WAIT,
     )
     yield win
@@ -93,9 +95,7 @@ def _fill_with_long_figures(window: MainWindow) -> None:
     history.figures.show_figures(PeriodFigures(0.0, 1.0, 123_456, 98_765, 0.8, 95.0, causes))
 
 
-def test_window_fits_a_1280_px_screen_with_long_figures(
-    qtbot: Any, window: MainWindow
-) -> None:
+def test_window_fits_a_1280_px_screen_with_long_figures(qtbot: Any, window: MainWindow) -> None:
     _fill_with_long_figures(window)
     for spec in PANELS:
         window.dock(spec.key).show()

@@ -70,6 +70,12 @@ class Sparkline(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type
             self._times.popleft()
             self._values.popleft()
 
+    def forget(self) -> None:
+        """Forget every sample (what is plotted changed meaning, e.g. one switch → total).
+        Not ``clear``: that is pyqtgraph's, which would remove the curve itself."""
+        self._times.clear()
+        self._values.clear()
+
     def values(self) -> list[float]:
         """The samples kept, oldest first."""
         return list(self._values)

@@ -63,9 +63,7 @@ def mix(a: QColor | str, b: QColor | str, amount: float) -> QColor:
     )
 
 
-def readable(
-    fg: QColor | str, bg: QColor | str, minimum: float = MIN_TEXT_CONTRAST
-) -> QColor:
+def readable(fg: QColor | str, bg: QColor | str, minimum: float = MIN_TEXT_CONTRAST) -> QColor:
     """``fg`` if it reads on ``bg``, else the nearest variant of it that does.
 
     The variant keeps the hue and moves towards white on a dark background, towards black on a

@@ -5,14 +5,23 @@ at one instant and shared with the channel table's count and the status bar, so 
 charts take one sample a second from those same figures, so they keep scrolling when the switch
 is quiet. While the figures are not live (connection not READY, or the switch silent) every tile
 is greyed out and nothing is shown in alarm red.
+
+With several switches (`follow_switches`) the tiles, causes and charts show the **total** of
+the one reading per switch per tick that the Switches dock and the status bar show too (the
+same emission: the numbers agree), and a `SwitchStrip` under the tiles splits it per switch
+with each switch's event lag. The per-gateway list stays the first switch's: the estate is
+read per switch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable
 from html import escape
+from typing import Protocol
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, SignalInstance
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -27,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsmonitor.core.causes import describe_cause
+from fsmonitor.core.event_lag import LagReading
 from fsmonitor.core.figures import ASR_MIN_SAMPLE, Figures
 from fsmonitor.core.gateway_figures import GatewayFigure
 from fsmonitor.net import Monitor
@@ -37,6 +47,7 @@ from fsmonitor.ui.common.figures_tick import FiguresTick
 from fsmonitor.ui.common.settings_values import int_value
 from fsmonitor.ui.common.sparkline import Sparkline
 from fsmonitor.ui.common.theme import ERROR, MUTED, ThemeColour
+from fsmonitor.ui.docks.switch_strip import SwitchStrip
 
 MAX_REFRESH_HZ = 4
 """At most this many renders a second: the figures tick (`FiguresTick`) is slower still."""
@@ -50,6 +61,28 @@ _SETTINGS_GROUP = "dashboard"
 _ALERT = ThemeColour(ERROR)  # formats as the readable red for the palette in force
 _MUTED = ThemeColour(MUTED)
 _CAPTION = ThemeColour(MUTED)  # tile captions: muted yet readable (palette(mid) was not)
+
+
+class SwitchesSource(Protocol):
+    """One reading of every switch per tick: ``ticked(readings, total, live)`` with
+    ``readings`` switch name → ``(Figures, live)`` and ``total`` their sum
+    (`fsmonitor.ui.window.switch_figures.SwitchesTick`)."""
+
+    @property
+    def ticked(self) -> SignalInstance: ...
+
+    def tick(self) -> None: ...
+
+
+PEAK_TIP = "Most channels live at once since connecting"
+PEAK_TOTAL_TIP = (
+    "The sum of each switch's peak since connecting: an upper bound of the combined peak "
+    "(the switches' peaks need not fall at one instant)"
+)
+GATEWAYS_TIP = (
+    "Per gateway, over its latest ended calls: ASR = answered / ended; "
+    "average talk time of the answered ones"
+)
 
 
 class Tile(QFrame):
@@ -95,8 +128,7 @@ class DashboardWidget(QWidget):
 
         self.channels = Tile(
             "Channels",
-            "Live channels (legs) now; since start counts only channels created after "
-            "connecting",
+            "Live channels (legs) now; since start counts only channels created after connecting",
         )
         self.calls = Tile(
             "Calls", "Live calls (bridged legs count once); since start: call attempts heard"
@@ -106,7 +138,7 @@ class DashboardWidget(QWidget):
             "New calls per second (inbound A-legs and originates, not every leg), averaged "
             "over 10 s; below: the last second, the 60 s average and new channels per second",
         )
-        self.peak = Tile("Peak", "Most channels live at once since connecting")
+        self.peak = Tile("Peak", PEAK_TIP)
         self.asr = Tile(
             "ASR",
             "Answered / ended call attempts in the window; judged (red below the alert "
@@ -130,16 +162,13 @@ class DashboardWidget(QWidget):
         causes_layout.addWidget(self.causes, 1)
         # Per-gateway ASR and average talk time, over each trunk's latest ended legs: a compact
         # list refreshed on the figures tick like the causes (the Gateways dock has the table).
-        gateways_title = QLabel("Per gateway: ASR · avg talk")
+        gateways_title = self.gateways_title = QLabel("Per gateway: ASR · avg talk")
         gateways_title.setStyleSheet(f"color: {_CAPTION}; font-size: 9pt;")
         self.gateway_figures = monitor.gateway_figures
         self.gateways = QLabel()
         self.gateways.setTextFormat(Qt.TextFormat.RichText)
         self.gateways.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.gateways.setToolTip(
-            "Per gateway, over its latest ended calls: ASR = answered / ended; "
-            "average talk time of the answered ones"
-        )
+        self.gateways.setToolTip(GATEWAYS_TIP)
         causes_layout.addWidget(gateways_title)
         causes_layout.addWidget(self.gateways, 1)
 
@@ -175,11 +204,16 @@ class DashboardWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(tiles)
+        # With several switches: the total above splits per switch here (hidden with one).
+        self.switch_strip = SwitchStrip(self)
+        self.switch_strip.hide()
+        layout.addWidget(self.switch_strip)
         layout.addLayout(middle, 1)
         layout.addLayout(options)
 
         self._tick = FiguresTick.for_monitor(monitor)
         self._tick.ticked.connect(self.show_figures)
+        self._switches: SwitchesSource | None = None
         self.refresh()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -193,7 +227,59 @@ class DashboardWidget(QWidget):
 
     def refresh(self) -> None:
         """Show the figures of the monitor's tick now (a new reading)."""
-        self._tick.tick()
+        if self._switches is not None:
+            self._switches.tick()
+        else:
+            self._tick.tick()
+
+    @property
+    def following_switches(self) -> bool:
+        """Whether the tiles show the total of several switches."""
+        return self._switches is not None
+
+    def follow_switches(
+        self,
+        source: SwitchesSource | None,
+        lag_of: Callable[[str], LagReading | None] | None = None,
+        first: str = "",
+    ) -> None:
+        """Show the total of every switch of ``source`` (and the strip per switch), or, with
+        ``None``, the dashboard's own monitor again. ``first`` names the switch the
+        per-gateway list stays on. The charts start over: a line that was one switch and
+        goes on as the total would show a jump that never happened."""
+        if source is self._switches:
+            return
+        if self._switches is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                self._switches.ticked.disconnect(self.show_switches)
+        else:
+            with contextlib.suppress(RuntimeError, TypeError):
+                self._tick.ticked.disconnect(self.show_figures)
+        self._switches = source
+        if source is not None:
+            source.ticked.connect(self.show_switches)
+            self.switch_strip.lag_of = lag_of or (lambda _name: None)
+        else:
+            self._tick.ticked.connect(self.show_figures)
+        several = source is not None
+        self.switch_strip.setVisible(several)
+        self.peak.setToolTip(PEAK_TOTAL_TIP if several else PEAK_TIP)
+        where = f" ({first} only: the estate is read per switch)" if several and first else ""
+        self.gateways_title.setText(
+            f"Per gateway on {first}: ASR · avg talk" if where else "Per gateway: ASR · avg talk"
+        )
+        self.gateways.setToolTip(GATEWAYS_TIP + where)
+        self.concurrency_chart.forget()
+        self.cps_chart.forget()
+        self._last_sample = 0.0
+        self.refresh()
+
+    def show_switches(
+        self, readings: dict[str, tuple[Figures, bool]], total: Figures, live: bool
+    ) -> None:
+        """One reading of every switch: the tiles show ``total``, the strip each switch."""
+        self.switch_strip.show_readings(readings)
+        self.show_figures(total, live)
 
     def show_figures(self, shown: Figures, live: bool) -> None:
         """Render one reading; greyed out, and never in alarm red, unless ``live``."""
@@ -241,6 +327,12 @@ class DashboardWidget(QWidget):
 
     def sample(self) -> None:
         """Take one chart sample of concurrency and calls per second now, and redraw."""
+        if self._switches is not None:
+            self._last_sample = time.time()  # the reading below must not sample on its own
+            self._switches.tick()
+            if self.shown is not None:
+                self._sample(self.shown, time.time())
+            return
         self._sample(self._tick.current(), time.time())
 
     def _sample(self, shown: Figures, now: float) -> None:

@@ -471,9 +471,7 @@ class HistoryPanel(QWidget):
         self.figures.show_figures(result.figures)
         full = len(result.records) >= self.query().limit
         more = " (the newest shown: narrow the search)" if full else ""
-        self.status.setText(
-            f"{len(result.records):,} calls{more} · {result.seconds * 1000:.0f} ms"
-        )
+        self.status.setText(f"{len(result.records):,} calls{more} · {result.seconds * 1000:.0f} ms")
         if selected is not None:
             self.select_uuid(selected.uuid)
         self.searchFinished.emit(len(result.records))

@@ -127,9 +127,7 @@ class ChannelTableView(QWidget):
         vh.setVisible(False)
         vh.setDefaultSectionSize(22)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        use_uuid_delegate(
-            self.table, (ChannelTableModel.COL_UUID, ChannelTableModel.COL_OTHER_LEG)
-        )
+        use_uuid_delegate(self.table, (ChannelTableModel.COL_UUID, ChannelTableModel.COL_OTHER_LEG))
         hh = self.table.horizontalHeader()
         hh.setSectionsMovable(True)
         hh.setHighlightSections(False)

@@ -366,9 +366,7 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
             self._index[key] = start + offset
         self.endInsertRows()
 
-    def _order_new(
-        self, new_items: list[T], fresh: dict[int, list[SortKey]]
-    ) -> list[int] | None:
+    def _order_new(self, new_items: list[T], fresh: dict[int, list[SortKey]]) -> list[int] | None:
         """The order in which to append new rows: the proxy's, when it sorts by a cached
         column, so its merge sort meets them already in order (about half the comparisons
         of an arbitrary order). New rows have no position yet, so any order is theirs to
@@ -385,6 +383,7 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
             )
         except TypeError:  # keys of different kinds: the proxy orders them as variants
             return None
+
     def _emit_rows_changed(self, rows: list[int]) -> None:
         last_col = len(self._columns) - 1
         sort_column = self.proxy_sort_column

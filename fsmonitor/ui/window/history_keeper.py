@@ -42,9 +42,7 @@ _ROWS_KEY: Final = "history/retention_rows"
 
 def default_history_path() -> Path:
     """``history.sqlite3`` in the user's data directory (created if missing)."""
-    folder = Path(
-        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    )
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
     return folder / HISTORY_FILE_NAME

@@ -23,7 +23,7 @@ LAG_TIP = (
 BEHIND_TIP = (
     f"fsmonitor is more than {LAG_WARNING_SECONDS:.0f} s behind the switch: events are piling up "
     "in FreeSWITCH's queue for this connection, and FreeSWITCH drops a listener whose queue "
-    "fills (\"killed listener because of lost events\"). Close docks you do not need or "
+    'fills ("killed listener because of lost events"). Close docks you do not need or '
     "filter the events."
 )
 _BEHIND = ThemeColour(ERROR)

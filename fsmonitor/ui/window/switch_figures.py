@@ -38,7 +38,9 @@ class SwitchesTick(QObject):
     (`combine_figures`); ``live`` is whether every switch is live.
     """
 
-    ticked = Signal(dict, object, bool)
+    ticked = Signal(object, object, bool)
+    # ``object``, not ``dict``: a ``dict`` signal goes through a QVariantMap, which sorts its
+    # keys, so every view would list the switches alphabetically instead of as added.
 
     def __init__(
         self,
@@ -182,9 +184,7 @@ class SwitchBreakdown(QWidget):
                 self.table.setItem(row, col, item)
             item.setText(text)
             if col >= 2:
-                item.setTextAlignment(
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             font = QFont(item.font())
             font.setBold(bold)
             item.setFont(font)

@@ -27,6 +27,7 @@ from fsmonitor.core.figures import Figures
 from fsmonitor.core.switches import switch_key
 from fsmonitor.net import ConnectionState, Monitor
 from fsmonitor.ui.common.settings_values import list_value
+from fsmonitor.ui.docks.dashboard import DashboardWidget
 from fsmonitor.ui.docks.estate.base import EstateView
 from fsmonitor.ui.window.settings import Profile
 from fsmonitor.ui.window.switch_chips import SwitchChips
@@ -348,6 +349,7 @@ class SwitchWiring(QObject):
             with contextlib.suppress(RuntimeError, TypeError):
                 w.figures_tick.ticked.disconnect(w.figures_status.show_figures)
         self._show_breakdown_dock(True)
+        self._follow_total(True)
         self.figures.start()
 
     def _leave_combined(self) -> None:
@@ -357,6 +359,7 @@ class SwitchWiring(QObject):
                 self.switches.changed.disconnect(slot)
         self.combined = False
         self.figures.stop()
+        self._follow_total(False)
         self._show_breakdown_dock(False)
         primary = w.monitor
         if w.figures_tick is not None:
@@ -400,12 +403,24 @@ class SwitchWiring(QObject):
         if shown and dock is not None:
             rows = len(self.switches) + 2  # the switches, the total and the header
             w.resizeDocks([dashboard, dock], [260, 26 * rows], Qt.Orientation.Vertical)
-        # The dashboard's tiles and charts follow the first switch: say which.
-        primary = w.monitor
+        # The dashboard's tiles and charts show the total of every switch: say of how many.
         title = "Dashboard"
-        if shown and primary is not None:
-            title = f"Dashboard — {primary.switch_name}"
+        if shown and len(self.switches) > 1:
+            title = f"Dashboard — total of {len(self.switches)} switches"
         dashboard.setWindowTitle(title)
+
+    def _follow_total(self, total: bool) -> None:
+        """The dashboard shows the total of this tick's readings (and a line per switch),
+        or its own switch again."""
+        dashboard = self._window.panel("dashboard")
+        if not isinstance(dashboard, DashboardWidget):
+            return
+        if not total:
+            dashboard.follow_switches(None)
+            return
+        primary = self._window.monitor
+        first = primary.switch_name if primary is not None else ""
+        dashboard.follow_switches(self.figures, self.switches.lag, first)
 
     def _show_figures(
         self, readings: dict[str, tuple[Figures, bool]], total: Figures, live: bool

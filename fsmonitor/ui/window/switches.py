@@ -16,12 +16,19 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, Signal
 
 from fsmonitor.core import Change, Channel
-from fsmonitor.core.event_lag import EventLag, LagReading
+from fsmonitor.core.event_lag import ClockProbe, EventLag, LagReading, parse_switch_clock
 from fsmonitor.core.events import us_to_seconds
 from fsmonitor.core.switches import SwitchSet
 from fsmonitor.esl import Event
 from fsmonitor.esl.headers import EVENT_DATE_TIMESTAMP
-from fsmonitor.net import ConnectionState, Monitor
+from fsmonitor.net import ConnectionState, EslRequest, Monitor
+
+CLOCK_COMMAND = "strmicroepoch"
+"""The switch's clock in microseconds (mod_dptools): what the clock offset is measured with."""
+CLOCK_PROBES = 3
+"""Probes sent one after the other at READY; the shortest round trip is kept (NTP-like)."""
+CLOCK_TIMEOUT = 5.0
+"""Seconds a probe may take; past that the offset stays the minimum delay."""
 
 
 class Switches(QObject):
@@ -60,6 +67,7 @@ class Switches(QObject):
         def on_state(state: object) -> None:
             if state is ConnectionState.READY:
                 lag.reset()  # maybe another machine, another clock: measure the offset again
+                self._probe_clock(monitor, lag)
             self.switchStateChanged.emit(name, state)
 
         def on_events(events: list[Event]) -> None:
@@ -72,6 +80,8 @@ class Switches(QObject):
 
         monitor.changed.connect(on_changes)
         monitor.stateChanged.connect(on_state)
+        if monitor.state is ConnectionState.READY:  # added while already connected
+            self._probe_clock(monitor, lag)
         monitor.eventsReceived.connect(on_events)
         self._slots[name] = (on_changes, on_state, on_events)
         self.membershipChanged.emit(self.names)
@@ -97,6 +107,33 @@ class Switches(QObject):
     def clear(self) -> list[Monitor]:
         """Stop watching every switch; returns their monitors (in order) for closing."""
         return [m for m in (self.remove(name) for name in self.names) if m is not None]
+
+    # --- the clock offset ---------------------------------------------------------------
+    def _probe_clock(self, monitor: Monitor, lag: EventLag, left: int = CLOCK_PROBES) -> None:
+        """Ask the switch for its clock (never blocking: each probe has a timeout); every
+        answer is a `ClockProbe` for ``lag``, which keeps the shortest round trip. An error
+        (an older switch without the command, a replay) leaves the minimum delay in use."""
+        if (
+            left <= 0
+            or monitor.state is not ConnectionState.READY
+            or self._lags.get(monitor.switch_name) is not lag
+        ):
+            return
+        sent = time.time()
+        # Never raises: a request that cannot be sent fails later, and a failure (timeout,
+        # connection lost) leaves the minimum delay in use.
+        request: EslRequest = monitor.api(CLOCK_COMMAND, timeout=CLOCK_TIMEOUT)
+        generation = lag.generation
+
+        def answered(text: object) -> None:
+            received = time.time()
+            switch = parse_switch_clock(str(text))
+            if switch is None or lag.generation != generation:
+                return  # not supported (an older switch), or reconnected since
+            lag.measured(ClockProbe(sent, switch, received))
+            self._probe_clock(monitor, lag, left - 1)
+
+        request.finished.connect(answered)
 
     # --- reading ----------------------------------------------------------------------
     @property
