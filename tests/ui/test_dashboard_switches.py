@@ -56,7 +56,11 @@ def test_one_switch_shows_the_dashboard_as_before(
     qtbot.waitUntil(lambda: _ready(window, "solo"), timeout=WAIT)
     dashboard = _dashboard(window)
     assert not dashboard.following_switches
-    assert not dashboard.switch_strip.isVisible()
+    # the strip names the one switch and its event lag only: the tiles are its figures
+    assert not dashboard.switch_strip.isHidden()
+    qtbot.waitUntil(lambda: "lag" in dashboard.switch_strip.text_of("solo"), timeout=WAIT)
+    line = dashboard.switch_strip.text_of("solo")
+    assert line.startswith("solo · lag ") and " ch" not in line, line
     assert window.dock("dashboard").windowTitle() == "Dashboard"
     assert dashboard.peak.toolTip() == PEAK_TIP
     qtbot.waitUntil(

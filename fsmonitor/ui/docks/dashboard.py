@@ -214,6 +214,7 @@ class DashboardWidget(QWidget):
         self._tick = FiguresTick.for_monitor(monitor)
         self._tick.ticked.connect(self.show_figures)
         self._switches: SwitchesSource | None = None
+        self._own_lag: tuple[str, Callable[[str], LagReading | None]] | None = None
         self.refresh()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -262,7 +263,9 @@ class DashboardWidget(QWidget):
         else:
             self._tick.ticked.connect(self.show_figures)
         several = source is not None
-        self.switch_strip.setVisible(several)
+        if not several and self._own_lag is not None:
+            self.switch_strip.lag_of = self._own_lag[1]
+        self.switch_strip.setVisible(several or self._own_lag is not None)
         self.peak.setToolTip(PEAK_TOTAL_TIP if several else PEAK_TIP)
         where = f" ({first} only: the estate is read per switch)" if several and first else ""
         self.gateways_title.setText(
@@ -272,6 +275,15 @@ class DashboardWidget(QWidget):
         self.concurrency_chart.forget()
         self.cps_chart.forget()
         self._last_sample = 0.0
+        self.refresh()
+
+    def follow_lag(self, name: str, lag_of: Callable[[str], LagReading | None]) -> None:
+        """With one switch, the strip names it and shows its event lag (the tiles are its
+        figures already); with several, each switch's line shows its own."""
+        self._own_lag = (name, lag_of)
+        if self._switches is None:
+            self.switch_strip.lag_of = lag_of
+            self.switch_strip.show()
         self.refresh()
 
     def show_switches(
@@ -286,6 +298,8 @@ class DashboardWidget(QWidget):
         self.shown = shown
         self.live = live
         self.refresh_count += 1
+        if self._switches is None and self._own_lag is not None:
+            self.switch_strip.show_lag_only(self._own_lag[0], shown, live)
         self.channels.set(
             format_count(shown.live_channels),
             f"{format_count(shown.channels_since_start)} since start",

@@ -66,6 +66,14 @@ class SwitchStrip(QWidget):
             label.setToolTip(_tooltip(name, shown, live, lag))
             label.setEnabled(live)
 
+    def show_lag_only(self, name: str, shown: Figures, live: bool) -> None:
+        """One switch: the tiles above are its figures already, so its line says only which
+        switch they are and how far behind it the window is."""
+        self.show_readings({name: (shown, live)})
+        label = self.labels[name]
+        lag = self.lag_of(name)
+        label.setText(_line(name, shown, live, lag, counts=False))
+
     def text_of(self, name: str) -> str:
         """The plain text shown for switch ``name`` (tests read it)."""
         label = self.labels.get(name)
@@ -76,13 +84,16 @@ class SwitchStrip(QWidget):
         return doc.toPlainText()
 
 
-def _line(name: str, shown: Figures, live: bool, lag: LagReading | None) -> str:
-    parts = [
-        f"<b>{escape(name)}</b>",
-        f"{format_count(shown.live_channels)} ch",
-        f"{format_count(shown.live_calls)} calls",
-        f"{format_rate(shown.calls_per_second.last_10s)}/s",
-    ]
+def _line(
+    name: str, shown: Figures, live: bool, lag: LagReading | None, counts: bool = True
+) -> str:
+    parts = [f"<b>{escape(name)}</b>"]
+    if counts:
+        parts += [
+            f"{format_count(shown.live_channels)} ch",
+            f"{format_count(shown.live_calls)} calls",
+            f"{format_rate(shown.calls_per_second.last_10s)}/s",
+        ]
     words = lag_words(lag) if lag is not None and live else ""
     if words:
         if lag is not None and lag.behind:

@@ -41,6 +41,7 @@ from fsmonitor.ui.dialogs.alerts import AlertNotifier, AlertsDialog, describe_al
 from fsmonitor.ui.dialogs.originate import OriginateDialog
 from fsmonitor.ui.dialogs.profile import HOST_REQUIRED
 from fsmonitor.ui.docks.channel_detail import ChannelDetail
+from fsmonitor.ui.docks.dashboard import DashboardWidget
 from fsmonitor.ui.docks.estate import GatewaysView
 from fsmonitor.ui.docks.panels import PANELS, DockPanel
 from fsmonitor.ui.tables.calls_view import CallsView
@@ -526,6 +527,9 @@ class MainWindow(QMainWindow):
         self._fill_actions_toolbar()
         self._on_state(monitor.state)
         self.switch_wiring.attach_primary(monitor)
+        dashboard = self._panels.get("dashboard")
+        if isinstance(dashboard, DashboardWidget):  # its event lag, on the dashboard too
+            dashboard.follow_lag(monitor.switch_name or "switch", self.switch_wiring.switches.lag)
         self.monitorChanged.emit(monitor)
 
     def panel(self, key: str) -> DockPanel | None:
