@@ -167,11 +167,20 @@ class FakeMonitor(QObject):
 
 
 _TS = [1_700_000_000_000_000]
+_CREATED: dict[str, int] = {}
 
 
 def channel_event(name: str, uuid: str, **extra: str) -> Event:
-    """A minimal channel event, with increasing timestamps and sequence numbers."""
+    """A minimal channel event, with increasing timestamps and sequence numbers.
+
+    A channel's creation time is the time of its first event: the clock runs on across the
+    whole test session (a millisecond per event), so a fixed creation time would put channels
+    of later tests outside the dashboard's 15-minute window once a million events were made.
+    """
     _TS[0] += 1000
+    if len(_CREATED) > 100_000:
+        _CREATED.clear()
+    created = _CREATED.setdefault(uuid, _TS[0])
     headers = {
         h.EVENT_NAME: name,
         h.UNIQUE_ID: uuid,
@@ -180,7 +189,7 @@ def channel_event(name: str, uuid: str, **extra: str) -> Event:
         h.CHANNEL_NAME: f"loopback/{uuid[:4]}-a",
         h.CHANNEL_STATE: "CS_EXECUTE",
         h.CALL_DIRECTION: "inbound",
-        h.CALLER_CHANNEL_CREATED_TIME: str(1_700_000_000_000_000),
+        h.CALLER_CHANNEL_CREATED_TIME: str(created),
     }
     headers.update(extra)
     return Event(headers)
