@@ -106,7 +106,9 @@ def test_close_in_the_middle_of_a_backlog_drops_the_rest_cleanly(qtbot, fake, ma
 def test_a_full_backlog_leaves_bytes_in_the_socket_and_still_loses_nothing(qtbot, make_conn):
     """Backpressure: past ``backlog_frames`` queued frames the socket is left unread (so TCP,
     and on a real switch FreeSWITCH's own bounded queue, hold the rest); nothing is lost."""
-    options = replace(SLICED, backlog_frames=50, read_chunk=4096, slice_events=1)
+    # read_interval=0: every readyRead of the storm reads, as on a GUI thread that reads
+    # at once (paced reads would take the storm in one read, later).
+    options = replace(SLICED, backlog_frames=50, read_chunk=4096, slice_events=1, read_interval=0.0)
     transports = TransportMaker(answer=True)
     conn = make_conn(1, options=options, transport=transports)
     conn.open()

@@ -56,6 +56,7 @@ class ChannelFilterProxy(QSortFilterProxyModel):
         previous = self.sourceModel()
         if isinstance(previous, KeyedTableModel):
             previous.proxy_sort_column = None
+            previous.proxy_filtering = None
         super().setSourceModel(model)
         self._keyed = model if isinstance(model, KeyedTableModel) else None
         self._keys_column = -1
@@ -102,12 +103,18 @@ class ChannelFilterProxy(QSortFilterProxyModel):
         if isinstance(source, KeyedTableModel):
             source.proxy_sort_column = self.sortColumn()
             source.proxy_sort_descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
+            source.proxy_filtering = self._filtering()
+
+    def _filtering(self) -> bool:
+        """Whether any filter may hide a row (the model signals fewer updates when none)."""
+        return self._needle != "" or self._states is not None or self._switches is not None
 
     def set_text(self, text: str) -> None:
         needle = text.strip().lower()
         if needle != self._needle:
             self.beginFilterChange()
             self._needle = needle
+            self._tell_source()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def text(self) -> str:
@@ -119,6 +126,7 @@ class ChannelFilterProxy(QSortFilterProxyModel):
         if value != self._states:
             self.beginFilterChange()
             self._states = value
+            self._tell_source()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def states(self) -> frozenset[str] | None:
@@ -130,6 +138,7 @@ class ChannelFilterProxy(QSortFilterProxyModel):
         if value != self._switches:
             self.beginFilterChange()
             self._switches = value
+            self._tell_source()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def switches(self) -> frozenset[str] | None:
