@@ -97,8 +97,15 @@ class QtTransport:
         return bytes(self._socket.read(limit).data())
 
     def write(self, data: bytes) -> str | None:
-        if self._socket.write(data) < 0:
-            return self._socket.errorString()
+        sock = self._socket
+        if sock.state() is not QAbstractSocket.SocketState.ConnectedState or not sock.isValid():
+            # The peer closed and Qt has let the descriptor go, but the read that tells us is
+            # still queued behind this slot (a reply handled from the backlog sends the next
+            # request): the write would hit an invalid descriptor. Nothing can be sent; the
+            # close, when read, fails whatever waits for a reply.
+            return None
+        if sock.write(data) < 0:
+            return sock.errorString()
         return None
 
     def finish(self, last_words: bytes, grace: float) -> None:
