@@ -169,12 +169,23 @@ class ChannelStore:
     def now(self) -> float:
         """FreeSWITCH's current time in epoch seconds, as best known.
 
-        The newest event timestamp plus the time elapsed since it arrived; the local wall clock
-        until any event was seen. Pass this to `Channel.duration`.
+        The newest event timestamp plus the time elapsed since it arrived; until any event was
+        seen, the local wall clock, corrected by the switch's clock if it was measured (see
+        `know_switch_clock`). Pass this to `Channel.duration`.
         """
         if self._fs_time is None:
-            return self._wall_clock()
+            return self._wall_clock() + self._skew
         return self._fs_time + (self._clock() - self._local_at)
+
+    def know_switch_clock(self, local_minus_switch: float) -> None:
+        """The switch's clock, measured directly (local minus switch, in seconds).
+
+        Events carry the switch's time and take over once one arrives; before that (a quiet
+        switch whose channels all came from the snapshot) this keeps durations and the
+        figures' age on the switch's clock rather than this machine's.
+        """
+        if self._fs_time is None:
+            self._skew = -local_minus_switch
 
     def reset_peak(self) -> None:
         self._stats.reset_peak(len(self._live))

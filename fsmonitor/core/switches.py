@@ -137,11 +137,23 @@ class SwitchSet:
         return switch_key(call.a_leg.switch, call.uuid)
 
     def now(self) -> float:
-        """FreeSWITCH time of the first switch (each store follows its own switch's clock;
-        durations of a combined row are close enough on any of them once clocks are synced)."""
+        """FreeSWITCH time of the first switch: the reference the combined tables tick on.
+        Each store follows its own switch's clock; see :meth:`clock_offset`."""
         for store in self._stores.values():
             return store.now()
         return time.time()
+
+    def clock_offset(self, switch: str) -> float:
+        """How far ``switch``'s clock is ahead of the first switch's (:meth:`now`).
+
+        A channel's times are its own switch's: a row's duration is ``now() + offset`` minus
+        its creation, so a switch whose clock is an hour ahead neither shows its calls as
+        0:00 (they would be created "in the future") nor sorts them apart from the others.
+        """
+        store = self._stores.get(switch)
+        if store is None:
+            return 0.0
+        return store.now() - self.now()
 
     def counts(self) -> dict[str, int]:
         """Live channels per switch."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Qt
 
 from fsmonitor.core import Call, ChannelStore
-from fsmonitor.core.switches import StoreView
+from fsmonitor.core.switches import StoreView, SwitchSet
 from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.cells import STATE_BRUSHES, TEXT_BRUSH, caller_text, codec_text
@@ -92,8 +94,8 @@ class CallsTableModel(KeyedTableModel[Call]):
             Column("State", lambda call, _n: _state(call)),
             Column(
                 "Duration",
-                lambda c, n: format_duration(_call_duration(c, n)),
-                sort=lambda c, n: _call_duration(c, n) - n,
+                lambda c, n: format_duration(_call_duration(c, n + self._offset_of(c))),
+                sort=lambda c, n: _call_duration(c, n + self._offset_of(c)) - n,
                 align_right=True,
             ),
             Column("Codec", lambda call, _n: _codec(call)),
@@ -107,14 +109,21 @@ class CallsTableModel(KeyedTableModel[Call]):
         self._timer = named_timer(
             self, "callsRefreshTimer", self.REFRESH_MS, self.refresh, single_shot=True
         )
+        self._clock_offset: Callable[[str], float] | None = None
         self._clock = named_timer(self, "callsDurationClock", 1000, self.tick)
         self._clock.start()
         self.refresh()
 
     def set_store(self, store: StoreView | None) -> None:
         self._store = store
+        # each switch's calls on its own clock (see SwitchSet.clock_offset)
+        self._clock_offset = store.clock_offset if isinstance(store, SwitchSet) else None
         self._follow_clock(store)
         self.refresh()
+
+    def _offset_of(self, call: Call) -> float:
+        offset = self._clock_offset
+        return 0.0 if offset is None else offset(call.a_leg.switch)
 
     def schedule_refresh(self, *_args: object) -> None:
         """Slot for ``monitor.changed``: re-read calls soon, once per burst."""

@@ -40,6 +40,10 @@ UPDATE_BUDGET = 0.25
 may take: when a flush and its repaint cost more, the next flush waits longer."""
 
 
+def _no_offset(_switch: str) -> float:
+    return 0.0
+
+
 def _uuid_of(channel: Channel) -> str:
     return channel.uuid
 
@@ -86,10 +90,10 @@ class ChannelTableModel(KeyedTableModel[Channel]):
             Column("State", lambda c, _n: "LOST" if c.lost else (c.call_state or c.state or "")),
             Column(
                 "Duration",
-                lambda c, n: format_duration(c.duration(n)),
+                lambda c, n: format_duration(c.duration(n + self._clock_offset(c.switch))),
                 # duration - now is constant while a channel lives, so the order never goes
                 # stale and the clock's tick need not re-sort thousands of rows.
-                sort=lambda c, n: c.duration(n) - n,
+                sort=lambda c, n: c.duration(n + self._clock_offset(c.switch)) - n,
                 align_right=True,
                 stable_sort=True,
             ),
@@ -122,6 +126,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         self._down_switches: frozenset[str] = frozenset()
         self._key_of: Callable[[Channel], str] = _uuid_of
         """A row's key from its channel: the uuid, or (switch, uuid) in the combined view."""
+        self._clock_offset: Callable[[str], float] = _no_offset
 
         self._flush_timer = named_timer(
             self, "channelFlushTimer", 1000 // MAX_FLUSH_HZ, self.flush, single_shot=True
@@ -143,7 +148,10 @@ class ChannelTableModel(KeyedTableModel[Channel]):
     def set_store(self, store: StoreView | None) -> None:
         """Follow another store (a new connection): one reset, then changes again."""
         self._store = store
-        self._key_of = channel_key if isinstance(store, SwitchSet) else _uuid_of
+        several = isinstance(store, SwitchSet)
+        self._key_of = channel_key if several else _uuid_of
+        # each switch's rows on its own clock (see SwitchSet.clock_offset)
+        self._clock_offset = store.clock_offset if several else _no_offset
         self._follow_clock(store)
         self.reload()
 
@@ -241,7 +249,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         alerts = self._alerts
         items = self._items
         key_of = self._key_of
-        for row, kind in enumerate(th.alerts(items, self._now())):
+        for row, kind in enumerate(th.alerts(items, self._now(), self._clock_offset)):
             uuid = key_of(items[row])
             if kind != alerts.get(uuid):
                 if kind is None:

@@ -131,6 +131,8 @@ class Switches(QObject):
             if switch is None or lag.generation != generation:
                 return  # not supported (an older switch), or reconnected since
             lag.measured(ClockProbe(sent, switch, received))
+            if lag.probe is not None:
+                monitor.store.know_switch_clock(lag.probe.offset)
             self._probe_clock(monitor, lag, left - 1)
 
         request.finished.connect(answered)
