@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.sim_client import SimServers
+from helpers.ui_panes import forget_channels
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -79,3 +80,11 @@ def sim_server() -> Iterator[SimServers]:
         yield servers
     finally:
         servers.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def _new_channels_per_test() -> None:
+    """`channel_event` remembers each uuid's creation time; tests reuse uuids, and a channel
+    of an earlier test is not the same call (its old creation time would put it outside the
+    dashboard's 15-minute window)."""
+    forget_channels()

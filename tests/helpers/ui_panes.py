@@ -168,6 +168,12 @@ class FakeMonitor(QObject):
 
 _TS = [1_700_000_000_000_000]
 _CREATED: dict[str, int] = {}
+"""Creation time by uuid, for the current test (tests reuse uuids: see `forget_channels`)."""
+
+
+def forget_channels() -> None:
+    """A new test: its uuids are new channels (run before every test by tests/conftest.py)."""
+    _CREATED.clear()
 
 
 def channel_event(name: str, uuid: str, **extra: str) -> Event:
@@ -178,8 +184,6 @@ def channel_event(name: str, uuid: str, **extra: str) -> Event:
     of later tests outside the dashboard's 15-minute window once a million events were made.
     """
     _TS[0] += 1000
-    if len(_CREATED) > 100_000:
-        _CREATED.clear()
     created = _CREATED.setdefault(uuid, _TS[0])
     headers = {
         h.EVENT_NAME: name,
