@@ -373,6 +373,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=180.0, help="per run, in the app")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--find-limit", action="store_true", help="raise CPS until a target breaks")
+    parser.add_argument(
+        "--from-cps",
+        type=float,
+        default=0.0,
+        help="--find-limit: start at the first step of at least this CPS (skips known passes)",
+    )
     mode.add_argument("--scaling", action="store_true", help="1k/5k/10k/20k live channels")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument(
@@ -427,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.find_limit:
         runs, limit = [], None
-        for cps in LIMIT_STEPS:
+        for cps in [step for step in LIMIT_STEPS if step >= args.from_cps]:
             result = run(cps, args.channels)
             runs.append(result)
             if not all(targets_met(result).values()):
