@@ -119,6 +119,8 @@ class EstateTableModel(ColumnTableModel, Generic[T]):
         self._items: list[T] = []
         self._switch_of: dict[str, str] = {}
         self._down: frozenset[str] = frozenset()
+        self._down_since: dict[str, float] = {}
+        """When each down switch went down: its rows' clocks stop there ("as last seen")."""
         self.now: Callable[[], float] = time.time
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -169,6 +171,8 @@ class EstateTableModel(ColumnTableModel, Generic[T]):
         """Switches whose connection is not READY: their rows are shown as not live."""
         if names == self._down:
             return
+        now = self.now()
+        self._down_since = {name: self._down_since.get(name, now) for name in names}
         self._down = names
         if self._items:
             self.dataChanged.emit(
@@ -199,6 +203,8 @@ class EstateTableModel(ColumnTableModel, Generic[T]):
             return None
         item, column, now = self._items[row], self.columns[col], self.now()
         down = bool(switch) and switch in self._down
+        if down:  # as last seen: "in state 2:10" does not go on counting while we are blind
+            now = self._down_since.get(switch, now)
         values: list[object] = []
         for role in roles:
             if down and role in _NOT_LIVE_ROLES:
