@@ -130,6 +130,9 @@ class QueuesView(EstateView):
         bar.addWidget(QLabel("Agent status:"))
         self.status_choice = QComboBox()
         self.status_choice.addItems(list(ec.AGENT_STATUSES))
+        self.status_choice.setPlaceholderText("select an agent")
+        self.status_choice.setCurrentIndex(-1)
+        self.status_choice.setEnabled(False)
         bar.addWidget(self.status_choice)
         self.set_status_button = QPushButton("Set")
         self.set_status_button.clicked.connect(
@@ -168,7 +171,12 @@ class QueuesView(EstateView):
     def _update_bar(self) -> None:
         agent = self.agent()
         self.set_status_button.setEnabled(agent is not None)
-        if agent is not None and agent.status in ec.AGENT_STATUSES:
+        # no agent, no status: a box showing "Logged Out" would read as the agent's
+        self.status_choice.setEnabled(agent is not None)
+        if agent is None:
+            self.status_choice.setCurrentIndex(-1)
+            self.status_choice.setPlaceholderText("select an agent")
+        elif agent.status in ec.AGENT_STATUSES:
             self.status_choice.setCurrentText(agent.status)
 
     def set_agent_status(self, status: str) -> None:
