@@ -32,6 +32,7 @@ from fsmonitor.ui.common.theme import (
     render_stylesheet,
 )
 from fsmonitor.ui.docks import log_pane
+from fsmonitor.ui.docks.estate import base as estate_base
 from fsmonitor.ui.tables import cells
 from fsmonitor.ui.window import theming
 from fsmonitor.ui.window.main_window import MainWindow
@@ -106,6 +107,7 @@ def themed(qapp: QApplication) -> Iterator[Any]:
     qapp.setStyleSheet(sheet)
     qapp.setStyle(style)
     cells.set_dark_cells(False)
+    estate_base.set_dark_estate(False)
     log_pane.set_level_palette(palette)
 
 
@@ -122,6 +124,17 @@ def test_table_cells_and_log_levels_read_on_both_palettes(themed: Any, dark: boo
     base = palette.color(Role.Base)
     for level, colour in log_pane._LEVEL_COLOURS.items():
         assert contrast_ratio(colour, base) >= MIN_TEXT_CONTRAST, level
+
+
+@pytest.mark.parametrize("dark", [True, False], ids=["dark", "light"])
+def test_estate_state_colours_read_and_suit_the_palette(themed: Any, dark: bool) -> None:
+    """Gateway, registration and agent states: ink on each state colour reads, and under a
+    dark palette the states are deep tones, not pastels glaring out of a dark table."""
+    themed(dark_palette() if dark else light_palette())
+    states = (estate_base.GOOD, estate_base.WARN, estate_base.BAD, estate_base.IDLE)
+    for colour in (*states, estate_base.LIT):
+        assert contrast_ratio(estate_base.INK, colour) >= MIN_TEXT_CONTRAST, colour.name()
+        assert (theme.relative_luminance(colour) < 0.2) == dark, colour.name()
 
 
 def test_palette_change_from_the_desktop_is_followed(themed: Any, qapp: QApplication) -> None:

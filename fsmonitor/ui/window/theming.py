@@ -11,6 +11,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from fsmonitor.ui.common.theme import ThemeWatcher, install_theme, is_dark, on_palette_change
+from fsmonitor.ui.docks.estate.base import set_dark_estate
 from fsmonitor.ui.docks.log_pane import set_level_palette
 from fsmonitor.ui.tables.cells import set_dark_cells
 
@@ -18,7 +19,9 @@ THEMES = ("system", "light", "dark")
 
 
 def _cells_follow(palette: QPalette) -> None:
-    set_dark_cells(is_dark(palette))
+    dark = is_dark(palette)
+    set_dark_cells(dark)
+    set_dark_estate(dark)
 
 
 def install(app: QApplication, template: str, theme: str = "system") -> ThemeWatcher:

@@ -51,13 +51,40 @@ KeyRole = Qt.ItemDataRole.UserRole + 3
 TICK_MS = 1000
 ROW_HEIGHT = 22
 
-# Soft backgrounds with dark text: readable under light and dark palettes alike.
-GOOD = QColor(200, 230, 201)
-WARN = QColor(255, 236, 179)
-BAD = QColor(239, 154, 154)
-IDLE = QColor(224, 224, 224)
-LIT = QColor(255, 213, 79)
-INK = QColor(33, 33, 33)
+# State backgrounds with their own text colour, one set per theme: soft pastels with dark ink
+# on a light palette, deep tones with light ink on a dark one (pastels glared there). The
+# constants are changed in place by `set_dark_estate`, so every model's cells follow at once.
+_LIGHT = {
+    "good": (200, 230, 201),
+    "warn": (255, 236, 179),
+    "bad": (239, 154, 154),
+    "idle": (224, 224, 224),
+    "lit": (255, 213, 79),
+    "ink": (33, 33, 33),
+}
+_DARK = {
+    "good": (35, 74, 42),
+    "warn": (92, 74, 18),
+    "bad": (120, 36, 36),
+    "idle": (64, 64, 64),
+    "lit": (120, 90, 10),
+    "ink": (235, 235, 235),
+}
+GOOD = QColor(*_LIGHT["good"])
+WARN = QColor(*_LIGHT["warn"])
+BAD = QColor(*_LIGHT["bad"])
+IDLE = QColor(*_LIGHT["idle"])
+LIT = QColor(*_LIGHT["lit"])
+INK = QColor(*_LIGHT["ink"])
+
+
+def set_dark_estate(dark: bool) -> None:
+    """Switch the estate cell colours to the dark (or light) set, in place."""
+    chosen = _DARK if dark else _LIGHT
+    for colour, name in ((GOOD, "good"), (WARN, "warn"), (BAD, "bad"), (IDLE, "idle")):
+        colour.setRgb(*chosen[name])
+    LIT.setRgb(*chosen["lit"])
+    INK.setRgb(*chosen["ink"])
 
 
 @dataclass(frozen=True)
