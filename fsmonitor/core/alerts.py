@@ -57,9 +57,9 @@ class AlertThresholds:
             if len(by_switch) > 1 or any(clock_offset(s) for s in by_switch):
                 result: list[AlertKind | None] = [None] * len(channels)
                 for switch, indexes in by_switch.items():
-                    kinds = self.alerts([channels[i] for i in indexes], now + clock_offset(switch))
-                    for i, kind in zip(indexes, kinds, strict=True):
-                        result[i] = kind
+                    own = self.alerts([channels[i] for i in indexes], now + clock_offset(switch))
+                    for i, found in zip(indexes, own, strict=True):
+                        result[i] = found
                 return result
         long_call = self.long_call_minutes > 0
         call_cutoff = now - self.long_call_minutes * 60
