@@ -31,7 +31,7 @@ CLOCK_TIMEOUT = 5.0
 """Seconds a probe may take; past that the offset stays the minimum delay."""
 
 
-_CHANGED = SIGNAL("changed(QVariantList)")
+_CHANGED = SIGNAL("changed(PyObject)")
 """``Switches.changed``, as :meth:`QObject.receivers` names it."""
 
 
@@ -43,7 +43,7 @@ class Switches(QObject):
     ``membershipChanged(names)`` when a switch is added or removed.
     """
 
-    changed = Signal(list)
+    changed = Signal(object)
     switchStateChanged = Signal(str, object)
     membershipChanged = Signal(list)
 
