@@ -114,10 +114,8 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
             return self.createIndex(row, column)
         return QModelIndex()
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # No ``flags`` override: ``QAbstractTableModel``'s (enabled, selectable, no children) is
+    # what every cell is, answered in C++; the view asks for it for every painted cell.
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         # Called thousands of times per repaint: cheap rejections first, no parent() lookup
