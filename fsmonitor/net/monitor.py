@@ -87,10 +87,12 @@ class Monitor(QObject):
     raw-stream view needs only the monitor.
     """
 
-    changed = Signal(list)
+    changed = Signal(object)
+    """A batch of ``Change`` objects (a list every slot shares and only reads: see
+    ``EslConnection.eventsReceived``)."""
     statsChanged = Signal()
     stateChanged = Signal(object)
-    eventsReceived = Signal(list)
+    eventsReceived = Signal(object)
     logReceived = Signal(object)
     error = Signal(str)
     serverInfo = Signal(dict)

@@ -300,6 +300,8 @@ def test_gateway_figures_from_the_recorded_gateway_calls(qtbot) -> None:
     assert widget.model.rowCount() == 2
     monitor.feed(list(capture_events("gateways_registrations")))  # the channels
     proxy = widget.table.model()
+    # Ended legs are tallied at once; the table shows them after its short refresh delay.
+    qtbot.waitUntil(lambda: cell(proxy, _row(widget.table, "selfgw"), 1) != "0", timeout=5_000)
     row = _row(widget.table, "selfgw")
     calls = int(cell(proxy, row, 1))
     assert calls >= 1

@@ -16,6 +16,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
 from fsmonitor.core.switches import StoreView
 from fsmonitor.ui.tables.base import ColumnTableModel, Index
+from fsmonitor.ui.tables.row_index import RowIndex
 
 T = TypeVar("T")
 SortKey = float | str
@@ -82,7 +83,7 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         self._columns = columns
         self._keys: list[str] = []
         self._items: list[T] = []
-        self._index: dict[str, int] = {}
+        self._index = RowIndex()
         self.update_count = 0
         self._now: Callable[[], float] = time.time
         self._visible_providers: list[Callable[[], Iterable[int] | None]] = []
@@ -114,10 +115,8 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
             return self.createIndex(row, column)
         return QModelIndex()
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # No ``flags`` override: ``QAbstractTableModel``'s (enabled, selectable, no children) is
+    # what every cell is, answered in C++; the view asks for it for every painted cell.
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         # Called thousands of times per repaint: cheap rejections first, no parent() lookup
@@ -290,21 +289,21 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         renamed: list[str] = []
         if renames:
             for old, new in renames.items():
-                row = self._index.pop(old, None)
+                row = self._index.get(old)
                 if row is None:
                     continue
                 if new in self._index:
                     # Both rows exist: the old one is a ghost of the renamed leg.
-                    self._index[old] = row
                     removed = [*removed, old]
                     continue
                 self._keys[row] = new
-                self._index[new] = row
+                self._index.rename(old, new)
                 dirty.add(row)
                 renamed.append(new)
 
         gone = [k for k in removed if k in self._index and k not in upserts]
-        rows_to_remove = sorted({self._index[k] for k in gone}, reverse=True)
+        index = self._index
+        rows_to_remove = sorted({index[k] for k in gone}, reverse=True)
         if rows_to_remove:
             cached = list(self._sort_cache.values())
             for first, last in _ranges_descending(rows_to_remove):
@@ -313,13 +312,12 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
                 del self._items[first : last + 1]
                 for column_keys in cached:
                     del column_keys[first : last + 1]
+                index.remove_rows(first, last)
                 self.endRemoveRows()
             lowest = rows_to_remove[-1]
-            for key in gone:
-                del self._index[key]
-            # Every row below the lowest removal moved up: renumber them in one C-level pass.
-            keys = self._keys
-            self._index.update(zip(keys[lowest:], range(lowest, len(keys)), strict=True))
+            # Rows below a removal moved up: the index finds them there without renumbering.
+            for key in set(gone):
+                index.forget(key)
             # Later rows moved (and are repainted), but a renamed one still changed its text.
             dirty = {r for r in dirty if r < lowest}
             dirty.update(self._index[k] for k in renamed if k in self._index)
@@ -365,8 +363,7 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         self._items.extend(new_items)
         for column, keys in fresh.items():
             self._sort_cache[column].extend(keys)
-        for offset, key in enumerate(new_keys):
-            self._index[key] = start + offset
+        self._index.append(new_keys)
         self.endInsertRows()
 
     def _order_new(self, new_items: list[T], fresh: dict[int, list[SortKey]]) -> list[int] | None:
@@ -456,7 +453,7 @@ class KeyedTableModel(ColumnTableModel, Generic[T]):
         self.beginResetModel()
         self._keys = list(keyed)
         self._items = list(keyed.values())
-        self._index = {k: i for i, k in enumerate(self._keys)}
+        self._index = RowIndex(self._keys)
         for column, keys in self._sort_cache.items():
             keys[:] = self._compute_keys(column, self._items)
         self.endResetModel()

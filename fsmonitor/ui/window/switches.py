@@ -13,7 +13,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import SIGNAL, QObject, Signal
 
 from fsmonitor.core import Change, Channel
 from fsmonitor.core.event_lag import ClockProbe, EventLag, LagReading, parse_switch_clock
@@ -31,6 +31,10 @@ CLOCK_TIMEOUT = 5.0
 """Seconds a probe may take; past that the offset stays the minimum delay."""
 
 
+_CHANGED = SIGNAL("changed(PyObject)")
+"""``Switches.changed``, as :meth:`QObject.receivers` names it."""
+
+
 class Switches(QObject):
     """Switch name → `Monitor`, in the order they were added (the first is the window's own).
 
@@ -39,7 +43,7 @@ class Switches(QObject):
     ``membershipChanged(names)`` when a switch is added or removed.
     """
 
-    changed = Signal(list)
+    changed = Signal(object)
     switchStateChanged = Signal(str, object)
     membershipChanged = Signal(list)
 
@@ -60,7 +64,10 @@ class Switches(QObject):
         self._monitors[name] = monitor
 
         def on_changes(changes: list[Change]) -> None:
-            self.changed.emit(self.set.translate(name, changes))
+            # Only the combined view listens (several switches): with one, the window follows
+            # the monitor itself, and re-keying every change of every batch was wasted.
+            if self.receivers(_CHANGED) > 0:
+                self.changed.emit(self.set.translate(name, changes))
 
         lag = self._lags[name] = EventLag()
 
