@@ -144,8 +144,10 @@ def test_three_switches_fill_every_estate_dock_and_total_the_gateway_figures(
         assert set(_by_switch(view.model)) == {"a", "b", "c"}, key
     registrations = _panel(window, "registrations")
     qtbot.waitUntil(
-        lambda: {registrations.model.switch_at(r) for r in range(registrations.model.rowCount())}
-        == {"a", "b", "c"},
+        lambda: (
+            {registrations.model.switch_at(r) for r in range(registrations.model.rowCount())}
+            == {"a", "b", "c"}
+        ),
         timeout=WAIT,
     )
     gateways: GatewaysView = _panel(window, "gateways")
@@ -178,8 +180,9 @@ def test_a_module_missing_on_one_switch_is_said_for_that_switch_only(
     qtbot.waitUntil(lambda: _synced(window, list(sims)), timeout=WAIT)
     queues: QueuesView = _panel(window, "queues")
     qtbot.waitUntil(
-        lambda: queues.message.text()
-        == "mod_callcenter is not loaded on lean: nothing from it here",
+        lambda: (
+            queues.message.text() == "mod_callcenter is not loaded on lean: nothing from it here"
+        ),
         timeout=WAIT,
     )
     assert _by_switch(queues.model) == {"full": {"support@default"}}
