@@ -61,6 +61,13 @@ def test_ruff_clean(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_format_clean(tmp_path: Path) -> None:
+    """One layout everywhere, so a diff shows what changed, never how it was wrapped."""
+    cache = ("--cache-dir", str(tmp_path))
+    result = _run(_tool("ruff"), "format", "--check", *cache, "fsmonitor", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_mypy_strict_on_protocol_domain_connection_and_simulator(tmp_path: Path) -> None:
     cache = ("--cache-dir", str(tmp_path))  # the suite leaves no cache in the checkout
     result = _run(
