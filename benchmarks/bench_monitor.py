@@ -82,7 +82,7 @@ CPU_TARGET_MS = 75.0
 """App CPU per 1,000 events at 200 CPS on one switch: reported, not one of the load targets
 (it is a cost, not a limit: ``--find-limit`` does not stop on it)."""
 MAX_SWITCHES = 8
-LIMIT_STEPS = (10, 25, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000)
+LIMIT_STEPS = (10, 25, 50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000)
 SCALING_CHANNELS = (1_000, 5_000, 10_000, 20_000)
 
 
