@@ -40,6 +40,11 @@ piling up in FreeSWITCH's queue for this connection, which it drops once full.""
 PEAK_SECONDS = 10.0
 """The peak shown is the highest lag over about this long."""
 
+SETTLE_SECONDS = 5.0
+"""After connecting, events that queued while the window was starting (a first run compiles,
+the snapshot fills the table) are caught up, not fallen behind: for this long after the first
+event the lag is shown as "catching up", never as the warning, and does not count in the peak."""
+
 
 @dataclass(frozen=True, slots=True)
 class LagReading:
@@ -53,10 +58,12 @@ class LagReading:
     measured: bool = False
     """Whether the offset was measured from the switch (``strmicroepoch``), not only
     inferred from the smallest delay."""
+    settling: bool = False
+    """Within `SETTLE_SECONDS` of the first event since connecting: catching up, not behind."""
 
     @property
     def behind(self) -> bool:
-        return self.peak >= LAG_WARNING_SECONDS
+        return not self.settling and self.peak >= LAG_WARNING_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +104,14 @@ class EventLag:
 
     __slots__ = (
         "_current",
+        "_first_at",
         "_generation",
         "_min_delay",
         "_peak",
         "_peak_at",
         "_probe",
         "_samples",
+        "_settling",
     )
 
     def __init__(self) -> None:
@@ -113,6 +122,8 @@ class EventLag:
         self._peak = 0.0
         self._peak_at = 0.0
         self._samples = 0
+        self._first_at: float | None = None
+        self._settling = False
 
     def reset(self) -> None:
         """A new connection: its clock offset is measured again."""
@@ -121,6 +132,8 @@ class EventLag:
         self._probe = None
         self._current = self._peak = self._peak_at = 0.0
         self._samples = 0
+        self._first_at = None
+        self._settling = False
 
     def measured(self, probe: ClockProbe) -> None:
         """A measurement of the switch's clock; the one with the shortest round trip wins."""
@@ -147,6 +160,11 @@ class EventLag:
         lag = max(delay - base, 0.0)
         self._current = lag
         self._samples += 1
+        if self._first_at is None:
+            self._first_at = local_time
+        self._settling = local_time - self._first_at < SETTLE_SECONDS
+        if self._settling:
+            return lag  # catching up after connect: not part of the peak
         if lag >= self._peak or local_time - self._peak_at > PEAK_SECONDS:
             self._peak = lag
             self._peak_at = local_time
@@ -155,10 +173,11 @@ class EventLag:
     def reading(self) -> LagReading:
         return LagReading(
             self._current,
-            max(self._peak, self._current),
+            self._peak if self._settling else max(self._peak, self._current),
             self._samples,
             self.offset,
             self._probe is not None,
+            self._settling,
         )
 
     @property
@@ -179,12 +198,15 @@ def lag_words(reading: LagReading) -> str:
         return ""
     if reading.behind:
         return f"behind {reading.peak:.1f} s"
+    if reading.settling and reading.current >= LAG_WARNING_SECONDS:
+        return f"catching up {reading.current:.1f} s"
     return f"lag {reading.current:.1f} s"
 
 
 __all__ = [
     "LAG_WARNING_SECONDS",
     "PEAK_SECONDS",
+    "SETTLE_SECONDS",
     "ClockProbe",
     "EventLag",
     "LagReading",

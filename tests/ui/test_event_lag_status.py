@@ -31,7 +31,7 @@ def test_falling_behind_is_a_warning_that_says_why(qtbot: Any) -> None:
     qtbot.addWidget(status)
     lag = EventLag()
     lag.observe(event_time=100.0, local_time=100.5)  # the offset: 0.5 s
-    lag.observe(event_time=101.0, local_time=104.5)  # this event waited 3 s more
+    lag.observe(event_time=106.0, local_time=109.5)  # settled; this event waited 3 s more
     status.show_lag(lag.reading())
     assert status.lag.text() == "behind 3.0 s"
     assert readable_hex(ERROR) in status.lag.styleSheet()
