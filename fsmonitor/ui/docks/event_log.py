@@ -42,6 +42,7 @@ from fsmonitor.esl import modules as mod
 from fsmonitor.net import Monitor
 from fsmonitor.ui.common.fit import fit_line_edit
 from fsmonitor.ui.common.settings_values import str_value
+from fsmonitor.ui.common.switch_filter import refill_switch_filter
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.ring_model import Column, RingTableModel
 from fsmonitor.ui.tables.uuid_delegate import UUID_COLUMN_WIDTH, UuidDelegate
@@ -320,7 +321,7 @@ class EventLogView(QWidget):
         self.switch_filter = QComboBox()
         self.switch_filter.setObjectName("eventSwitchFilter")
         self.switch_filter.setToolTip("Show the events of every switch, or of one")
-        self.switch_filter.addItem("All switches", ALL_SWITCHES)
+        refill_switch_filter(self.switch_filter, [], ALL_SWITCHES)
         self.switch_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.switch_filter.hide()
         clear = QPushButton("Clear")
@@ -405,17 +406,8 @@ class EventLogView(QWidget):
         several = len(self._monitors) > 1
         self.table.setColumnHidden(_SWITCH_COLUMN, not several)
         self.switch_filter.setVisible(several)
-        chosen = self.switch_filter.currentData() or ALL_SWITCHES
-        self.switch_filter.blockSignals(True)
-        self.switch_filter.clear()
-        self.switch_filter.addItem("All switches", ALL_SWITCHES)
-        for name in self._monitors:
-            self.switch_filter.addItem(name, name)
-        found = self.switch_filter.findData(chosen)
-        self.switch_filter.setCurrentIndex(max(found, 0))
-        self.switch_filter.blockSignals(False)
-        if found < 0:  # the filtered switch is gone: show every switch again
-            self.apply_filter()
+        if not refill_switch_filter(self.switch_filter, self._monitors, ALL_SWITCHES):
+            self.apply_filter()  # the filtered switch is gone: show every switch again
 
     @property
     def switch_names(self) -> list[str]:

@@ -28,6 +28,7 @@ from fsmonitor.core.figures import Figures
 from fsmonitor.esl import events as ev
 from fsmonitor.ui.common.figures_text import format_count
 from fsmonitor.ui.common.figures_tick import FiguresSource
+from fsmonitor.ui.common.switch_filter import refill_switch_filter
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.tables.keyed_model import ChannelRole
@@ -102,7 +103,7 @@ class ChannelTableView(QWidget):
         self.switch_filter = QComboBox(self)
         self.switch_filter.setObjectName("switchFilter")
         self.switch_filter.setToolTip("Show the channels of one switch, or of every switch")
-        self.switch_filter.addItem("All switches", None)
+        refill_switch_filter(self.switch_filter, [])
         self.switch_filter.hide()  # shown once several switches are watched
         self.count_label = QLabel(self)
         self.count_label.setObjectName("channelCount")
@@ -198,15 +199,7 @@ class ChannelTableView(QWidget):
         """The switches being watched: with more than one, the Switch column and the switch
         filter appear (with one, a column repeating the same name on every row is noise)."""
         several = len(names) > 1
-        current = self.switch_filter.currentData()
-        self.switch_filter.blockSignals(True)
-        self.switch_filter.clear()
-        self.switch_filter.addItem("All switches", None)
-        for name in names:
-            self.switch_filter.addItem(name, name)
-        index = self.switch_filter.findData(current) if current in names else 0
-        self.switch_filter.setCurrentIndex(max(0, index))
-        self.switch_filter.blockSignals(False)
+        refill_switch_filter(self.switch_filter, names)
         self._on_switch_filter(self.switch_filter.currentIndex())
         self.switch_filter.setVisible(several)
         hidden = self.table.isColumnHidden(ChannelTableModel.COL_SWITCH)

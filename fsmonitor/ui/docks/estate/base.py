@@ -39,6 +39,7 @@ from fsmonitor.ui.common.durations import format_duration
 from fsmonitor.ui.common.reply import Reply
 from fsmonitor.ui.common.requests import run_bgapi
 from fsmonitor.ui.common.settings_values import str_value
+from fsmonitor.ui.common.switch_filter import refill_switch_filter
 from fsmonitor.ui.common.theme import error_text_hex
 from fsmonitor.ui.common.timers import named_timer
 from fsmonitor.ui.tables.base import ColumnTableModel, Index
@@ -395,7 +396,7 @@ class EstateView(QWidget):
         self.switch_filter = QComboBox()
         self.switch_filter.setObjectName("estateSwitchFilter")
         self.switch_filter.setToolTip("Show the rows of one switch, or of every switch")
-        self.switch_filter.addItem("All switches", None)
+        refill_switch_filter(self.switch_filter, [])
         self.switch_filter.hide()  # shown once several switches are watched
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -588,15 +589,7 @@ class EstateView(QWidget):
 
     def _fill_switch_filter(self) -> None:
         names = self.estates.names if self.several else []
-        current = self.switch_filter.currentData()
-        self.switch_filter.blockSignals(True)
-        self.switch_filter.clear()
-        self.switch_filter.addItem("All switches", None)
-        for name in names:
-            self.switch_filter.addItem(name, name)
-        index = self.switch_filter.findData(current) if current in names else 0
-        self.switch_filter.setCurrentIndex(max(0, index))
-        self.switch_filter.blockSignals(False)
+        refill_switch_filter(self.switch_filter, names)
         self.switch_filter.setVisible(bool(names))
         self._on_switch_filter(self.switch_filter.currentIndex())
 
