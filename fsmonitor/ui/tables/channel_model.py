@@ -40,10 +40,6 @@ UPDATE_BUDGET = 0.25
 may take: when a flush and its repaint cost more, the next flush waits longer."""
 
 
-def _no_offset(_switch: str) -> float:
-    return 0.0
-
-
 def _uuid_of(channel: Channel) -> str:
     return channel.uuid
 
@@ -90,10 +86,10 @@ class ChannelTableModel(KeyedTableModel[Channel]):
             Column("State", lambda c, _n: "LOST" if c.lost else (c.call_state or c.state or "")),
             Column(
                 "Duration",
-                lambda c, n: format_duration(c.duration(n + self._clock_offset(c.switch))),
+                lambda c, n: format_duration(c.duration(self._now_of(c, n))),
                 # duration - now is constant while a channel lives, so the order never goes
                 # stale and the clock's tick need not re-sort thousands of rows.
-                sort=lambda c, n: c.duration(n + self._clock_offset(c.switch)) - n,
+                sort=lambda c, n: c.duration(self._now_of(c, n)) - n,
                 align_right=True,
                 stable_sort=True,
             ),
@@ -126,7 +122,7 @@ class ChannelTableModel(KeyedTableModel[Channel]):
         self._down_switches: frozenset[str] = frozenset()
         self._key_of: Callable[[Channel], str] = _uuid_of
         """A row's key from its channel: the uuid, or (switch, uuid) in the combined view."""
-        self._clock_offset: Callable[[str], float] = _no_offset
+        self._clock_offset: Callable[[str], float] | None = None
 
         self._flush_timer = named_timer(
             self, "channelFlushTimer", 1000 // MAX_FLUSH_HZ, self.flush, single_shot=True
@@ -145,13 +141,18 @@ class ChannelTableModel(KeyedTableModel[Channel]):
     """``(uuid, kind)`` when a channel first crosses an alert threshold."""
 
     # -- feeding ------------------------------------------------------------------------
+    def _now_of(self, channel: Channel, now: float) -> float:
+        """``now`` on the channel's own switch's clock (see SwitchSet.clock_offset)."""
+        offset = self._clock_offset
+        return now if offset is None else now + offset(channel.switch)
+
     def set_store(self, store: StoreView | None) -> None:
         """Follow another store (a new connection): one reset, then changes again."""
         self._store = store
         several = isinstance(store, SwitchSet)
         self._key_of = channel_key if several else _uuid_of
         # each switch's rows on its own clock (see SwitchSet.clock_offset)
-        self._clock_offset = store.clock_offset if several else _no_offset
+        self._clock_offset = store.clock_offset if several else None
         self._follow_clock(store)
         self.reload()
 
