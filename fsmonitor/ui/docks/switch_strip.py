@@ -41,8 +41,11 @@ class SwitchStrip(QWidget):
         self._layout.addStretch(1)
         self.lag_of: LagOf = lambda _name: None
 
-    def show_readings(self, readings: Mapping[str, tuple[Figures, bool]]) -> None:
-        """One line per switch of ``readings`` (name → (Figures, live)), in their order."""
+    def show_readings(
+        self, readings: Mapping[str, tuple[Figures, bool]], counts: bool = True
+    ) -> None:
+        """One line per switch of ``readings`` (name → (Figures, live)), in their order;
+        without ``counts`` a line names the switch and its lag only."""
         for gone in [n for n in self.labels if n not in readings]:
             label = self.labels.pop(gone)
             self._layout.removeWidget(label)
@@ -62,17 +65,14 @@ class SwitchStrip(QWidget):
         for name, (shown, live) in readings.items():
             label = self.labels[name]
             lag = self.lag_of(name)
-            label.setText(_line(name, shown, live, lag))
+            label.setText(_line(name, shown, live, lag, counts))
             label.setToolTip(_tooltip(name, shown, live, lag))
             label.setEnabled(live)
 
     def show_lag_only(self, name: str, shown: Figures, live: bool) -> None:
         """One switch: the tiles above are its figures already, so its line says only which
         switch they are and how far behind it the window is."""
-        self.show_readings({name: (shown, live)})
-        label = self.labels[name]
-        lag = self.lag_of(name)
-        label.setText(_line(name, shown, live, lag, counts=False))
+        self.show_readings({name: (shown, live)}, counts=False)
 
     def text_of(self, name: str) -> str:
         """The plain text shown for switch ``name`` (tests read it)."""
