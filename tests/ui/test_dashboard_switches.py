@@ -11,29 +11,18 @@ from typing import Any
 
 import pytest
 from helpers.sim_client import SimServers
+from helpers.ui_switches import connect_switches, switch_ready
 
 from fsmonitor.core.figures import Figures
 from fsmonitor.net import ConnectionState
-from fsmonitor.sim import SimThread
 from fsmonitor.ui.common.figures_text import format_count
 from fsmonitor.ui.docks.dashboard import PEAK_TIP, DashboardWidget
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import Profile
 from fsmonitor.ui.window.status_bar import counts_words
 from fsmonitor.ui.window.switches import CLOCK_COMMAND
 
 PASSWORD = "ClueCon"
 WAIT = 15_000
-
-
-def _connect(window: MainWindow, sims: dict[str, SimThread]) -> None:
-    for name, sim in sims.items():
-        window.switch_wiring.connect_also(Profile(name, "127.0.0.1", sim.port), password=PASSWORD)
-
-
-def _ready(window: MainWindow, name: str) -> bool:
-    monitor = window.switch_wiring.switches.monitor(name)
-    return monitor is not None and monitor.state is ConnectionState.READY
 
 
 def _dashboard(window: MainWindow) -> DashboardWidget:
@@ -52,8 +41,8 @@ def _one_tick(window: MainWindow) -> tuple[dict[str, tuple[Figures, bool]], Figu
 def test_one_switch_shows_the_dashboard_as_before(
     qtbot: Any, window: MainWindow, sim_server: SimServers
 ) -> None:
-    _connect(window, {"solo": sim_server(cps=1, hold=60, preload=3, seed=31)})
-    qtbot.waitUntil(lambda: _ready(window, "solo"), timeout=WAIT)
+    connect_switches(window, {"solo": sim_server(cps=1, hold=60, preload=3, seed=31)})
+    qtbot.waitUntil(lambda: switch_ready(window, "solo"), timeout=WAIT)
     dashboard = _dashboard(window)
     assert not dashboard.following_switches
     # the strip names the one switch and its event lag only: the tiles are its figures
@@ -80,8 +69,8 @@ def test_the_tiles_show_the_total_of_the_tick_the_status_bar_shows(
         name: sim_server(cps=1 + i, hold=120, preload=3 + 2 * i, seed=40 + i)
         for i, name in enumerate(names)
     }
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     dashboard = _dashboard(window)
     assert dashboard.following_switches
     assert window.dock("dashboard").windowTitle() == f"Dashboard — total of {count} switches"
@@ -132,8 +121,8 @@ def test_a_switch_dropping_is_shown_not_live_and_comes_back(
         "a": sim_server(cps=2, hold=60, preload=4, seed=51),
         "b": sim_server(cps=2, hold=60, preload=4, seed=52),
     }
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     dashboard = _dashboard(window)
     strip = dashboard.switch_strip
     qtbot.waitUntil(lambda: "lag" in strip.text_of("b"), timeout=WAIT)
@@ -177,8 +166,8 @@ def test_a_switch_clock_an_hour_off_shows_a_lag_near_zero_measured_from_the_swit
     far_clock = int(sims["far"].call(lambda server: server.api.execute(CLOCK_COMMAND, "")))
     near_clock = int(sims["near"].call(lambda server: server.api.execute(CLOCK_COMMAND, "")))
     assert far_clock - near_clock == pytest.approx(skew * 1e6, abs=2e6)
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     switches = window.switch_wiring.switches
 
     def measured(name: str) -> bool:
@@ -206,8 +195,8 @@ def test_a_switch_without_the_clock_command_keeps_the_smallest_delay(
     }
     # An older FreeSWITCH: no strmicroepoch (the api answers "-ERR ... Command not found!").
     sims["old"].call(lambda server: server.api.commands.pop(CLOCK_COMMAND))
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     switches = window.switch_wiring.switches
 
     def sampled(name: str) -> bool:

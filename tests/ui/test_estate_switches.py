@@ -9,28 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.sim_client import SimServers
+from helpers.ui_switches import connect_switches
 from PySide6.QtCore import Qt
 
 from fsmonitor.core.estate_switches import estate_key
 from fsmonitor.esl import modules
 from fsmonitor.net import ConnectionState
-from fsmonitor.sim import SimThread
 from fsmonitor.sim.server import SimServer
 from fsmonitor.ui.docks.estate import FifoView, GatewaysView, QueuesView
 from fsmonitor.ui.docks.estate.base import EstateTableModel, EstateView, select_key
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import Profile
 
 PASSWORD = "ClueCon"
 WAIT = 15_000
 GATEWAYS = {"carrier1", "carrier2", "backup"}
 """Every simulator has these three trunks: the same names on every switch."""
-
-
-def _connect(window: MainWindow, sims: dict[str, SimThread]) -> None:
-    for name, sim in sims.items():
-        profile = Profile(name, "127.0.0.1", sim.port)
-        window.switch_wiring.connect_also(profile, password=PASSWORD)
 
 
 def _synced(window: MainWindow, names: list[str]) -> bool:
@@ -65,7 +58,7 @@ def _shown_switches(view: EstateView) -> set[str]:
 def test_one_switch_has_no_switch_column_nor_filter(
     qtbot: Any, window: MainWindow, sim_server: SimServers
 ) -> None:
-    _connect(window, {"solo": sim_server(cps=0, seed=3)})
+    connect_switches(window, {"solo": sim_server(cps=0, seed=3)})
     qtbot.waitUntil(lambda: _synced(window, ["solo"]), timeout=WAIT)
     gateways = _panel(window, "gateways")
     qtbot.waitUntil(lambda: gateways.model.rowCount() == 3, timeout=WAIT)
@@ -79,7 +72,7 @@ def test_two_switches_same_gateway_names_are_two_rows_each_and_filter_by_switch(
     qtbot: Any, window: MainWindow, sim_server: SimServers
 ) -> None:
     sims = {"east": sim_server(cps=0, seed=1), "west": sim_server(cps=0, seed=2)}
-    _connect(window, sims)
+    connect_switches(window, sims)
     qtbot.waitUntil(lambda: _synced(window, list(sims)), timeout=WAIT)
     gateways: GatewaysView = _panel(window, "gateways")
     qtbot.waitUntil(lambda: gateways.model.rowCount() == 6, timeout=WAIT)
@@ -135,7 +128,7 @@ def test_three_switches_fill_every_estate_dock_and_total_the_gateway_figures(
     qtbot: Any, window: MainWindow, sim_server: SimServers
 ) -> None:
     sims = {name: sim_server(cps=0, seed=n) for n, name in enumerate(("a", "b", "c"), 4)}
-    _connect(window, sims)
+    connect_switches(window, sims)
     qtbot.waitUntil(lambda: _synced(window, list(sims)), timeout=WAIT)
     expected = {"gateways": 9, "queues": 3, "fifo": 9}
     for key, rows in expected.items():
@@ -176,7 +169,7 @@ def test_a_module_missing_on_one_switch_is_said_for_that_switch_only(
         "full": sim_server(cps=0, seed=7),
         "lean": sim_server(cps=0, seed=8, unloaded_modules=(modules.MOD_CALLCENTER,)),
     }
-    _connect(window, sims)
+    connect_switches(window, sims)
     qtbot.waitUntil(lambda: _synced(window, list(sims)), timeout=WAIT)
     queues: QueuesView = _panel(window, "queues")
     qtbot.waitUntil(
@@ -198,7 +191,7 @@ def test_a_switch_down_greys_its_rows_and_coming_back_restores_them(
     qtbot: Any, window: MainWindow, sim_server: SimServers
 ) -> None:
     sims = {name: sim_server(cps=0, seed=n) for n, name in enumerate(("a", "b", "c"), 11)}
-    _connect(window, sims)
+    connect_switches(window, sims)
     qtbot.waitUntil(lambda: _synced(window, list(sims)), timeout=WAIT)
     gateways: GatewaysView = _panel(window, "gateways")
     qtbot.waitUntil(lambda: gateways.model.rowCount() == 9, timeout=WAIT)

@@ -7,22 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.sim_client import SimServers
+from helpers.ui_switches import connect_switches, switch_ready
 from PySide6.QtCore import Qt
 
 from fsmonitor.core import Channel
-from fsmonitor.net import ConnectionState
 from fsmonitor.ui.tables.channel_model import ChannelTableModel
 from fsmonitor.ui.window.main_window import MainWindow
-from fsmonitor.ui.window.settings import Profile
 
 PASSWORD = "ClueCon"
 WAIT = 20_000
 SKEW = 3600.0
-
-
-def _ready(window: MainWindow, name: str) -> bool:
-    monitor = window.switch_wiring.switches.monitor(name)
-    return monitor is not None and monitor.state is ConnectionState.READY
 
 
 def _seconds(text: str) -> int:
@@ -50,9 +44,8 @@ def test_a_switch_an_hour_ahead_shows_true_durations(
         "near": sim_server(cps=0, hold=300, preload=3, seed=71),
         "far": sim_server(cps=0, hold=300, preload=3, seed=72, clock_offset=SKEW),
     }
-    for name, sim in sims.items():
-        window.switch_wiring.connect_also(Profile(name, "127.0.0.1", sim.port), password=PASSWORD)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     store = window.switch_wiring.switches.set
     # measured at READY (api strmicroepoch): no event is needed for the quiet switch's clock
     qtbot.waitUntil(lambda: store.clock_offset("far") > SKEW - 5, timeout=WAIT)

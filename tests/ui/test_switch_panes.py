@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.sim_client import SimServers
+from helpers.ui_switches import switch_ready
 
 from fsmonitor.net import ConnectionState
 from fsmonitor.sim import SimThread
@@ -36,12 +37,7 @@ def _connect(qtbot: Any, window: MainWindow, sims: dict[str, SimThread]) -> None
         profile = Profile(name, "127.0.0.1", sim.port)
         window.settings.upsert_profile(profile)  # saved, so the remembered set lists it
         window.switch_wiring.connect_also(profile, password=PASSWORD)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
-
-
-def _ready(window: MainWindow, name: str) -> bool:
-    monitor = window.switch_wiring.switches.monitor(name)
-    return monitor is not None and monitor.state is ConnectionState.READY
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
 
 
 def _event_log(window: MainWindow) -> EventLogView:
@@ -169,7 +165,7 @@ def test_disconnecting_one_of_three_keeps_the_others_and_the_saved_set(
     assert console.target == "alpha"
     assert "now go to alpha" in console.output_text()
     # The others keep running: their rows keep following their simulators.
-    assert all(_ready(window, n) for n in ("alpha", "gamma"))
+    assert all(switch_ready(window, n) for n in ("alpha", "gamma"))
     gamma_uuids = sims["gamma"].call(lambda server: set(server.channels))
     qtbot.waitUntil(
         lambda: (
@@ -189,7 +185,7 @@ def test_disconnecting_one_of_three_keeps_the_others_and_the_saved_set(
     assert _event_log(window).table.isColumnHidden(0)
     assert window.settings.qsettings.value(SWITCHES_KEY) == ["alpha"]
     assert set(_rows_by_switch(window)) == {"alpha"}
-    assert _ready(window, "alpha")
+    assert switch_ready(window, "alpha")
 
 
 def test_disconnecting_the_windows_own_switch_hands_over_to_the_next(

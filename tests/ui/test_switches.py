@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from helpers.sim_client import SimServers
+from helpers.ui_switches import connect_switches, switch_ready
 from PySide6.QtCore import Qt
 
 from fsmonitor.app import parse_args, resolve_profiles
@@ -28,16 +29,6 @@ WAIT = 15_000
 
 def _profile(name: str, sim: SimThread) -> Profile:
     return Profile(name, "127.0.0.1", sim.port)
-
-
-def _connect(window: MainWindow, sims: dict[str, SimThread]) -> None:
-    for name, sim in sims.items():
-        window.switch_wiring.connect_also(_profile(name, sim), password=PASSWORD)
-
-
-def _ready(window: MainWindow, name: str) -> bool:
-    monitor = window.switch_wiring.switches.monitor(name)
-    return monitor is not None and monitor.state is ConnectionState.READY
 
 
 def _rows_by_switch(window: MainWindow) -> dict[str, set[str]]:
@@ -60,8 +51,8 @@ def test_two_switches_fill_one_table_with_a_switch_column(
         "alpha": sim_server(cps=1, hold=120, preload=6, seed=1),
         "beta": sim_server(cps=1, hold=120, preload=4, seed=2),
     }
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     wiring = window.switch_wiring
     assert wiring.combined
     assert window.monitor is wiring.switches.monitor("alpha")  # the first is the window's own
@@ -100,8 +91,8 @@ def test_the_same_uuid_on_two_switches_is_two_rows_and_hangs_up_on_its_own_switc
     }
     shared = _sim_uuids(sims["east"]) & _sim_uuids(sims["west"])
     assert shared
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     qtbot.waitUntil(
         lambda: (
             all(shared <= rows for rows in _rows_by_switch(window).values())
@@ -134,7 +125,7 @@ def test_rows_of_two_switches_selected_together_take_no_action(
         "one": sim_server(cps=0.2, hold=300, preload=2, seed=3),
         "two": sim_server(cps=0.2, hold=300, preload=2, seed=4),
     }
-    _connect(window, sims)
+    connect_switches(window, sims)
     qtbot.waitUntil(lambda: len(_rows_by_switch(window)) == 2, timeout=WAIT)
     table = window.table.table
     table.selectAll()
@@ -153,8 +144,8 @@ def test_one_switch_down_leaves_the_others_live_and_it_comes_back(
         "b": sim_server(cps=2, hold=60, preload=4, seed=12),
         "c": sim_server(cps=2, hold=60, preload=4, seed=13),
     }
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     qtbot.waitUntil(lambda: len(_rows_by_switch(window)) == 3, timeout=WAIT)
     wiring = window.switch_wiring
     port_b = sims["b"].port
@@ -203,8 +194,8 @@ def test_originate_goes_to_the_switch_picked_in_the_dialog(
         "left": sim_server(cps=0.1, hold=300, preload=0, seed=5),
         "right": sim_server(cps=0.1, hold=300, preload=0, seed=6),
     }
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     window.open_originate()
     dialog = window.findChild(OriginateDialog)
     assert dialog is not None
@@ -235,8 +226,8 @@ def test_the_connected_set_is_remembered_for_the_next_start(
     }
     for name, sim in sims.items():
         settings.upsert_profile(_profile(name, sim))
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     assert settings.qsettings.value(SWITCHES_KEY) == ["north", "south"]
     profiles = resolve_profiles(parse_args([]), Settings(tmp_settings))
     assert [p.name for p in profiles] == ["north", "south"]
@@ -299,8 +290,8 @@ def test_the_breakdown_and_the_total_agree_at_one_tick(
         "p": sim_server(cps=1, hold=120, preload=5, seed=21),
         "q": sim_server(cps=1, hold=120, preload=3, seed=22),
     }
-    _connect(window, sims)
-    qtbot.waitUntil(lambda: all(_ready(window, n) for n in sims), timeout=WAIT)
+    connect_switches(window, sims)
+    qtbot.waitUntil(lambda: all(switch_ready(window, n) for n in sims), timeout=WAIT)
     wiring = window.switch_wiring
     qtbot.waitUntil(lambda: wiring.figures.last is not None, timeout=WAIT)
     assert wiring.breakdown_dock is not None and wiring.breakdown_dock.isVisible()
@@ -332,7 +323,7 @@ def test_export_follows_the_switch_filter_and_names_the_switch(
         "red": sim_server(cps=0.2, hold=300, preload=3, seed=31),
         "blue": sim_server(cps=0.2, hold=300, preload=2, seed=32),
     }
-    _connect(window, sims)
+    connect_switches(window, sims)
     qtbot.waitUntil(lambda: len(_rows_by_switch(window)) == 2, timeout=WAIT)
     window.table.switch_filter.setCurrentIndex(window.table.switch_filter.findData("blue"))
     count = window.export_to(tmp_path / "blue.json")
@@ -354,13 +345,13 @@ def test_connect_also_menu_adds_a_saved_profile(
     window.settings.upsert_profile(_profile("second", second))
     window.passwords.put(_profile("second", second), PASSWORD, remember=False)
     window.connect_profile(_profile("first", first), password=PASSWORD)
-    qtbot.waitUntil(lambda: _ready(window, "first"), timeout=WAIT)
+    qtbot.waitUntil(lambda: switch_ready(window, "first"), timeout=WAIT)
     menu = window.switch_wiring.menu
     menu.aboutToShow.emit()
     actions = {a.objectName(): a for a in menu.actions()}
     assert not actions["connectAlso_first"].isEnabled()  # already watched
     actions["connectAlso_second"].trigger()
-    qtbot.waitUntil(lambda: _ready(window, "second"), timeout=WAIT)
+    qtbot.waitUntil(lambda: switch_ready(window, "second"), timeout=WAIT)
     assert window.switch_wiring.combined
     assert window.switch_wiring.switches.names == ["first", "second"]
 
